@@ -1,0 +1,159 @@
+/**
+ * Wire shapes of the syscalls, shared by the kernel and the TypeScript SDK. Field names are
+ * snake_case because they are the wire format (and the Python SDK's), documented in docs/protocol.md.
+ */
+
+export type AgentState = 'starting' | 'running' | 'paused' | 'exited' | 'killed' | 'failed';
+
+export interface SpawnLimits {
+  /** Memory limit: bytes, or a string like "64M", "1G". */
+  memory?: number | string;
+  /** CPU quota as a fraction of one core (0.5 = half a core). */
+  cpu_quota?: number;
+  /** Maximum number of processes and threads. */
+  max_pids?: number;
+}
+
+export interface RestartPolicy {
+  policy: 'never' | 'on-failure' | 'always';
+  max_restarts?: number;
+  window_ms?: number;
+  backoff_initial_ms?: number;
+  backoff_factor?: number;
+  backoff_max_ms?: number;
+  reset_after_ms?: number;
+}
+
+export interface SpawnRequest {
+  /** Unique among live agents; defaults to the script's base name plus the id. */
+  name?: string;
+  /** Path of the executable or script (.py, .js, .mjs, .ts, or anything executable). */
+  script: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  sandboxed?: boolean;
+  network?: boolean;
+  limits?: SpawnLimits;
+  /** Permission level name or a full permission set; see GET_PERMS. */
+  permissions?: string | Record<string, unknown>;
+  restart?: RestartPolicy;
+  world?: string;
+}
+
+/** What isolation is really in force for one agent; nothing is claimed that is not enforced. */
+export interface IsolationReport {
+  sandboxed: boolean;
+  backend: string;
+  namespaces: Record<'pid' | 'net' | 'mnt' | 'uts' | 'ipc' | 'user', boolean>;
+  cgroup: { version: 'v1' | 'v2' | null; path: string | null };
+  limits: {
+    memory: { requested: number | null; enforced: boolean; via: string | null };
+    cpu: { requested: number | null; enforced: boolean; via: string | null };
+    pids: { requested: number | null; enforced: boolean; via: string | null };
+  };
+  uid: number | null;
+  no_new_privs: boolean;
+  notes: string[];
+}
+
+export interface AgentRecord {
+  id: number;
+  name: string;
+  pid: number | null;
+  state: AgentState;
+  script: string;
+  args: string[];
+  interpreter: string | null;
+  parent_id: number | null;
+  world: string | null;
+  started_at: number;
+  ended_at: number | null;
+  exit_code: number | null;
+  signal: string | null;
+  oom_killed: boolean;
+  restarts: number;
+  isolation: IsolationReport;
+  error: string | null;
+}
+
+export interface HelloResponse {
+  protocol: number;
+  kernel_version: string;
+  role: 'operator' | 'agent';
+  agent_id: number | null;
+  agent_name: string | null;
+}
+
+export interface LogsResponse {
+  agent_id: number;
+  lines: Array<{ seq: number; stream: 'stdout' | 'stderr'; time: number; text: string }>;
+  next_seq: number;
+  dropped: number;
+}
+
+export interface Message {
+  id: number;
+  from: number | null;
+  from_name: string | null;
+  to: number;
+  time: number;
+  payload: unknown;
+}
+
+export type StoreScope = 'global' | 'agent' | 'session';
+
+export const EVENT_TYPES = [
+  'AGENT_SPAWNED',
+  'AGENT_EXITED',
+  'AGENT_RESTARTED',
+  'AGENT_GAVE_UP',
+  'MESSAGE_RECEIVED',
+  'STATE_CHANGED',
+  'SYSCALL_BLOCKED',
+  'RESOURCE_WARNING',
+  'WORLD_EVENT',
+  'CUSTOM',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface KernelEvent {
+  seq: number;
+  type: EventType;
+  time: number;
+  source: number | null;
+  data: Record<string, unknown>;
+}
+
+export interface SystemMetrics {
+  time: number;
+  cpu: { percent: number; per_core: number[]; count: number; load_avg: [number, number, number] };
+  memory: { total: number; available: number; used: number; percent: number };
+  disk: { path: string; total: number; free: number; used: number; read_bytes: number; write_bytes: number };
+  network: { rx_bytes: number; tx_bytes: number };
+  kernel: { pid: number; rss: number; uptime_s: number; agents: number; connections: number };
+}
+
+export interface ProcessMetrics {
+  agent_id: number;
+  name: string;
+  pid: number | null;
+  state: AgentState;
+  cpu_percent: number;
+  cpu_time_s: number;
+  rss: number;
+  vms: number;
+  threads: number;
+  open_fds: number;
+}
+
+export interface KernelStatus {
+  version: string;
+  protocol: number;
+  pid: number;
+  socket: string;
+  uptime_s: number;
+  agents: { total: number; running: number };
+  connections: number;
+  sandbox: Record<string, unknown>;
+}
