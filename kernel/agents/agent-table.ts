@@ -1,0 +1,317 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import type { Socket } from 'node:net';
+import type { AgentRecord, IsolationReport, SpawnRequest } from '../../sdk/types.js';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { KernelError } from '../errors.js';
+import { Agent, noIsolation, type AgentSandbox } from './agent.js';
+import { invocationFor } from './interpreter.js';
+
+/** What the table needs from the rest of the kernel. */
+export interface AgentTableDeps {
+  socketPath: string;
+  python: string | undefined;
+  logLines: number;
+  mailboxCapacity: number;
+  exitedAgentsKept: number;
+  killGraceMs: number;
+  /** Directory of the stdlib Python SDK, put on PYTHONPATH for .py agents. */
+  pythonSdkDir: string;
+  /** Serves the agent's pre-authenticated channel (fd 3). */
+  attachChannel(agent: Agent, socket: Socket): void;
+  /** Wraps a launch in a sandbox when the request asks for one. */
+  sandbox?(agent: Agent, launch: Launch): Promise<SandboxedLaunch>;
+  onSpawned(agent: Agent): void;
+  onExited(agent: Agent): void;
+}
+
+export interface Launch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface SandboxedLaunch extends Launch {
+  isolation: IsolationReport;
+  attach(pid: number): Promise<void>;
+  handle: AgentSandbox;
+}
+
+const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+// The kernel's own credentials never reach an agent's environment.
+const WITHHELD_ENV = new Set(['CLOVE_TOKEN', 'CLOVE_TOKEN_FILE', 'CLOVE_FD', 'CLOVE_AGENT_ID', 'CLOVE_AGENT_NAME']);
+
+/** Live and recently ended agents, by id, name and token; spawns, signals and reaps them. */
+export class AgentTable {
+  private readonly byId = new Map<number, Agent>();
+  private readonly byToken = new Map<string, Agent>();
+  private readonly ended: number[] = [];
+  private nextId = 1;
+
+  constructor(private readonly deps: AgentTableDeps) {}
+
+  all(includeEnded = false): Agent[] {
+    const agents = [...this.byId.values()];
+    return includeEnded ? agents : agents.filter((a) => a.alive);
+  }
+
+  get liveCount(): number {
+    let n = 0;
+    for (const a of this.byId.values()) if (a.alive) n++;
+    return n;
+  }
+
+  byTokenValue(token: string): Agent | undefined {
+    return this.byToken.get(token);
+  }
+
+  find(ref: number | string): Agent | undefined {
+    if (typeof ref === 'number') return this.byId.get(ref);
+    let latest: Agent | undefined;
+    for (const agent of this.byId.values()) {
+      if (agent.name !== ref) continue;
+      if (agent.alive) return agent;
+      if (!latest || agent.id > latest.id) latest = agent;
+    }
+    return latest;
+  }
+
+  get(ref: number | string): Agent {
+    const agent = this.find(ref);
+    if (!agent) {
+      throw new KernelError(ErrorCode.AGENT_NOT_FOUND, `no agent ${typeof ref === 'number' ? `with id ${ref}` : `named '${ref}'`}; LIST shows the agents this kernel knows`, { agent: ref });
+    }
+    return agent;
+  }
+
+  async spawn(request: SpawnRequest, parentId: number | null, grants: string[] = []): Promise<Agent> {
+    const script = this.checkScript(request);
+    const id = this.nextId++;
+    const name = request.name ?? `${basename(script, extname(script))}-${id}`;
+    if (!NAME_PATTERN.test(name)) {
+      throw new KernelError(ErrorCode.BAD_REQUEST, `SPAWN: agent name '${name}' is invalid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter`);
+    }
+    const clash = this.find(name);
+    if (clash?.alive) throw new KernelError(ErrorCode.AGENT_NAME_TAKEN, `an agent named '${name}' is already running (#${clash.id}); pick another name or kill it first`);
+
+    const invocation = invocationFor(script, request.args ?? [], this.deps.python);
+    const token = randomBytes(24).toString('hex');
+    const record: AgentRecord = {
+      id,
+      name,
+      pid: null,
+      state: 'starting',
+      script,
+      args: request.args ?? [],
+      interpreter: invocation.interpreter,
+      parent_id: parentId,
+      world: request.world ?? null,
+      started_at: Date.now(),
+      ended_at: null,
+      exit_code: null,
+      signal: null,
+      oom_killed: false,
+      restarts: 0,
+      isolation: noIsolation(),
+      error: null,
+    };
+    const agent = new Agent(record, token, request, this.deps, grants);
+    this.byId.set(id, agent);
+    this.byToken.set(token, agent);
+    try {
+      await this.start(agent, invocation);
+    } catch (error) {
+      this.markEnded(agent, 'failed');
+      throw error;
+    }
+    return agent;
+  }
+
+  /** Starts (or restarts) the agent's process from its recorded request. */
+  async start(agent: Agent, invocation = invocationFor(agent.record.script, agent.record.args, this.deps.python)): Promise<void> {
+    const request = agent.request;
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !WITHHELD_ENV.has(k))) as Record<string, string>;
+    let launch: Launch = {
+      command: invocation.command,
+      args: invocation.args,
+      cwd: request.cwd ? resolve(request.cwd) : process.cwd(),
+      env: {
+        ...inherited,
+        ...request.env,
+        CLOVE_SOCKET: this.deps.socketPath,
+        CLOVE_TOKEN: agent.token,
+        CLOVE_FD: '3',
+        CLOVE_AGENT_ID: String(agent.id),
+        CLOVE_AGENT_NAME: agent.name,
+        PYTHONPATH: [this.deps.pythonSdkDir, request.env?.PYTHONPATH ?? inherited.PYTHONPATH].filter(Boolean).join(':'),
+      },
+    };
+    let attach: ((pid: number) => Promise<void>) | null = null;
+    if (request.sandboxed && this.deps.sandbox) {
+      const sandboxed = await this.deps.sandbox(agent, launch);
+      launch = sandboxed;
+      attach = sandboxed.attach;
+      agent.sandbox = sandboxed.handle;
+      agent.record.isolation = sandboxed.isolation;
+    } else if (request.sandboxed) {
+      agent.record.isolation = noIsolation('sandboxing was requested but this kernel has no sandbox backend: the agent runs unisolated');
+    } else {
+      agent.record.isolation = noIsolation();
+    }
+
+    const child = spawn(launch.command, launch.args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      // Its own process group, so that signals reach everything the agent started.
+      detached: true,
+    });
+    await new Promise<void>((resolveSpawn, reject) => {
+      child.once('spawn', resolveSpawn);
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        agent.record.error = error.message;
+        reject(new KernelError(ErrorCode.AGENT_SPAWN_FAILED, `could not start ${launch.command} for agent '${agent.name}': ${error.code ?? error.message}`, { errno: error.code }));
+      });
+    });
+    agent.process = child;
+    agent.killRequested = false;
+    agent.record.pid = child.pid ?? null;
+    agent.record.state = 'running';
+    agent.record.exit_code = null;
+    agent.record.signal = null;
+    agent.record.ended_at = null;
+    agent.record.oom_killed = false;
+    child.stdout!.on('data', (chunk: Buffer) => agent.logs.write('stdout', chunk));
+    child.stderr!.on('data', (chunk: Buffer) => agent.logs.write('stderr', chunk));
+    child.once('exit', (code, signal) => void this.onExit(agent, child.pid!, code, signal));
+    child.once('close', () => agent.logs.end());
+    const channel = child.stdio[3] as Socket | null;
+    if (channel) this.deps.attachChannel(agent, channel);
+    if (attach && child.pid) await attach(child.pid);
+    this.deps.onSpawned(agent);
+  }
+
+  /** Sends a signal to the agent's process group; SIGTERM escalates to SIGKILL after the grace period. */
+  async kill(agent: Agent, signal: NodeJS.Signals = 'SIGTERM', graceMs = this.deps.killGraceMs): Promise<boolean> {
+    if (!agent.alive || !agent.process) return false;
+    agent.killRequested = true;
+    if (agent.record.state === 'paused') await this.resume(agent).catch(() => {});
+    this.signal(agent, signal);
+    if (signal === 'SIGKILL') return true;
+    const exited = await this.waitExit(agent, graceMs);
+    if (!exited) {
+      this.signal(agent, 'SIGKILL');
+      await this.waitExit(agent, 2000);
+    }
+    return true;
+  }
+
+  async pause(agent: Agent): Promise<string> {
+    this.requireAlive(agent, 'PAUSE');
+    const via = agent.sandbox ? await agent.sandbox.freeze() : (this.signal(agent, 'SIGSTOP'), 'SIGSTOP');
+    agent.record.state = 'paused';
+    return via;
+  }
+
+  async resume(agent: Agent): Promise<string> {
+    this.requireAlive(agent, 'RESUME');
+    const via = agent.sandbox ? await agent.sandbox.thaw() : (this.signal(agent, 'SIGCONT'), 'SIGCONT');
+    agent.record.state = 'running';
+    return via;
+  }
+
+  /** Resolves with the ended record, or undefined on timeout. */
+  async waitExit(agent: Agent, timeoutMs: number, signal?: AbortSignal): Promise<AgentRecord | undefined> {
+    if (!agent.alive) return agent.snapshot();
+    return agent.exited.wait(timeoutMs, signal);
+  }
+
+  /** Stops every agent: SIGTERM, then SIGKILL after the grace period. */
+  async shutdown(graceMs = this.deps.killGraceMs): Promise<void> {
+    const live = this.all().filter((a) => a.process);
+    await Promise.all(live.map((a) => this.kill(a, 'SIGTERM', graceMs)));
+  }
+
+  private signal(agent: Agent, signal: NodeJS.Signals): void {
+    const pid = agent.process?.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone: the exit handler records it.
+      }
+    }
+    if (signal === 'SIGKILL' && agent.sandbox) void agent.sandbox.killAll('SIGKILL').catch(() => {});
+  }
+
+  private async onExit(agent: Agent, pid: number, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    if (agent.record.pid !== pid) return;
+    // Reap whatever the agent left behind in its group.
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // The group is empty.
+    }
+    agent.record.exit_code = code;
+    agent.record.signal = signal;
+    if (agent.sandbox) {
+      agent.record.oom_killed = await agent.sandbox.oomKilled().catch(() => false);
+      await agent.sandbox.destroy().catch(() => {});
+      agent.sandbox = null;
+    }
+    this.markEnded(agent, agent.killRequested || (signal !== null && code === null) ? 'killed' : 'exited');
+  }
+
+  private markEnded(agent: Agent, state: 'exited' | 'killed' | 'failed'): void {
+    agent.record.state = state;
+    agent.record.ended_at = Date.now();
+    agent.process = null;
+    this.byToken.delete(agent.token);
+    agent.logs.wake();
+    agent.mailbox.close();
+    this.deps.onExited(agent);
+    agent.exited.wakeAll(agent.snapshot());
+    this.ended.push(agent.id);
+    while (this.ended.length > this.deps.exitedAgentsKept) {
+      const old = this.ended.shift()!;
+      const stale = this.byId.get(old);
+      if (stale && !stale.alive) this.byId.delete(old);
+    }
+  }
+
+  private requireAlive(agent: Agent, op: string): void {
+    if (!agent.alive || !agent.process) {
+      throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `${op}: agent '${agent.name}' (#${agent.id}) is ${agent.record.state}, not running`);
+    }
+  }
+
+  private checkScript(request: SpawnRequest): string {
+    const script = resolve(request.cwd ?? process.cwd(), request.script);
+    let isFile = false;
+    try {
+      isFile = statSync(script).isFile();
+    } catch {
+      throw new KernelError(ErrorCode.AGENT_SPAWN_FAILED, `SPAWN: script not found: ${script}`, { script });
+    }
+    if (!isFile) throw new KernelError(ErrorCode.AGENT_SPAWN_FAILED, `SPAWN: ${script} is not a regular file`, { script });
+    const ext = extname(script);
+    if (!['.py', '.js', '.mjs', '.cjs', '.ts', '.mts'].includes(ext)) {
+      try {
+        accessSync(script, constants.X_OK);
+      } catch {
+        throw new KernelError(
+          ErrorCode.AGENT_SPAWN_FAILED,
+          `SPAWN: ${script} is not executable and has no known extension (.py, .js, .mjs, .ts); chmod +x it or rename it`,
+          { script },
+        );
+      }
+    }
+    return script;
+  }
+}

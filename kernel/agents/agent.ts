@@ -1,0 +1,75 @@
+import type { ChildProcess } from 'node:child_process';
+import type { AgentRecord, IsolationReport, SpawnRequest } from '../../sdk/types.js';
+import { LogBuffer } from './log-buffer.js';
+import { Mailbox } from '../mailbox.js';
+import { Waiters } from '../waiters.js';
+
+/** Hooks a sandbox backend gives the kernel for one running agent. */
+export interface AgentSandbox {
+  freeze(): Promise<string>;
+  thaw(): Promise<string>;
+  killAll(signal: NodeJS.Signals): Promise<void>;
+  oomKilled(): Promise<boolean>;
+  stats(): Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
+/** The isolation report of an agent that runs as a plain child process. */
+export function noIsolation(note?: string): IsolationReport {
+  return {
+    sandboxed: false,
+    backend: 'plain',
+    namespaces: { pid: false, net: false, mnt: false, uts: false, ipc: false, user: false },
+    cgroup: { version: null, path: null },
+    limits: {
+      memory: { requested: null, enforced: false, via: null },
+      cpu: { requested: null, enforced: false, via: null },
+      pids: { requested: null, enforced: false, via: null },
+    },
+    uid: typeof process.getuid === 'function' ? process.getuid() : null,
+    no_new_privs: false,
+    notes: note ? [note] : [],
+  };
+}
+
+/** A live or ended agent: its public record plus what the kernel holds for it. */
+export class Agent {
+  process: ChildProcess | null = null;
+  sandbox: AgentSandbox | null = null;
+  /** Set when the kernel itself asked the agent to stop, so the exit is recorded as killed. */
+  killRequested = false;
+  readonly exited = new Waiters<AgentRecord>();
+  readonly logs: LogBuffer;
+  readonly mailbox: Mailbox;
+  readonly grants: Set<string>;
+
+  constructor(
+    readonly record: AgentRecord,
+    readonly token: string,
+    readonly request: SpawnRequest,
+    limits: { logLines: number; mailboxCapacity: number },
+    grants: Iterable<string> = [],
+  ) {
+    this.logs = new LogBuffer(limits.logLines);
+    this.mailbox = new Mailbox(`agent ${record.name} (#${record.id})`, limits.mailboxCapacity);
+    this.grants = new Set(grants);
+  }
+
+  get id(): number {
+    return this.record.id;
+  }
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get alive(): boolean {
+    const s = this.record.state;
+    return s === 'starting' || s === 'running' || s === 'paused';
+  }
+
+  /** A copy safe to send over the wire. */
+  snapshot(): AgentRecord {
+    return structuredClone(this.record);
+  }
+}

@@ -1,0 +1,197 @@
+import type { Socket } from 'node:net';
+import { Codec, decodePayload, encodePayload, type CodecId } from '../sdk/protocol/codec.js';
+import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import { encodeFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../sdk/protocol/frame.js';
+import { hex, opcodeName } from '../sdk/protocol/opcodes.js';
+import type { KernelEvent } from '../sdk/types.js';
+import { asArgs } from './args.js';
+import { KernelError, toKernelError } from './errors.js';
+import type { Subscription } from './event-bus.js';
+import type { Kernel } from './kernel.js';
+import type { Caller, CallContext, Syscall } from './syscall.js';
+
+// Past this many unanswered requests the kernel stops reading until some are answered.
+const MAX_IN_FLIGHT = 4096;
+
+/**
+ * One client connection: decodes frames, runs each request concurrently and writes responses as
+ * they complete (so they may come back out of order). Framing violations end the connection
+ * after an error frame; everything else is answered per request.
+ */
+export class Connection {
+  readonly id: number;
+  caller: Caller;
+  subscription: Subscription | null = null;
+  private readonly decoder: FrameDecoder;
+  private readonly abort = new AbortController();
+  private inFlight = 0;
+  private paused = false;
+  private closed = false;
+  private pushCodec: CodecId = Codec.MSGPACK;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly socket: Socket,
+    id: number,
+    caller: Caller,
+  ) {
+    this.id = id;
+    this.caller = caller;
+    this.decoder = new FrameDecoder(kernel.options.maxFrameSize);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+    socket.on('end', () => this.close());
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Writes a pushed event frame (SUBSCRIBE with push: true). */
+  pushEvent(event: KernelEvent): void {
+    this.write(encodeFrame({ kind: FrameKind.EVENT, opcode: 0x62, codec: this.pushCodec, requestId: 0 }, encodePayload(this.pushCodec, event)));
+  }
+
+  setPushCodec(codec: CodecId): void {
+    this.pushCodec = codec;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    this.socket.destroy();
+    this.kernel.connectionClosed(this);
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (error) {
+      const fe = error instanceof FrameError ? error : new FrameError(ErrorCode.FRAME_MALFORMED, String(error));
+      this.fail(fe);
+      return;
+    }
+    if (frames.length === 0) return;
+    this.socket.cork();
+    for (const frame of frames) this.handle(frame);
+    process.nextTick(() => this.socket.uncork());
+  }
+
+  private handle(frame: Frame): void {
+    const codec = frame.codec;
+    if (frame.kind !== FrameKind.REQUEST) {
+      this.sendError(frame, new KernelError(ErrorCode.BAD_REQUEST, `clients may only send request frames (kind 1); got kind ${frame.kind}`));
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = decodePayload(codec, frame.payload);
+    } catch (error) {
+      const name = codec === Codec.JSON ? 'JSON' : 'msgpack';
+      this.sendError(frame, new KernelError(ErrorCode.PAYLOAD_INVALID, `request ${frame.requestId}: the payload is not valid ${name}: ${(error as Error).message}`));
+      return;
+    }
+    const syscall = this.kernel.syscall(frame.opcode);
+    if (!syscall) {
+      const name = opcodeName(frame.opcode);
+      const what = name ? `${name} (${hex(frame.opcode)}) is not implemented by this kernel yet` : `opcode ${hex(frame.opcode)} is unknown`;
+      this.sendError(frame, new KernelError(ErrorCode.NOT_IMPLEMENTED, `${what}; see docs/protocol.md for the opcodes this kernel serves`, { opcode: frame.opcode }));
+      return;
+    }
+    const denied = this.checkAccess(syscall);
+    if (denied) {
+      this.sendError(frame, denied);
+      return;
+    }
+    const started = performance.now();
+    const ctx: CallContext = { kernel: this.kernel, conn: this, caller: this.caller, op: syscall.op, signal: this.abort.signal };
+    let result: unknown;
+    try {
+      result = syscall.handle(ctx, asArgs(syscall.op, payload));
+    } catch (error) {
+      this.finish(frame, syscall, payload, started, undefined, toKernelError(error));
+      return;
+    }
+    if (result instanceof Promise) {
+      this.track(1);
+      result.then(
+        (value) => this.finish(frame, syscall, payload, started, value, undefined),
+        (error) => this.finish(frame, syscall, payload, started, undefined, toKernelError(error)),
+      ).finally(() => this.track(-1));
+    } else {
+      this.finish(frame, syscall, payload, started, result, undefined);
+    }
+  }
+
+  private finish(frame: Frame, syscall: Syscall, payload: unknown, started: number, value: unknown, error: KernelError | undefined): void {
+    this.kernel.recordCall(this.caller, syscall.op, payload, performance.now() - started, error);
+    if (error) return this.sendError(frame, error);
+    let body: Uint8Array;
+    try {
+      body = encodePayload(frame.codec, value);
+    } catch (e) {
+      return this.sendError(frame, new KernelError(ErrorCode.INTERNAL, `could not encode the ${syscall.op} result: ${(e as Error).message}`));
+    }
+    this.write(encodeFrame({ kind: FrameKind.RESPONSE, opcode: frame.opcode, codec: frame.codec, requestId: frame.requestId }, body));
+  }
+
+  private checkAccess(syscall: Syscall): KernelError | undefined {
+    const caller = this.caller;
+    if (syscall.access === 'public') return undefined;
+    if (caller.role === 'anonymous') {
+      return new KernelError(ErrorCode.UNAUTHENTICATED, `${syscall.op} needs an identity: send HELLO with the operator token or your agent token (CLOVE_TOKEN) first`);
+    }
+    if (syscall.access === 'operator' && caller.role === 'agent' && !(syscall.grant && caller.agent.grants.has(syscall.grant))) {
+      return new KernelError(
+        ErrorCode.FORBIDDEN,
+        `${syscall.op} is for operators; agent '${caller.agent.name}' has not been granted '${syscall.grant ?? syscall.op.toLowerCase()}'`,
+      );
+    }
+    return undefined;
+  }
+
+  private sendError(frame: Pick<Frame, 'opcode' | 'codec' | 'requestId'>, error: KernelError): void {
+    const body = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+    this.write(encodeFrame({ kind: FrameKind.ERROR, opcode: frame.opcode, codec: frame.codec, requestId: frame.requestId }, encodePayload(frame.codec, body)));
+  }
+
+  /** A framing violation: answer once (JSON, readable by anyone) and hang up. */
+  private fail(error: FrameError): void {
+    if (this.closed) return;
+    this.sendError({ opcode: 0, codec: Codec.JSON, requestId: error.requestId }, new KernelError(error.code, error.message));
+    this.closed = true;
+    this.abort.abort();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    this.kernel.connectionClosed(this);
+  }
+
+  private write(bytes: Buffer): void {
+    if (this.closed && !this.socket.writable) return;
+    if (this.socket.writableLength > this.kernel.options.maxPendingWriteBytes) {
+      // A client that does not read its responses cannot hold the kernel's memory hostage.
+      this.kernel.options.log(`connection ${this.id}: closed, ${this.socket.writableLength} bytes unread by the client`);
+      this.close();
+      return;
+    }
+    this.socket.write(bytes);
+  }
+
+  private track(delta: number): void {
+    this.inFlight += delta;
+    if (!this.paused && this.inFlight >= MAX_IN_FLIGHT) {
+      this.paused = true;
+      this.socket.pause();
+    } else if (this.paused && this.inFlight < MAX_IN_FLIGHT / 2) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+}

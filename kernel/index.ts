@@ -1,0 +1,6 @@
+export { startKernel, Kernel, type KernelHandle, type CallObserver } from './kernel.js';
+export type { KernelOptions, ResolvedKernelOptions } from './options.js';
+export { KERNEL_DEFAULTS } from './options.js';
+export { defaultSocketPath } from './socket-path.js';
+export { KernelError, KernelAlreadyRunningError } from './errors.js';
+export type { Syscall, CallContext, Caller } from './syscall.js';

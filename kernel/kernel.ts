@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
+import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
+import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
+import type { Agent } from './agents/agent.js';
+import { AgentTable } from './agents/agent-table.js';
+import { Connection } from './connection.js';
+import type { KernelError } from './errors.js';
+import { EventBus } from './event-bus.js';
+import { MetricsSampler } from './metrics/sampler.js';
+import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
+import { packageInfo } from './package-root.js';
+import { claimSocketPath } from './socket-path.js';
+import { StateStore } from './state-store.js';
+import type { Caller, Syscall } from './syscall.js';
+import { agentSyscalls } from './syscalls/agents.js';
+import { eventSyscalls } from './syscalls/events.js';
+import { ipcSyscalls } from './syscalls/ipc.js';
+import { metricsSyscalls } from './syscalls/metrics.js';
+import { storeSyscalls } from './syscalls/store.js';
+import { systemSyscalls } from './syscalls/system.js';
+
+/** Observes every answered syscall (the audit log is one). */
+export type CallObserver = (call: { caller: Caller; op: OpcodeName; args: unknown; durationMs: number; error?: KernelError }) => void;
+
+/**
+ * The kernel: the syscall table and the state behind it (agents, mailboxes, store, event bus),
+ * served on a Unix socket and on each agent's own channel.
+ */
+export class Kernel {
+  readonly version = packageInfo().version;
+  readonly options: ResolvedKernelOptions;
+  readonly agents: AgentTable;
+  readonly store = new StateStore();
+  readonly events: EventBus;
+  readonly metrics: MetricsSampler;
+  readonly operatorToken = randomBytes(32).toString('hex');
+  readonly startedAt = Date.now();
+  private readonly table = new Map<number, Syscall>();
+  private readonly connections = new Set<Connection>();
+  private readonly observers: CallObserver[] = [];
+  private readonly server: Server;
+  private nextConnectionId = 1;
+  private closing: Promise<void> | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(options: KernelOptions = {}) {
+    this.options = resolveKernelOptions(options);
+    this.events = new EventBus(this.options.eventQueueSize);
+    this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
+    this.agents = new AgentTable({
+      ...this.options,
+      pythonSdkDir: join(packageInfo().root, 'sdk', 'python'),
+      attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
+      onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
+      onExited: (agent) => this.onAgentExited(agent),
+    });
+    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls]) this.register(list);
+    this.server = createServer((socket) => this.accept(socket, { role: 'anonymous' }));
+  }
+
+  get tokenFile(): string {
+    return join(this.options.stateDir, 'operator.token');
+  }
+
+  /** Adds or replaces syscalls; layers above the spine (sandbox, worlds) register theirs this way. */
+  register(list: Syscall[]): void {
+    for (const syscall of list) this.table.set(Opcode[syscall.op], syscall);
+  }
+
+  observe(observer: CallObserver): void {
+    this.observers.push(observer);
+  }
+
+  syscall(opcode: number): Syscall | undefined {
+    return this.table.get(opcode);
+  }
+
+  identify(token: string): Caller | undefined {
+    if (token.length === this.operatorToken.length && token === this.operatorToken) return { role: 'operator' };
+    const agent = this.agents.byTokenValue(token);
+    return agent ? { role: 'agent', agent } : undefined;
+  }
+
+  spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
+    return this.agents.spawn(request, parent?.id ?? null);
+  }
+
+  recordCall(caller: Caller, op: OpcodeName, args: unknown, durationMs: number, error?: KernelError): void {
+    for (const observer of this.observers) observer({ caller, op, args, durationMs, error });
+  }
+
+  connectionClosed(conn: Connection): void {
+    this.connections.delete(conn);
+    if (conn.subscription) this.events.unsubscribe(conn.subscription);
+    this.store.dropNamespace(StateStore.namespace('session', conn.id));
+  }
+
+  status(): KernelStatus {
+    const all = this.agents.all(true);
+    return {
+      version: this.version,
+      protocol: PROTOCOL_VERSION,
+      pid: process.pid,
+      socket: this.options.socketPath,
+      uptime_s: Math.round((Date.now() - this.startedAt) / 100) / 10,
+      agents: { total: all.length, running: all.filter((a) => a.alive).length },
+      connections: this.connections.size,
+      sandbox: {},
+    };
+  }
+
+  async listen(): Promise<void> {
+    const { socketPath, stateDir } = this.options;
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    const claimed = await claimSocketPath(socketPath);
+    if (claimed === 'replaced-stale') this.options.log(`replaced a stale socket left by a dead kernel at ${socketPath}`);
+    writeFileSync(this.tokenFile, this.operatorToken, { mode: 0o600 });
+    chmodSync(this.tokenFile, 0o600);
+    // Created with 0600 from the start: no moment where another user could connect.
+    const umask = process.umask(0o177);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.once('error', reject);
+        this.server.listen(socketPath, () => {
+          this.server.off('error', reject);
+          resolve();
+        });
+      });
+    } finally {
+      process.umask(umask);
+    }
+    chmodSync(socketPath, 0o600);
+    this.sweeper = setInterval(() => this.store.sweep(), 10_000).unref();
+    if (this.options.handleSignals) {
+      const stop = (signal: string) => {
+        this.options.log(`received ${signal}: shutting down`);
+        void this.close();
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    }
+  }
+
+  /** Stops accepting, stops every agent (SIGTERM, then SIGKILL after the grace period), removes the socket. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.sweeper) clearInterval(this.sweeper);
+      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      await this.agents.shutdown();
+      for (const conn of [...this.connections]) conn.close();
+      rmSync(this.tokenFile, { force: true });
+      this.options.log('kernel stopped');
+    })();
+    return this.closing;
+  }
+
+  get isClosing(): boolean {
+    return this.closing !== null;
+  }
+
+  private accept(socket: Socket, caller: Caller): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const conn = new Connection(this, socket, this.nextConnectionId++, caller);
+    this.connections.add(conn);
+  }
+
+  private onAgentExited(agent: Agent): void {
+    this.metrics.forget(agent.record.pid);
+    this.store.dropNamespace(StateStore.namespace('agent', agent.id));
+    const r = agent.record;
+    this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed });
+  }
+}
+
+export interface KernelHandle {
+  readonly kernel: Kernel;
+  readonly socketPath: string;
+  /** The operator token; also in `tokenFile` (mode 0600) for other processes. */
+  readonly token: string;
+  readonly tokenFile: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a kernel in this process, listening on its socket. The daemon (`clove kernel start`) is
+ * this plus signal handling.
+ *
+ * @example
+ * const kernel = await startKernel({ socketPath: '/tmp/clove-test/kernel.sock' });
+ * const client = await connect({ socketPath: kernel.socketPath, token: kernel.token });
+ * await client.noop({ hello: 'world' });
+ * await kernel.close();
+ */
+export async function startKernel(options: KernelOptions = {}): Promise<KernelHandle> {
+  const kernel = new Kernel(options);
+  await kernel.listen();
+  return {
+    kernel,
+    socketPath: kernel.options.socketPath,
+    token: kernel.operatorToken,
+    tokenFile: kernel.tokenFile,
+    close: () => kernel.close(),
+  };
+}

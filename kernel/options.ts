@@ -1,0 +1,66 @@
+import { DEFAULT_MAX_FRAME_SIZE } from '../sdk/protocol/frame.js';
+import { defaultSocketPath } from './socket-path.js';
+
+/** Options of {@link startKernel}; every field is optional and its default is given. */
+export interface KernelOptions {
+  /** Socket path. Default: `CLOVE_SOCKET`, else `$XDG_RUNTIME_DIR/clove/kernel.sock`, else `/tmp/clove-<uid>/kernel.sock`. */
+  socketPath?: string;
+  /** Where the operator token and other kernel state live. Default: the socket's directory. */
+  stateDir?: string;
+  /** Largest frame accepted, header included. Default 16 MiB. */
+  maxFrameSize?: number;
+  /** Grace period between SIGTERM and SIGKILL for agents at shutdown or KILL. Default 3000 ms. */
+  killGraceMs?: number;
+  /** Messages a mailbox holds before SEND fails with IPC_MAILBOX_FULL. Default 1000. */
+  mailboxCapacity?: number;
+  /** Largest message payload (encoded). Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Log lines kept per agent (oldest dropped first). Default 5000. */
+  logLines?: number;
+  /** Events queued per subscriber before the oldest are dropped. Default 1000. */
+  eventQueueSize?: number;
+  /** Exited agents kept in LIST --all before the oldest are forgotten. Default 1000. */
+  exitedAgentsKept?: number;
+  /** Bytes queued for a client that does not read before its connection is closed. Default 64 MiB. */
+  maxPendingWriteBytes?: number;
+  /** Python interpreter for `.py` agents. Default: `CLOVE_PYTHON`, else the real path of `python3`. */
+  python?: string;
+  /** Install SIGTERM/SIGINT handlers that shut the kernel down (the daemon does). Default false. */
+  handleSignals?: boolean;
+  /** Called with one line per notable kernel event (the daemon prints them). */
+  log?: (line: string) => void;
+}
+
+export interface ResolvedKernelOptions extends Required<Omit<KernelOptions, 'python' | 'log'>> {
+  python: string | undefined;
+  log: (line: string) => void;
+}
+
+export const KERNEL_DEFAULTS = {
+  maxFrameSize: DEFAULT_MAX_FRAME_SIZE,
+  killGraceMs: 3000,
+  mailboxCapacity: 1000,
+  maxMessageBytes: 1024 * 1024,
+  logLines: 5000,
+  eventQueueSize: 1000,
+  exitedAgentsKept: 1000,
+  maxPendingWriteBytes: 64 * 1024 * 1024,
+  handleSignals: false,
+} as const;
+
+export function resolveKernelOptions(options: KernelOptions = {}): ResolvedKernelOptions {
+  const socketPath = options.socketPath ?? defaultSocketPath();
+  return {
+    ...KERNEL_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    socketPath,
+    stateDir: options.stateDir ?? socketPathDir(socketPath),
+    python: options.python ?? process.env.CLOVE_PYTHON,
+    log: options.log ?? (() => {}),
+  } as ResolvedKernelOptions;
+}
+
+function socketPathDir(socketPath: string): string {
+  const i = socketPath.lastIndexOf('/');
+  return i <= 0 ? '/' : socketPath.slice(0, i);
+}

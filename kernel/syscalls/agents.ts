@@ -1,0 +1,96 @@
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import type { AgentRecord, LogsResponse } from '../../sdk/types.js';
+import type { Agent } from '../agents/agent.js';
+import { parseSpawnRequest } from '../agents/spawn-request.js';
+import { agentRef, optBool, optEnum, optInt } from '../args.js';
+import { KernelError } from '../errors.js';
+import { syscalls, type CallContext } from '../syscall.js';
+
+const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT'] as const;
+const MAX_WAIT_MS = 24 * 3600 * 1000;
+
+/** Agents may act on themselves and on agents they spawned (transitively); the rest needs the grant. */
+function controlled(ctx: CallContext, ref: number | string, grant: string): Agent {
+  const target = ctx.kernel.agents.get(ref);
+  const caller = ctx.caller;
+  if (caller.role !== 'agent' || caller.agent.grants.has(grant)) return target;
+  for (let a: Agent | undefined = target; a; a = a.record.parent_id ? ctx.kernel.agents.find(a.record.parent_id) : undefined) {
+    if (a.id === caller.agent.id) return target;
+  }
+  throw new KernelError(
+    ErrorCode.FORBIDDEN,
+    `${ctx.op}: agent '${caller.agent.name}' may only act on itself and the agents it spawned, not on '${target.name}' (#${target.id}); an operator can grant '${grant}'`,
+  );
+}
+
+export const agentSyscalls = syscalls(
+  {
+    op: 'SPAWN',
+    access: 'authenticated',
+    async handle(ctx, args): Promise<AgentRecord> {
+      const request = parseSpawnRequest(args);
+      const parent = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+      const agent = await ctx.kernel.spawnAgent(request, parent);
+      return agent.snapshot();
+    },
+  },
+  {
+    op: 'KILL',
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const target = controlled(ctx, agentRef('KILL', args, 'agent'), 'kill');
+      const signal = optEnum('KILL', args, 'signal', SIGNALS) ?? 'SIGTERM';
+      const grace = optInt('KILL', args, 'grace_ms', 0, 60_000);
+      const killed = await ctx.kernel.agents.kill(target, signal, grace);
+      return { killed, agent: target.snapshot() };
+    },
+  },
+  {
+    op: 'LIST',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const all = optBool('LIST', args, 'all') ?? false;
+      return { agents: ctx.kernel.agents.all(all).map((a) => a.snapshot()) };
+    },
+  },
+  {
+    op: 'WAIT',
+    access: 'authenticated',
+    async handle(ctx, args): Promise<AgentRecord> {
+      const target = ctx.kernel.agents.get(agentRef('WAIT', args, 'agent'));
+      const timeout = optInt('WAIT', args, 'timeout_ms', 0, MAX_WAIT_MS) ?? MAX_WAIT_MS;
+      const record = await ctx.kernel.agents.waitExit(target, timeout, ctx.signal);
+      if (!record) throw new KernelError(ErrorCode.TIMEOUT, `WAIT: agent '${target.name}' (#${target.id}) was still ${target.record.state} after ${timeout} ms`);
+      return record;
+    },
+  },
+  {
+    op: 'LOGS',
+    access: 'authenticated',
+    async handle(ctx, args): Promise<LogsResponse> {
+      const target = ctx.kernel.agents.get(agentRef('LOGS', args, 'agent'));
+      const since = optInt('LOGS', args, 'since_seq', 0) ?? 0;
+      const waitMs = target.alive ? (optInt('LOGS', args, 'wait_ms', 0, 60_000) ?? 0) : 0;
+      const max = optInt('LOGS', args, 'max', 1, 100_000) ?? 1000;
+      return { agent_id: target.id, ...(await target.logs.read(since, waitMs, ctx.signal, max)) };
+    },
+  },
+  {
+    op: 'PAUSE',
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const target = controlled(ctx, agentRef('PAUSE', args, 'agent'), 'kill');
+      const via = await ctx.kernel.agents.pause(target);
+      return { agent: target.snapshot(), via };
+    },
+  },
+  {
+    op: 'RESUME',
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const target = controlled(ctx, agentRef('RESUME', args, 'agent'), 'kill');
+      const via = await ctx.kernel.agents.resume(target);
+      return { agent: target.snapshot(), via };
+    },
+  },
+);

@@ -1,0 +1,83 @@
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { EVENT_TYPES, type EventType } from '../../sdk/types.js';
+import { bad, optBool, optInt, optStr, type Args } from '../args.js';
+import { KernelError } from '../errors.js';
+import type { Subscription } from '../event-bus.js';
+import { syscalls, type CallContext } from '../syscall.js';
+
+function types(ctx: CallContext, args: Args): Array<EventType | '*'> {
+  const raw = args.types ?? ['*'];
+  const list = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(list)) throw bad(ctx.op, 'types', 'an array of event type names', raw);
+  for (const t of list) {
+    if (t !== '*' && !EVENT_TYPES.includes(t as EventType)) {
+      throw new KernelError(ErrorCode.EVENT_TYPE_INVALID, `${ctx.op}: unknown event type ${JSON.stringify(t)}; known types: ${EVENT_TYPES.join(', ')} or "*"`);
+    }
+  }
+  return list as Array<EventType | '*'>;
+}
+
+function subscription(ctx: CallContext): Subscription {
+  ctx.conn.subscription ??= ctx.kernel.events.subscribe();
+  return ctx.conn.subscription;
+}
+
+export const eventSyscalls = syscalls(
+  {
+    op: 'SUBSCRIBE',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const wanted = types(ctx, args);
+      const push = optBool('SUBSCRIBE', args, 'push') ?? false;
+      const sub = subscription(ctx);
+      for (const t of wanted) sub.types.add(t);
+      if (push) {
+        sub.push = (event) => ctx.conn.pushEvent(event);
+      }
+      return { subscribed: [...sub.types].sort() };
+    },
+  },
+  {
+    op: 'UNSUBSCRIBE',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const sub = ctx.conn.subscription;
+      if (!sub) return { subscribed: [] };
+      for (const t of types(ctx, args)) {
+        if (t === '*') sub.types.clear();
+        else sub.types.delete(t);
+      }
+      return { subscribed: [...sub.types].sort() };
+    },
+  },
+  {
+    op: 'POLL_EVENTS',
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const max = optInt('POLL_EVENTS', args, 'max', 1, 10_000) ?? 100;
+      const timeout = optInt('POLL_EVENTS', args, 'timeout_ms', 0, 24 * 3600 * 1000) ?? 0;
+      const sub = ctx.conn.subscription;
+      if (!sub) {
+        throw new KernelError(ErrorCode.BAD_REQUEST, 'POLL_EVENTS: this connection has no subscription; call SUBSCRIBE with the event types first');
+      }
+      const events = await sub.poll(max, timeout, ctx.signal);
+      return { events, dropped: sub.dropped };
+    },
+  },
+  {
+    op: 'EMIT',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const type = optStr('EMIT', args, 'type') ?? 'CUSTOM';
+      if (type !== 'CUSTOM') {
+        throw new KernelError(ErrorCode.EVENT_TYPE_INVALID, `EMIT: only CUSTOM events may be emitted by clients (got ${JSON.stringify(type)}); the kernel emits the others itself`);
+      }
+      const name = optStr('EMIT', args, 'name') ?? optStr('EMIT', args, 'event') ?? 'custom';
+      const raw = args.data;
+      const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Args) : raw === undefined || raw === null ? {} : { value: raw };
+      const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+      const event = ctx.kernel.events.publish('CUSTOM', source, { name, ...data });
+      return { seq: event.seq };
+    },
+  },
+);

@@ -1,0 +1,72 @@
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import type { Message } from '../../sdk/types.js';
+import type { Agent } from '../agents/agent.js';
+import { agentRef, optBool, optInt } from '../args.js';
+import { KernelError } from '../errors.js';
+import { syscalls, type CallContext } from '../syscall.js';
+
+let nextMessageId = 1;
+
+function compose(ctx: CallContext, to: Agent, payload: unknown): Message {
+  const size = Buffer.byteLength(JSON.stringify(payload ?? null));
+  const max = ctx.kernel.options.maxMessageBytes;
+  if (size > max) throw new KernelError(ErrorCode.MESSAGE_TOO_LARGE, `${ctx.op}: message of ${size} bytes exceeds the ${max}-byte limit; store large data with STORE and send its key`);
+  const from = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+  return { id: nextMessageId++, from: from?.id ?? null, from_name: from?.name ?? 'operator', to: to.id, time: Date.now(), payload: payload ?? null };
+}
+
+function deliver(ctx: CallContext, to: Agent, message: Message): void {
+  if (!to.alive) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `${ctx.op}: agent '${to.name}' (#${to.id}) has ${to.record.state}; its mailbox is closed`);
+  to.mailbox.deliver(message);
+  ctx.kernel.events.publish('MESSAGE_RECEIVED', message.from, { message_id: message.id, from: message.from, from_name: message.from_name, to: to.id, to_name: to.name });
+}
+
+function self(ctx: CallContext): Agent {
+  if (ctx.caller.role !== 'agent') {
+    throw new KernelError(ErrorCode.FORBIDDEN, `${ctx.op}: only agents have a mailbox; spawn an agent (or connect with its CLOVE_TOKEN) to receive messages`);
+  }
+  return ctx.caller.agent;
+}
+
+export const ipcSyscalls = syscalls(
+  {
+    op: 'SEND',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const to = ctx.kernel.agents.get(agentRef('SEND', args, 'to'));
+      const message = compose(ctx, to, args.payload);
+      deliver(ctx, to, message);
+      return { message_id: message.id, to: to.id };
+    },
+  },
+  {
+    op: 'RECV',
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const me = self(ctx);
+      const timeout = optInt('RECV', args, 'timeout_ms', 0, 24 * 3600 * 1000) ?? 0;
+      return { message: await me.mailbox.receive(timeout, ctx.signal) };
+    },
+  },
+  {
+    op: 'BROADCAST',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const includeSelf = optBool('BROADCAST', args, 'include_self') ?? false;
+      const sender = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+      let delivered = 0;
+      const failed: Array<{ to: number; code: string }> = [];
+      for (const agent of ctx.kernel.agents.all()) {
+        if (agent.id === sender && !includeSelf) continue;
+        try {
+          deliver(ctx, agent, compose(ctx, agent, args.payload));
+          delivered++;
+        } catch (error) {
+          if (error instanceof KernelError && error.code === ErrorCode.MESSAGE_TOO_LARGE) throw error;
+          failed.push({ to: agent.id, code: (error as KernelError).code ?? ErrorCode.INTERNAL });
+        }
+      }
+      return { delivered, failed };
+    },
+  },
+);

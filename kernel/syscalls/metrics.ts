@@ -1,0 +1,31 @@
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import type { Agent } from '../agents/agent.js';
+import { optAgentRef } from '../args.js';
+import { KernelError } from '../errors.js';
+import { syscalls, type CallContext } from '../syscall.js';
+
+function target(ctx: CallContext): (ref: number | string | undefined) => Agent {
+  return (ref) => {
+    if (ref !== undefined) return ctx.kernel.agents.get(ref);
+    if (ctx.caller.role === 'agent') return ctx.caller.agent;
+    throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: field 'agent' is required for operators (an agent id or name)`);
+  };
+}
+
+export const metricsSyscalls = syscalls(
+  {
+    op: 'METRICS_SYSTEM',
+    access: 'authenticated',
+    handle: (ctx) => ctx.kernel.metrics.system(),
+  },
+  {
+    op: 'METRICS_AGENT',
+    access: 'authenticated',
+    handle: (ctx, args) => ctx.kernel.metrics.agent(target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'))),
+  },
+  {
+    op: 'METRICS_ALL_AGENTS',
+    access: 'authenticated',
+    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ctx.kernel.metrics.agent(a)) }),
+  },
+);
