@@ -213,7 +213,9 @@ class CloveClient(object):
 
     def store(self, key, value, scope=None, ttl_ms=None):
         """STORE: ``scope`` is "global" (default), "agent" or "session"; ``ttl_ms`` expires the key."""
-        return self.call(Opcode.STORE, _compact(key=key, value=value, scope=scope, ttl_ms=ttl_ms))
+        payload = _compact(key=key, scope=scope, ttl_ms=ttl_ms)
+        payload["value"] = value
+        return self.call(Opcode.STORE, payload)
 
     def fetch(self, key, scope=None):
         """FETCH: ``{found, value}``."""
