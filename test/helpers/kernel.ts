@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startKernel, type KernelHandle, type KernelOptions } from '../../kernel/index.js';
+import { connect, type CloveClient, type ConnectOptions } from '../../sdk/index.js';
+
+export interface TestKernel extends KernelHandle {
+  dir: string;
+  client(options?: ConnectOptions): Promise<CloveClient>;
+  stop(): Promise<void>;
+}
+
+/** An embedded kernel on a fresh socket in a temporary directory; `stop()` closes clients and removes it. */
+export async function testKernel(options: KernelOptions = {}): Promise<TestKernel> {
+  const dir = mkdtempSync(join(tmpdir(), 'clove-t-'));
+  const handle = await startKernel({ socketPath: join(dir, 'k.sock'), killGraceMs: 1000, ...options });
+  const clients: CloveClient[] = [];
+  return {
+    ...handle,
+    dir,
+    async client(connectOptions: ConnectOptions = {}) {
+      const c = await connect({ socketPath: handle.socketPath, token: handle.token, ...connectOptions });
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients) c.close();
+      await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const fixture = (...parts: string[]) => join(import.meta.dirname, '..', 'fixtures', ...parts);
+
+export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, stepMs = 25): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
