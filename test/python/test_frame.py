@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import subprocess
@@ -33,12 +34,26 @@ class EncodeFrameTest(unittest.TestCase):
         self.assertIsNone(_frame.decode_payload(0, b""))
         self.assertEqual(_frame.decode_payload(0, '"é"'.encode("utf-8")), "é")
 
-    def test_refuses_msgpack_and_invalid_json_payloads(self):
+    def test_refuses_invalid_json_and_msgpack_payloads(self):
         with self.assertRaises(CloveError) as ctx:
-            _frame.decode_payload(1, b"\x80")
-        self.assertEqual(ctx.exception.code, ErrorCode.CLIENT_PROTOCOL_ERROR)
-        with self.assertRaises(CloveError):
             _frame.decode_payload(0, b"{nope")
+        self.assertEqual(ctx.exception.code, ErrorCode.CLIENT_PROTOCOL_ERROR)
+        for bad in (b"\xc1", b"\x92\x01", b"\x01\x02"):
+            with self.assertRaises(CloveError):
+                _frame.decode_payload(1, bad)
+
+    def test_reads_msgpack_payloads(self):
+        packed = bytes.fromhex(
+            "85" "a3736571" "2a"                      # seq: 42
+            "a474797065" "a6435553544f4d"             # type: "CUSTOM"
+            "a474696d65" "cb3ff8000000000000"         # time: 1.5
+            "a6736f75726365" "c0"                     # source: nil
+            "a464617461" "83" "a16e" "d1ff38" "a162" "c3" "a16c" "92cd0100" "a2c3a9"  # data
+        )
+        self.assertEqual(_frame.decode_payload(1, packed), {
+            "seq": 42, "type": "CUSTOM", "time": 1.5, "source": None,
+            "data": {"n": -200, "b": True, "l": [256, "é"]},
+        })
 
 
 class FrameDecoderTest(unittest.TestCase):
@@ -92,6 +107,8 @@ class OpcodesTest(unittest.TestCase):
 
 
 ROOT = fake_kernel.ROOT
+SAMPLE = {"s": "x" * 40, "u": "日本", "i": [0, 127, 128, 65535, 2 ** 31, 2 ** 40, -1, -33, -200, -40000, -(2 ** 40)],
+          "f": 0.25, "n": None, "t": True, "a": list(range(20)), "m": dict(("k%d" % i, i) for i in range(17))}
 TSX = os.path.join(ROOT, "node_modules", ".bin", "tsx")
 
 
@@ -106,15 +123,17 @@ class MatchesTypeScriptTest(unittest.TestCase):
             "const p = Buffer.from(JSON.stringify({message: 'hé'}));"
             "console.log(encodeFrame({kind: 1, opcode: 0x20, codec: 0, requestId: 0xdeadbeef}, p).toString('hex'));"
             "console.log(JSON.stringify(Opcode));"
+            "import { encodePayload } from './sdk/protocol/codec.ts';"
+            "console.log(Buffer.from(encodePayload(1, " + json.dumps(SAMPLE) + ")).toString('hex'));"
         )
         out = subprocess.run([TSX, "--eval", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
         self.assertEqual(out.returncode, 0, out.stderr)
-        hex_line, opcodes_line = out.stdout.strip().splitlines()[-2:]
+        hex_line, opcodes_line, msgpack_line = out.stdout.strip().splitlines()[-3:]
         ours = _frame.encode_frame(1, 0x20, 0xDEADBEEF, _frame.encode_payload({"message": "hé"}))
         self.assertEqual(ours.hex(), hex_line)
-        import json
         for name, number in json.loads(opcodes_line).items():
             self.assertEqual(getattr(Opcode, name), number, name)
+        self.assertEqual(_frame.decode_payload(1, bytes.fromhex(msgpack_line)), SAMPLE)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
     2       u8    version (1)
     3       u8    kind (1 request, 2 response, 3 error, 4 event)
     4       u8    opcode
-    5       u8    codec (0 JSON, 1 msgpack; this SDK speaks JSON)
+    5       u8    codec (0 JSON, 1 msgpack; this SDK sends JSON, reads both)
     6       u16   flags (0)
     8       u32   request id (0 for pushed events)
     12      u32   payload length
@@ -17,6 +17,7 @@ import json
 import struct
 from collections import namedtuple
 
+from ._msgpack import unpackb
 from .errors import CloveError
 
 MAGIC = 0x434C
@@ -56,10 +57,11 @@ def decode_payload(codec, data):
     """Decodes a payload; the empty payload is ``None``."""
     if not data:
         return None
-    if codec != CODEC_JSON:
-        raise FrameError(
-            "the kernel answered in codec %d, but the Python SDK only speaks JSON (codec 0)" % codec
-        )
+    if codec == CODEC_MSGPACK:
+        try:
+            return unpackb(data)
+        except (ValueError, UnicodeDecodeError, struct.error) as exc:
+            raise FrameError("payload is not valid msgpack: %s" % exc)
     try:
         return json.loads(bytes(data).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
