@@ -45,6 +45,7 @@ export class Kernel {
   private readonly server: Server;
   private nextConnectionId = 1;
   private closing: Promise<void> | null = null;
+  private readonly stopped = deferred();
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(options: KernelOptions = {}) {
@@ -148,14 +149,21 @@ export class Kernel {
   /** Stops accepting, stops every agent (SIGTERM, then SIGKILL after the grace period), removes the socket. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.options.log('shutting down: stopping agents');
       if (this.sweeper) clearInterval(this.sweeper);
       await new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.agents.shutdown();
       for (const conn of [...this.connections]) conn.close();
       rmSync(this.tokenFile, { force: true });
       this.options.log('kernel stopped');
+      this.stopped.resolve();
     })();
     return this.closing;
+  }
+
+  /** Settles once the kernel has fully stopped, whoever asked it to (SHUTDOWN, a signal, close()). */
+  get closed(): Promise<void> {
+    return this.stopped.promise;
   }
 
   get isClosing(): boolean {
@@ -177,6 +185,12 @@ export class Kernel {
     const r = agent.record;
     this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed });
   }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 export interface KernelHandle {

@@ -1,0 +1,187 @@
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { AgentRecord, CloveClient, SpawnRequest } from '../../sdk/index.js';
+import { withClient } from '../connection.js';
+import { CliError, ExitCode, formatAge, paint, printJson, printTable } from '../output.js';
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGTERM: 15 };
+
+/** Shell convention: the agent's code, or 128 + signal number when a signal ended it. */
+export function exitCodeOf(record: AgentRecord): number {
+  if (record.exit_code !== null) return record.exit_code;
+  if (record.signal) return 128 + (SIGNAL_NUMBERS[record.signal] ?? 0);
+  return record.state === 'failed' ? ExitCode.FAILED : 0;
+}
+
+function ref(value: string): number | string {
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function isolationSummary(a: AgentRecord): string {
+  const iso = a.isolation;
+  if (!iso.sandboxed) return 'none';
+  const ns = Object.entries(iso.namespaces).filter(([, on]) => on).map(([n]) => n);
+  const limits = Object.entries(iso.limits).filter(([, l]) => l.enforced).map(([n]) => n);
+  return [`ns:${ns.join(',') || '-'}`, `limits:${limits.join(',') || '-'}`].join(' ');
+}
+
+/** Streams an agent's log lines to this terminal until it ends. */
+async function follow(client: CloveClient, agent: number | string, fromSeq = 0): Promise<void> {
+  let since = fromSeq;
+  for (;;) {
+    const batch = await client.logs(agent, { since_seq: since, wait_ms: 1000 });
+    for (const line of batch.lines) (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
+    since = batch.next_seq;
+    if (batch.lines.length === 0) {
+      const [record] = (await client.list({ all: true })).filter((a) => a.id === batch.agent_id);
+      if (!record || !['starting', 'running', 'paused'].includes(record.state)) {
+        const rest = await client.logs(agent, { since_seq: since });
+        for (const line of rest.lines) (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
+        return;
+      }
+    }
+  }
+}
+
+interface RunOptions {
+  socket?: string;
+  name?: string;
+  wait?: boolean;
+  json?: boolean;
+  sandbox?: boolean;
+  memory?: string;
+  cpu?: number;
+  pids?: number;
+  network?: boolean;
+  restart?: 'never' | 'on-failure' | 'always';
+  maxRestarts?: number;
+  world?: string;
+  env?: string[];
+  quiet?: boolean;
+}
+
+export function agentCommand(program: Command): void {
+  const agent = program.command('agent').description('run, list, stop and inspect agents');
+
+  agent
+    .command('run')
+    .description('start an agent: .py runs with python3, .js/.mjs with node, .ts with tsx, anything else is executed')
+    .argument('<script>', 'the agent script or executable')
+    .argument('[args...]', 'arguments for the agent (put them after --)')
+    .option('--socket <path>', 'kernel socket path')
+    .option('--name <name>', 'agent name (unique among running agents)')
+    .option('--wait', "wait for the agent to end, print its output, and exit with the agent's exit code")
+    .option('-q, --quiet', 'with --wait: do not print the agent output')
+    .option('--json', 'print the agent record as JSON')
+    .option('--sandbox', 'run in a sandbox (namespaces, cgroups, unprivileged user)')
+    .option('--memory <size>', 'memory limit, e.g. 64M')
+    .option('--cpu <cores>', 'CPU quota in cores, e.g. 0.5', parseFloat)
+    .option('--pids <n>', 'maximum processes', (v) => parseInt(v, 10))
+    .option('--network', 'allow network access inside the sandbox')
+    .addOption(new Option('--restart <policy>', 'restart policy').choices(['never', 'on-failure', 'always']))
+    .option('--max-restarts <n>', 'give up after this many restarts in the window', (v) => parseInt(v, 10))
+    .option('--world <name>', 'join this world')
+    .option('-e, --env <KEY=VALUE...>', 'extra environment variables')
+    .action(async (script: string, args: string[], options: RunOptions) => {
+      const request: SpawnRequest = { script: resolve(script), args, cwd: process.cwd() };
+      if (options.name) request.name = options.name;
+      if (options.sandbox) request.sandboxed = true;
+      if (options.network) request.network = true;
+      if (options.memory || options.cpu || options.pids) {
+        request.limits = {};
+        if (options.memory) request.limits.memory = options.memory;
+        if (options.cpu) request.limits.cpu_quota = options.cpu;
+        if (options.pids) request.limits.max_pids = options.pids;
+      }
+      if (options.restart) request.restart = { policy: options.restart, ...(options.maxRestarts !== undefined ? { max_restarts: options.maxRestarts } : {}) };
+      if (options.world) request.world = options.world;
+      if (options.env) {
+        request.env = {};
+        for (const pair of options.env) {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) throw new CliError(`--env expects KEY=VALUE, got '${pair}'`, ExitCode.USAGE);
+          request.env[pair.slice(0, eq)] = pair.slice(eq + 1);
+        }
+      }
+      const code = await withClient(options, async (client) => {
+        const started = await client.spawn(request);
+        if (!options.wait) {
+          if (options.json) printJson(started);
+          else process.stdout.write(`started agent ${started.name} (#${started.id}, pid ${started.pid})\n`);
+          return ExitCode.OK;
+        }
+        if (!options.json && !options.quiet) await follow(client, started.id);
+        const ended = await client.wait(started.id);
+        if (options.json) printJson(ended);
+        return exitCodeOf(ended);
+      });
+      process.exitCode = code;
+    });
+
+  agent
+    .command('list')
+    .description('list agents with their state and the isolation really in force')
+    .option('--socket <path>', 'kernel socket path')
+    .option('-a, --all', 'include agents that have ended')
+    .option('--json', 'print the agent records as JSON')
+    .action(async (options: { socket?: string; all?: boolean; json?: boolean }) => {
+      const agents = await withClient(options, (c) => c.list({ all: options.all ?? false }));
+      if (options.json) return printJson(agents);
+      if (agents.length === 0) return void process.stdout.write('no agents\n');
+      printTable(
+        ['ID', 'NAME', 'STATE', 'PID', 'UP', 'EXIT', 'ISOLATION', 'SCRIPT'],
+        agents.map((a) => [a.id, a.name, a.state, a.pid, formatAge(a.started_at), a.exit_code ?? a.signal, isolationSummary(a), a.script]),
+      );
+    });
+
+  agent
+    .command('kill')
+    .description('stop an agent: SIGTERM, then SIGKILL after the grace period')
+    .argument('<agent>', 'agent name or id')
+    .option('--socket <path>', 'kernel socket path')
+    .option('-s, --signal <signal>', 'signal to send (SIGTERM, SIGKILL, SIGINT, ...)', 'SIGTERM')
+    .option('--grace <ms>', 'grace period before SIGKILL', (v) => parseInt(v, 10))
+    .option('--json', 'print the result as JSON')
+    .action(async (target: string, options: { socket?: string; signal: string; grace?: number; json?: boolean }) => {
+      const result = await withClient(options, (c) =>
+        c.kill(ref(target), { signal: options.signal.toUpperCase() as NodeJS.Signals, ...(options.grace !== undefined ? { grace_ms: options.grace } : {}) }),
+      );
+      if (options.json) return printJson(result);
+      const a = result.agent;
+      process.stdout.write(result.killed ? `killed ${a.name} (#${a.id}): ${a.state}\n` : `${a.name} (#${a.id}) was not running (${a.state})\n`);
+    });
+
+  agent
+    .command('logs')
+    .description("print an agent's captured stdout and stderr")
+    .argument('<agent>', 'agent name or id')
+    .option('--socket <path>', 'kernel socket path')
+    .option('-f, --follow', 'keep printing new output until the agent ends')
+    .option('--json', 'print the log lines as JSON')
+    .action(async (target: string, options: { socket?: string; follow?: boolean; json?: boolean }) => {
+      await withClient(options, async (c) => {
+        if (options.follow && !options.json) return follow(c, ref(target));
+        const logs = await c.logs(ref(target), { max: 100_000 });
+        if (options.json) return printJson(logs);
+        if (logs.dropped > 0) process.stderr.write(paint('yellow', `(${logs.dropped} older lines were dropped)\n`));
+        for (const line of logs.lines) (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
+      });
+    });
+
+  for (const [name, verb] of [
+    ['pause', 'freeze an agent (cgroup freezer, or SIGSTOP without one)'],
+    ['resume', 'thaw a paused agent'],
+  ] as const) {
+    agent
+      .command(name)
+      .description(verb)
+      .argument('<agent>', 'agent name or id')
+      .option('--socket <path>', 'kernel socket path')
+      .option('--json', 'print the result as JSON')
+      .action(async (target: string, options: { socket?: string; json?: boolean }) => {
+        const result = await withClient(options, (c) => (name === 'pause' ? c.pause(ref(target)) : c.resume(ref(target))));
+        if (options.json) return printJson(result);
+        process.stdout.write(`${result.agent.name} (#${result.agent.id}) ${result.agent.state} (via ${result.via})\n`);
+      });
+  }
+}

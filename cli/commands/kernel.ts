@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { startKernel } from '../../kernel/index.js';
+import { probeSocket } from '../../kernel/socket-path.js';
+import { socketPathOf, withClient } from '../connection.js';
+import { CliError, ExitCode, paint, printJson } from '../output.js';
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await condition()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+export function kernelCommand(program: Command): void {
+  const kernel = program.command('kernel').description('start and stop the kernel daemon');
+
+  kernel
+    .command('start')
+    .description('start the kernel daemon on a Unix socket (in the foreground unless --detach)')
+    .option('--socket <path>', 'socket path (default: $CLOVE_SOCKET, $XDG_RUNTIME_DIR/clove/kernel.sock or /tmp/clove-<uid>/kernel.sock)')
+    .option('--detach', 'run in the background; output goes to kernel.log next to the socket')
+    .option('--max-frame-size <bytes>', 'largest frame accepted', (v) => Number(v))
+    .option('--json', 'print the started kernel as JSON')
+    .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; json?: boolean }) => {
+      const socketPath = socketPathOf(options);
+      if (options.detach) {
+        const dir = dirname(socketPath);
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const logFile = join(dir, 'kernel.log');
+        const out = openSync(logFile, 'a', 0o600);
+        const main = fileURLToPath(new URL('../bin.js', import.meta.url));
+        const args = [...process.execArgv, main, 'kernel', 'start', '--socket', socketPath];
+        if (options.maxFrameSize) args.push('--max-frame-size', String(options.maxFrameSize));
+        if (await probeSocket(socketPath)) throw new CliError(`a kernel is already listening on ${socketPath}`, ExitCode.FAILED, 'KERNEL_ALREADY_RUNNING');
+        const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
+        child.unref();
+        const exited = new Promise<boolean>((r) => child.once('exit', () => r(true)));
+        const up = await Promise.race([waitFor(() => probeSocket(socketPath), 15_000), exited.then(() => false)]);
+        if (!up) throw new CliError(`the kernel did not start; see ${logFile}`);
+        if (options.json) printJson({ pid: child.pid, socket: socketPath, log: logFile });
+        else process.stdout.write(`kernel started (pid ${child.pid}) on ${socketPath}; log: ${logFile}\n`);
+        return;
+      }
+      const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      const handle = await startKernel({ socketPath, handleSignals: false, log, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
+      if (options.json) printJson({ pid: process.pid, socket: handle.socketPath, token_file: handle.tokenFile });
+      else log(`kernel ${handle.kernel.version} listening on ${handle.socketPath} (pid ${process.pid}); operator token in ${handle.tokenFile}`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log(`received ${signal}: stopping agents and shutting down`);
+          void handle.close().then(resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+        void handle.kernel.closed.then(resolve);
+      });
+    });
+
+  kernel
+    .command('stop')
+    .description('stop the kernel: agents get SIGTERM, then SIGKILL after a grace period')
+    .option('--socket <path>', 'socket path')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { socket?: string; json?: boolean }) => {
+      const socketPath = socketPathOf(options);
+      await withClient(options, (c) => c.shutdown_kernel());
+      const gone = await waitFor(async () => !(await probeSocket(socketPath)), 30_000);
+      if (!gone) throw new CliError(`the kernel on ${socketPath} did not stop within 30 s`);
+      if (options.json) printJson({ stopped: true, socket: socketPath });
+      else process.stdout.write(`${paint('green', 'stopped')} kernel on ${socketPath}\n`);
+    });
+}
