@@ -111,7 +111,7 @@ export class Connection {
       return;
     }
     const started = performance.now();
-    const ctx: CallContext = { kernel: this.kernel, conn: this, caller: this.caller, op: syscall.op, signal: this.abort.signal };
+    const ctx: CallContext = { kernel: this.kernel, conn: this, caller: this.caller, op: syscall.op, signal: this.abort.signal, codec };
     let result: unknown;
     try {
       result = syscall.handle(ctx, asArgs(syscall.op, payload));

@@ -1,3 +1,4 @@
+import type { CodecId } from '../sdk/protocol/codec.js';
 import type { OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { Agent } from './agents/agent.js';
 import type { Args } from './args.js';
@@ -14,6 +15,8 @@ export interface CallContext {
   op: OpcodeName;
   /** Aborted when the caller's connection closes, so blocking calls stop waiting. */
   signal: AbortSignal;
+  /** The request's payload codec; pushed events use the codec of the SUBSCRIBE that asked for them. */
+  codec: CodecId;
 }
 
 /**

@@ -32,6 +32,7 @@ export const eventSyscalls = syscalls(
       const sub = subscription(ctx);
       for (const t of wanted) sub.types.add(t);
       if (push) {
+        ctx.conn.setPushCodec(ctx.codec);
         sub.push = (event) => ctx.conn.pushEvent(event);
       }
       return { subscribed: [...sub.types].sort() };
