@@ -58,6 +58,7 @@ export class Kernel {
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
+      publish: (type, agent, data) => this.events.publish(type, agent.id, data),
     });
     for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls]) this.register(list);
     this.server = createServer((socket) => this.accept(socket, { role: 'anonymous' }));

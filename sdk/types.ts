@@ -3,7 +3,7 @@
  * snake_case because they are the wire format (and the Python SDK's), documented in docs/protocol.md.
  */
 
-export type AgentState = 'starting' | 'running' | 'paused' | 'exited' | 'killed' | 'failed';
+export type AgentState = 'starting' | 'running' | 'paused' | 'restarting' | 'exited' | 'killed' | 'failed';
 
 export interface SpawnLimits {
   /** Memory limit: bytes, or a string like "64M", "1G". */

@@ -8,6 +8,7 @@ import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
 import { Agent, noIsolation, type AgentSandbox } from './agent.js';
 import { invocationFor } from './interpreter.js';
+import { decideRestart, resolveRestartPolicy } from './supervisor.js';
 
 /** What the table needs from the rest of the kernel. */
 export interface AgentTableDeps {
@@ -25,6 +26,7 @@ export interface AgentTableDeps {
   sandbox?(agent: Agent, launch: Launch): Promise<SandboxedLaunch>;
   onSpawned(agent: Agent): void;
   onExited(agent: Agent): void;
+  publish(type: 'AGENT_RESTARTED' | 'AGENT_GAVE_UP' | 'AGENT_EXITED', agent: Agent, data: Record<string, unknown>): void;
 }
 
 export interface Launch {
@@ -50,6 +52,7 @@ export class AgentTable {
   private readonly byToken = new Map<string, Agent>();
   private readonly ended: number[] = [];
   private nextId = 1;
+  private stopping = false;
 
   constructor(private readonly deps: AgentTableDeps) {}
 
@@ -177,6 +180,7 @@ export class AgentTable {
       });
     });
     agent.process = child;
+    agent.runStartedAt = Date.now();
     agent.killRequested = false;
     agent.record.pid = child.pid ?? null;
     agent.record.state = 'running';
@@ -196,6 +200,12 @@ export class AgentTable {
 
   /** Sends a signal to the agent's process group; SIGTERM escalates to SIGKILL after the grace period. */
   async kill(agent: Agent, signal: NodeJS.Signals = 'SIGTERM', graceMs = this.deps.killGraceMs): Promise<boolean> {
+    if (agent.record.state === 'restarting') {
+      agent.killRequested = true;
+      this.cancelRestart(agent);
+      this.markEnded(agent, 'killed');
+      return true;
+    }
     if (!agent.alive || !agent.process) return false;
     agent.killRequested = true;
     if (agent.record.state === 'paused') await this.resume(agent).catch(() => {});
@@ -231,6 +241,13 @@ export class AgentTable {
 
   /** Stops every agent: SIGTERM, then SIGKILL after the grace period. */
   async shutdown(graceMs = this.deps.killGraceMs): Promise<void> {
+    this.stopping = true;
+    for (const agent of this.all()) {
+      if (agent.record.state === 'restarting') {
+        this.cancelRestart(agent);
+        this.markEnded(agent, 'killed');
+      }
+    }
     const live = this.all().filter((a) => a.process);
     await Promise.all(live.map((a) => this.kill(a, 'SIGTERM', graceMs)));
   }
@@ -265,7 +282,50 @@ export class AgentTable {
       await agent.sandbox.destroy().catch(() => {});
       agent.sandbox = null;
     }
-    this.markEnded(agent, agent.killRequested || (signal !== null && code === null) ? 'killed' : 'exited');
+    agent.process = null;
+    const decision = decideRestart(resolveRestartPolicy(agent.request.restart), agent.restartHistory, {
+      exitCode: code,
+      requested: agent.killRequested,
+      shuttingDown: this.stopping,
+      ranMs: Date.now() - agent.runStartedAt,
+      now: Date.now(),
+    });
+    const ended = agent.killRequested || (signal !== null && code === null) ? 'killed' : 'exited';
+    if (decision.action === 'restart') {
+      agent.record.state = 'restarting';
+      agent.logs.end();
+      this.deps.publish('AGENT_EXITED', agent, { id: agent.id, name: agent.name, state: ended, exit_code: code, signal, oom_killed: agent.record.oom_killed, restarting_in_ms: decision.delayMs });
+      agent.restartTimer = setTimeout(() => void this.restart(agent), decision.delayMs);
+      return;
+    }
+    if (decision.action === 'give-up') {
+      this.deps.publish('AGENT_GAVE_UP', agent, {
+        id: agent.id,
+        name: agent.name,
+        restarts: agent.record.restarts,
+        reason: `${decision.restarts} restarts within ${decision.windowMs} ms`,
+      });
+    }
+    this.markEnded(agent, ended);
+  }
+
+  private async restart(agent: Agent): Promise<void> {
+    agent.restartTimer = null;
+    if (agent.record.state !== 'restarting') return;
+    this.byToken.set(agent.token, agent);
+    try {
+      agent.record.restarts++;
+      await this.start(agent);
+      this.deps.publish('AGENT_RESTARTED', agent, { id: agent.id, name: agent.name, pid: agent.record.pid, restarts: agent.record.restarts });
+    } catch (error) {
+      agent.record.error = (error as Error).message;
+      this.markEnded(agent, 'failed');
+    }
+  }
+
+  private cancelRestart(agent: Agent): void {
+    if (agent.restartTimer) clearTimeout(agent.restartTimer);
+    agent.restartTimer = null;
   }
 
   private markEnded(agent: Agent, state: 'exited' | 'killed' | 'failed'): void {

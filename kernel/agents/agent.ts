@@ -3,6 +3,7 @@ import type { AgentRecord, IsolationReport, SpawnRequest } from '../../sdk/types
 import { LogBuffer } from './log-buffer.js';
 import { Mailbox } from '../mailbox.js';
 import { Waiters } from '../waiters.js';
+import type { RestartHistory } from './supervisor.js';
 
 /** Hooks a sandbox backend gives the kernel for one running agent. */
 export interface AgentSandbox {
@@ -42,6 +43,10 @@ export class Agent {
   readonly logs: LogBuffer;
   readonly mailbox: Mailbox;
   readonly grants: Set<string>;
+  readonly restartHistory: RestartHistory = { times: [], nextDelayMs: 0 };
+  restartTimer: NodeJS.Timeout | null = null;
+  /** When the current run's process started (restarts reset it). */
+  runStartedAt = Date.now();
 
   constructor(
     readonly record: AgentRecord,
@@ -65,7 +70,7 @@ export class Agent {
 
   get alive(): boolean {
     const s = this.record.state;
-    return s === 'starting' || s === 'running' || s === 'paused';
+    return s === 'starting' || s === 'running' || s === 'paused' || s === 'restarting';
   }
 
   /** A copy safe to send over the wire. */
