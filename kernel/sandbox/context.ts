@@ -1,0 +1,128 @@
+import type { IsolationReport } from '../../sdk/types.js';
+import type { CgroupDriver, CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
+import { SandboxError, SandboxErrorCode, toError } from './errors.js';
+import { DEFAULT_HIDDEN } from './mounts.js';
+
+export interface SandboxOptions {
+  /** 'auto' (default) picks namespaces as root, user namespaces otherwise; 'plain' never isolates. */
+  mode?: 'auto' | 'namespaces' | 'userns' | 'plain';
+  /** The kernel's state directory (operator token, database): hidden and masked in every sandbox. */
+  stateDir?: string;
+  /** Directories replaced by an empty tmpfs in sandboxes; default `DEFAULT_HIDDEN` plus `stateDir`. */
+  hiddenPaths?: string[];
+  /** Files or directories masked even when a bind brings them back into view (e.g. a token file). */
+  maskedPaths?: string[];
+  /** Unprivileged uid/gid agents run as when the kernel is root; default 65534/65534 (nobody). */
+  uid?: number;
+  gid?: number;
+  /** false: never use cgroups. Default true (when a writable hierarchy is found). */
+  cgroups?: boolean;
+  /** A cgroup v2 root to use instead of detecting (tests: a cgroupfs-shaped temporary directory). */
+  cgroupRoot?: string;
+  /** Name of the parent cgroup directory; default `clove`. */
+  cgroupParent?: string;
+  /** How v2 leaves are removed; tests on a plain directory pass a recursive remove. */
+  cgroupRemoveDir?: (path: string) => Promise<void>;
+  /** A prebuilt launcher binary; default: compiled from source once into `cacheDir`. */
+  helperPath?: string;
+  cacheDir?: string;
+  /** Prefix of cgroup names, identifying this kernel; default the kernel's pid. Must be a pid for cleanup. */
+  instance?: number;
+}
+
+export interface ResolvedSandboxOptions {
+  mode: 'auto' | 'namespaces' | 'userns' | 'plain';
+  stateDir: string | null;
+  hiddenPaths: string[];
+  maskedPaths: string[];
+  uid: number;
+  gid: number;
+  instance: number;
+}
+
+export const DEFAULT_AGENT_UID = 65534;
+
+export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
+  const stateDir = options.stateDir ?? null;
+  return {
+    mode: options.mode ?? 'auto',
+    stateDir,
+    hiddenPaths: [...(options.hiddenPaths ?? DEFAULT_HIDDEN), ...(stateDir ? [stateDir] : [])],
+    maskedPaths: [...(options.maskedPaths ?? []), ...(stateDir ? [stateDir] : [])],
+    uid: options.uid ?? DEFAULT_AGENT_UID,
+    gid: options.gid ?? options.uid ?? DEFAULT_AGENT_UID,
+    instance: options.instance ?? process.pid,
+  };
+}
+
+/** What every backend shares: resolved options, the cgroup driver, the launcher. */
+export interface SandboxContext {
+  options: ResolvedSandboxOptions;
+  driver: CgroupDriver | null;
+  cgroupNote: string;
+  helper: string | null;
+  helperNote: string | null;
+}
+
+let sequence = 0;
+
+/** `agent-<kernel pid>-<agent id>-<seq>`: the kernel pid lets `cleanupLeftovers` tell stale from live. */
+export function leafName(instance: number, agentId: number): string {
+  sequence += 1;
+  return `agent-${instance}-${agentId}-${sequence}`;
+}
+
+export function instanceOf(leaf: string): number | null {
+  const match = /^agent-(\d+)-/.exec(leaf);
+  return match?.[1] ? Number(match[1]) : null;
+}
+
+export async function createLeaf(ctx: SandboxContext, agentId: number, limits: CgroupLimits): Promise<CgroupLeaf | null> {
+  if (!ctx.driver) return null;
+  try {
+    return await ctx.driver.create(leafName(ctx.options.instance, agentId), limits);
+  } catch (error) {
+    throw new SandboxError(
+      SandboxErrorCode.CGROUP_FAILED,
+      `could not create the agent's cgroup under ${ctx.driver.parentPath}: ${toError(error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes leaves whose kernel is gone (killing their processes first). Returns how many. */
+export async function cleanupLeftovers(ctx: SandboxContext): Promise<number> {
+  if (!ctx.driver) return 0;
+  let removed = 0;
+  for (const name of await ctx.driver.list()) {
+    const owner = instanceOf(name);
+    if (owner === null || owner === ctx.options.instance || isAlive(owner)) continue;
+    await ctx.driver.open(name).remove();
+    removed += 1;
+  }
+  return removed;
+}
+
+type LimitReport = IsolationReport['limits']['memory'];
+
+export function limitReport(requested: number | null, via: string | null): LimitReport {
+  return { requested, enforced: requested !== null && via !== null, via: requested !== null ? via : null };
+}
+
+export function cgroupVia(leaf: CgroupLeaf | null, kind: 'memory' | 'cpu' | 'pids'): string | null {
+  if (!leaf?.enforced[kind]) return null;
+  const files = {
+    v1: { memory: 'memory.limit_in_bytes', cpu: 'cpu.cfs_quota_us', pids: 'pids.max' },
+    v2: { memory: 'memory.max', cpu: 'cpu.max', pids: 'pids.max' },
+  } as const;
+  return `cgroup ${leaf.version} ${files[leaf.version][kind]}`;
+}

@@ -1,0 +1,204 @@
+import { dirname } from 'node:path';
+import type { IsolationReport } from '../../sdk/types.js';
+import type { CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
+import { cgroupVia, cleanupLeftovers, createLeaf, limitReport, type SandboxContext } from './context.js';
+import { SandboxError, SandboxErrorCode } from './errors.js';
+import { namespaceMember } from './exec.js';
+import { AgentHandle } from './handle.js';
+import { resolveLimits } from './limits.js';
+import { absolute, isShim, isUnder, planArgs, planMounts, runtimeRoot, unreachableReason, whichCommand, type MountPlan } from './mounts.js';
+import type { PreparedLaunch, SandboxBackend, SandboxCapabilities, SandboxSpec } from './sandbox.js';
+
+export type Namespace = keyof IsolationReport['namespaces'];
+export const ALL_NAMESPACES: readonly Namespace[] = ['pid', 'net', 'mnt', 'uts', 'ipc', 'user'];
+
+/** Which namespaces the launcher could create at probe time, and whether via a user namespace. */
+export interface NamespaceSupport {
+  available: ReadonlySet<Namespace>;
+  userns: boolean;
+}
+
+interface Fallbacks {
+  args: string[];
+  memory: string | null;
+  pids: string | null;
+  notes: string[];
+}
+
+/** rlimits for what the cgroup does not enforce; each one reported with what it really limits. */
+export function rlimitFallbacks(leaf: CgroupLeaf | null, limits: CgroupLimits, uid: number): Fallbacks {
+  const out: Fallbacks = { args: [], memory: null, pids: null, notes: [] };
+  if (limits.memoryBytes !== null && !leaf?.enforced.memory) {
+    out.args.push('--rlimit', 'data', String(limits.memoryBytes), String(limits.memoryBytes));
+    out.memory = 'rlimit RLIMIT_DATA';
+    out.notes.push('memory: RLIMIT_DATA caps heap and anonymous mappings (allocations fail), not resident memory; no OOM kill is recorded');
+  }
+  if (limits.maxPids !== null && !leaf?.enforced.pids) {
+    if (uid !== 0) {
+      out.args.push('--rlimit', 'nproc', String(limits.maxPids), String(limits.maxPids));
+      out.pids = 'rlimit RLIMIT_NPROC';
+      out.notes.push(`pids: RLIMIT_NPROC counts every process of uid ${uid} on the machine, not only this agent's`);
+    } else {
+      out.notes.push('pids: not enforced (no pids cgroup, and RLIMIT_NPROC does not apply to root)');
+    }
+  }
+  if (limits.cpuCores !== null && !leaf?.enforced.cpu) out.notes.push('cpu: not enforced (needs the cpu cgroup controller)');
+  return out;
+}
+
+function hostnameOf(name: string): string {
+  return name.replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 63) || 'agent';
+}
+
+/**
+ * The isolating backend: the launcher joins the cgroup, unshares pid/net/mnt/uts/ipc (inside a
+ * user namespace when not root), hides host paths, drops to an unprivileged uid with no_new_privs,
+ * then execs the agent. With fewer namespaces available it does what it can and reports it.
+ */
+export class NamespacesBackend implements SandboxBackend {
+  readonly name: string;
+
+  constructor(
+    private readonly ctx: SandboxContext & { helper: string },
+    private readonly support: NamespaceSupport,
+    private readonly notes: string[] = [],
+  ) {
+    this.name = support.available.size === 0 ? 'rlimits' : support.userns ? 'userns' : 'namespaces';
+  }
+
+  private get root(): boolean {
+    return process.getuid?.() === 0;
+  }
+
+  /** The uid the agent runs as: the configured one when root, else the kernel's own. */
+  private agentIds(): { uid: number; gid: number } {
+    if (this.root) return { uid: this.ctx.options.uid, gid: this.ctx.options.gid };
+    return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
+  }
+
+  probe(): SandboxCapabilities {
+    const ns = Object.fromEntries(ALL_NAMESPACES.map((n) => [n, this.support.available.has(n)])) as IsolationReport['namespaces'];
+    return {
+      backend: this.name,
+      root: this.root,
+      launcher: this.ctx.helper,
+      namespaces: ns,
+      cgroup: this.ctx.driver
+        ? { version: this.ctx.driver.version, parent: this.ctx.driver.parentPath, controllers: [...this.ctx.driver.controllers] }
+        : null,
+      notes: [...this.notes, ...(this.ctx.driver ? [] : [this.ctx.cgroupNote])],
+    };
+  }
+
+  cleanupLeftovers(): Promise<number> {
+    return cleanupLeftovers(this.ctx);
+  }
+
+  async prepare(spec: SandboxSpec): Promise<PreparedLaunch> {
+    const limits = resolveLimits(spec.limits);
+    const { uid, gid } = this.agentIds();
+    const has = (n: Namespace): boolean => this.support.available.has(n);
+    const cwd = absolute(spec.cwd, process.cwd());
+    const command = whichCommand(spec.command, spec.env['PATH'] ?? process.env['PATH']);
+    if (!command) throw new SandboxError(SandboxErrorCode.UNREACHABLE, `command ${spec.command} was not found on PATH`);
+    if (isShim(command)) {
+      throw new SandboxError(
+        SandboxErrorCode.UNREACHABLE,
+        `${command} is a version-manager shim that re-executes from its owner's home; the agent's uid ${uid} cannot run it. Use a real interpreter path (resolveInterpreter) such as /usr/bin/python3`,
+      );
+    }
+    const script = spec.script ? absolute(spec.script, cwd) : null;
+    const useMnt = has('mnt');
+    const notes: string[] = [];
+    let plan: MountPlan | null = null;
+    if (useMnt) {
+      plan = planMounts({
+        hidden: this.ctx.options.hiddenPaths,
+        masked: this.ctx.options.maskedPaths,
+        readOnly: [runtimeRoot(command), ...(script ? [dirname(script)] : []), ...spec.readablePaths.map((p) => absolute(p, cwd))],
+        readWrite: [cwd, ...spec.writablePaths.map((p) => absolute(p, cwd))],
+      });
+      for (const b of plan.bind) notes.push(`${b.readOnly ? 'read-only' : 'read-write'} bind: ${b.src}`);
+    }
+    const checks: Array<[string, string, 'r' | 'x' | 'rx']> = [
+      ['command', command, 'x'],
+      ['working directory', cwd, 'x'],
+      ...(script ? ([['script', script, 'r']] as Array<[string, string, 'r']>) : []),
+    ];
+    for (const [what, path, need] of checks) {
+      const reason = unreachableReason(path, need, uid, gid, plan);
+      if (reason) {
+        throw new SandboxError(SandboxErrorCode.UNREACHABLE, `the agent's ${what} is unreachable for uid ${uid}: ${reason}`);
+      }
+    }
+    const leaf = await createLeaf(this.ctx, spec.agentId, limits);
+    const fallbacks = rlimitFallbacks(leaf, limits, uid);
+    const namespaces = ALL_NAMESPACES.filter((n) => has(n) && !(n === 'net' && spec.network));
+    const args = ['--die-with-parent'];
+    for (const file of leaf?.procsFiles ?? []) args.push('--cgroup', file);
+    if (namespaces.length > 0) args.push('--ns', namespaces.join(','));
+    if (namespaces.includes('user')) {
+      args.push('--map-uid', String(this.root ? uid : (process.getuid?.() ?? uid)), String(uid));
+      args.push('--map-gid', String(this.root ? gid : (process.getgid?.() ?? gid)), String(gid));
+      if (!this.root) args.push('--deny-setgroups');
+    }
+    if (namespaces.includes('pid') && useMnt) args.push('--proc');
+    if (namespaces.includes('uts')) args.push('--hostname', hostnameOf(spec.name));
+    if (namespaces.includes('net')) args.push('--lo');
+    if (plan) args.push(...planArgs(plan));
+    if (this.root) args.push('--uid', String(uid), '--gid', String(gid));
+    args.push('--nnp', '--drop-caps', '--cwd', cwd, ...fallbacks.args, '--', command, ...spec.args);
+
+    if (spec.network) notes.push('network: shares the host network (network: true)');
+    if (!this.root && namespaces.includes('user')) notes.push(`runs as the kernel's own uid ${uid} inside a user namespace (no root, so no uid change)`);
+    if (namespaces.includes('pid') && !useMnt) notes.push('pid: /proc still shows host processes (no mount namespace to remount it)');
+    const env = { ...spec.env };
+    const home = env['HOME'];
+    if (plan && (home === undefined || plan.hide.some((h) => isUnder(home, h.path)))) env['HOME'] = '/tmp';
+
+    const procsFiles = leaf?.procsFiles ?? [];
+    const root = this.root;
+    const handle: AgentHandle = new AgentHandle(leaf, {
+      command: this.ctx.helper,
+      cwd,
+      env,
+      async args() {
+        const joined: string[] = [];
+        for (const file of procsFiles) joined.push('--cgroup', file);
+        if (namespaces.length > 0) {
+          const member = handle.pid === null ? null : await namespaceMember(handle.pid);
+          if (member === null) throw new SandboxError(SandboxErrorCode.NOT_RUNNING, `agent ${spec.name} is not running, so EXEC cannot enter its sandbox`);
+          joined.push('--join', String(member));
+        }
+        if (root) joined.push('--uid', String(uid), '--gid', String(gid));
+        return [...joined, '--nnp', '--drop-caps', '--cwd', cwd, ...fallbacks.args];
+      },
+    });
+    const isolation: IsolationReport = {
+      sandboxed: namespaces.length > 0 || this.root,
+      backend: this.name,
+      namespaces: Object.fromEntries(ALL_NAMESPACES.map((n) => [n, namespaces.includes(n)])) as IsolationReport['namespaces'],
+      cgroup: { version: leaf?.version ?? null, path: leaf?.path ?? null },
+      limits: {
+        memory: limitReport(limits.memoryBytes, cgroupVia(leaf, 'memory') ?? fallbacks.memory),
+        cpu: limitReport(limits.cpuCores, cgroupVia(leaf, 'cpu')),
+        pids: limitReport(limits.maxPids, cgroupVia(leaf, 'pids') ?? fallbacks.pids),
+      },
+      uid,
+      no_new_privs: true,
+      notes: [...notes, ...fallbacks.notes, ...(leaf ? [] : [this.ctx.cgroupNote])],
+    };
+    return {
+      command: this.ctx.helper,
+      args,
+      env,
+      cwd,
+      detached: true,
+      isolation,
+      handle,
+      attach: async (pid) => {
+        handle.pid = pid;
+      },
+    };
+  }
+}

@@ -1,0 +1,184 @@
+import type { IsolationReport, SpawnLimits } from '../../sdk/types.js';
+import type { CgroupStats } from './cgroup/cgroup.js';
+import { execa } from 'execa';
+import { detectCgroups } from './cgroup/detect.js';
+import { resolveOptions, type SandboxContext, type SandboxOptions } from './context.js';
+import { ensureHelper } from './helper/build.js';
+import { ALL_NAMESPACES, NamespacesBackend, type Namespace, type NamespaceSupport } from './namespaces.js';
+import { PlainBackend } from './plain.js';
+import type { ExecRequest, ExecResult } from './exec.js';
+
+export type { CgroupStats } from './cgroup/cgroup.js';
+export type { SandboxOptions } from './context.js';
+
+/** What the kernel asks for when it spawns one agent. */
+export interface SandboxSpec {
+  agentId: number;
+  /** Agent name; becomes the hostname inside a UTS namespace. */
+  name: string;
+  /** Executable: an absolute path or a name looked up on `env.PATH`. Interpreters: see `resolveInterpreter`. */
+  command: string;
+  args: string[];
+  /** The agent's script, when `command` is an interpreter: it is bound in read-only and checked for reachability. */
+  script?: string;
+  cwd: string;
+  env: Record<string, string>;
+  sandboxed: boolean;
+  network: boolean;
+  limits: SpawnLimits;
+  /** Extra paths the agent may read (bound in read-only when they are hidden by default). */
+  readablePaths: string[];
+  /** Extra paths the agent may write (bound in read-write; Unix permissions still apply). */
+  writablePaths: string[];
+}
+
+export type FreezeMethod = 'freezer' | 'signal';
+
+/** Control over one launched agent: its cgroup when there is one, its process group otherwise. */
+export interface SandboxHandle {
+  /** The agent's cgroup figures (METRICS_CGROUP), or null when it has no cgroup. */
+  stats(): Promise<CgroupStats | null>;
+  /** Stops every process of the agent: cgroup freezer, or SIGSTOP to its process group. */
+  freeze(): Promise<FreezeMethod>;
+  thaw(): Promise<FreezeMethod>;
+  /** Signals every process of the agent (cgroup members, else the process group). */
+  killAll(signal?: NodeJS.Signals): Promise<void>;
+  /** True when the kernel's OOM killer killed a process of this agent. */
+  oomKilled(): Promise<boolean>;
+  /** Runs a command inside the agent's sandbox (EXEC): same cgroup, namespaces, uid, no_new_privs. */
+  exec(request: ExecRequest): Promise<ExecResult>;
+  /** Kills what is left and removes the cgroup. Call once the agent has exited; idempotent. */
+  destroy(): Promise<void>;
+}
+
+/** How to spawn one agent: pass `command`, `args`, `env`, `cwd`, `detached` to `child_process.spawn`. */
+export interface PreparedLaunch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Spawn in a new process group, so the signal fallback reaches the whole tree. */
+  detached: boolean;
+  /** What is really in force for this agent. */
+  isolation: IsolationReport;
+  /** Call right after spawn with the child's pid. The launcher already joined the cgroup. */
+  attach(pid: number): Promise<void>;
+  handle: SandboxHandle;
+}
+
+export interface SandboxCapabilities {
+  backend: string;
+  root: boolean;
+  /** Path of the compiled launcher, or null (then no namespaces, no uid change). */
+  launcher: string | null;
+  namespaces: IsolationReport['namespaces'];
+  cgroup: { version: 'v1' | 'v2'; parent: string; controllers: string[] } | null;
+  /** Why something is missing, in words an operator can act on. */
+  notes: string[];
+}
+
+export interface SandboxBackend {
+  readonly name: string;
+  probe(): SandboxCapabilities;
+  prepare(spec: SandboxSpec): Promise<PreparedLaunch>;
+  /** Removes cgroups (and kills their processes) left by kernels that are no longer running. */
+  cleanupLeftovers(): Promise<number>;
+}
+
+/** Routes each spec: `sandboxed: false` → `plain`, otherwise → the isolating backend. */
+export class Sandbox implements SandboxBackend {
+  constructor(
+    /** Used for `sandboxed: true`. */
+    readonly isolating: SandboxBackend,
+    /** Used for `sandboxed: false`. */
+    readonly plain: SandboxBackend,
+  ) {}
+
+  get name(): string {
+    return this.isolating.name;
+  }
+
+  probe(): SandboxCapabilities {
+    return this.isolating.probe();
+  }
+
+  prepare(spec: SandboxSpec): Promise<PreparedLaunch> {
+    return spec.sandboxed ? this.isolating.prepare(spec) : this.plain.prepare(spec);
+  }
+
+  cleanupLeftovers(): Promise<number> {
+    return this.isolating.cleanupLeftovers();
+  }
+}
+
+async function launcherWorks(helper: string, args: string[]): Promise<boolean> {
+  const result = await execa(helper, [...args, '--', 'true'], { reject: false, timeout: 10_000, stdin: 'ignore' });
+  return result.exitCode === 0;
+}
+
+/** Tries every namespace at once, then one by one, so a partly locked-down system keeps what works. */
+async function probeNamespaces(helper: string, userns: boolean): Promise<Set<Namespace>> {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const base = userns ? ['--map-uid', String(uid), String(uid), '--map-gid', String(gid), String(gid), ...(uid === 0 ? [] : ['--deny-setgroups'])] : [];
+  const wanted = ALL_NAMESPACES.filter((n) => n !== 'user');
+  const argsFor = (list: readonly Namespace[]): string[] => {
+    const ns = userns ? ['user', ...list] : [...list];
+    const extra: string[] = [];
+    if (list.includes('pid') && list.includes('mnt')) extra.push('--proc');
+    if (list.includes('mnt')) extra.push('--hide', '/tmp', '1777', '1m');
+    if (list.includes('net')) extra.push('--lo');
+    if (list.includes('uts')) extra.push('--hostname', 'clove-probe');
+    return ['--ns', ns.join(','), ...base, ...extra];
+  };
+  if (await launcherWorks(helper, argsFor(wanted))) return new Set<Namespace>(userns ? [...wanted, 'user'] : wanted);
+  if (userns && !(await launcherWorks(helper, ['--ns', 'user', ...base]))) return new Set();
+  const works = await Promise.all(wanted.map((n) => launcherWorks(helper, argsFor([n]))));
+  const set = new Set<Namespace>(wanted.filter((_, i) => works[i]));
+  if (set.size > 0 && userns) set.add('user');
+  return set;
+}
+
+/**
+ * Detects what this machine allows (root, launcher, namespaces, cgroup v1/v2) and returns the
+ * sandbox the kernel uses for every SPAWN. Never throws for a missing feature: it degrades and
+ * says so in `probe().notes` and in each agent's isolation report.
+ *
+ * @example
+ * const sandbox = await selectBackend({ stateDir: '/var/lib/clove' });
+ * await sandbox.cleanupLeftovers();
+ * const launch = await sandbox.prepare(spec);
+ * const child = spawn(launch.command, launch.args, { env: launch.env, cwd: launch.cwd, detached: launch.detached, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+ * await launch.attach(child.pid!);
+ * child.on('exit', async () => { const oom = await launch.handle.oomKilled(); await launch.handle.destroy(); });
+ */
+export async function selectBackend(options: SandboxOptions = {}): Promise<Sandbox> {
+  const resolved = resolveOptions(options);
+  const detection =
+    options.cgroups === false
+      ? { driver: null, reason: 'cgroups disabled by the kernel options' }
+      : await detectCgroups({ root: options.cgroupRoot, parentName: options.cgroupParent, removeDir: options.cgroupRemoveDir });
+  const build = await ensureHelper({ helperPath: options.helperPath, cacheDir: options.cacheDir });
+  const ctx: SandboxContext = {
+    options: resolved,
+    driver: detection.driver,
+    cgroupNote: detection.driver ? detection.reason : `no cgroup limits: ${detection.reason}`,
+    helper: build.path,
+    helperNote: build.path === null ? build.reason : null,
+  };
+  const plain = new PlainBackend(ctx);
+  if (resolved.mode === 'plain') return new Sandbox(new PlainBackend(ctx, ['sandbox mode is plain: no isolation']), plain);
+  if (build.path === null) return new Sandbox(new PlainBackend(ctx, [`no namespaces: ${build.reason}`]), plain);
+  const root = process.getuid?.() === 0;
+  const notes: string[] = [];
+  let support: NamespaceSupport;
+  if (resolved.mode === 'userns' || (!root && resolved.mode === 'auto')) {
+    support = { available: await probeNamespaces(build.path, true), userns: true };
+    if (support.available.size === 0) notes.push('user namespaces are not allowed here (kernel.unprivileged_userns_clone or max_user_namespaces); running with rlimits and no_new_privs only');
+  } else {
+    support = { available: await probeNamespaces(build.path, false), userns: false };
+  }
+  const missing = ALL_NAMESPACES.filter((n) => n !== 'user' && !support.available.has(n));
+  if (missing.length > 0 && support.available.size > 0) notes.push(`namespaces unavailable here: ${missing.join(', ')}`);
+  return new Sandbox(new NamespacesBackend({ ...ctx, helper: build.path }, support, notes), plain);
+}
