@@ -50,6 +50,34 @@ class ConnectingTest(ClientTestCase):
         self.assertEqual(c.echo("lazy"), "lazy")
         self.assertEqual(c.socket_path, self.kernel.socket_path)
 
+    def test_threads_racing_to_the_first_call_all_wait_for_hello(self):
+        answered = threading.Event()
+        early = []
+
+        def slow_hello(request):
+            def later():
+                time.sleep(0.2)
+                answered.set()
+                request.reply(self.kernel._hello(request))
+            threading.Thread(target=later).start()
+
+        def noop(request):
+            if not answered.is_set():
+                early.append(request.payload)
+            return request.payload
+
+        self.kernel.handlers[Opcode.HELLO] = slow_hello
+        self.kernel.handlers[Opcode.NOOP] = noop
+        c = self.client()
+        threads = [threading.Thread(target=c.echo, args=("m%d" % i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(5)
+        self.assertEqual(len(self.kernel.requests_for(Opcode.NOOP)), 8)
+        self.assertEqual(len(self.kernel.requests_for(Opcode.HELLO)), 1)
+        self.assertEqual(early, [])
+
     def test_explains_a_missing_kernel(self):
         with self.assertRaises(CloveError) as ctx:
             self.client(socket_path=os.path.join(self.kernel.dir, "nope.sock")).connect()

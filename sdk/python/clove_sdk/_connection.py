@@ -102,6 +102,7 @@ class Connection(object):
         self._closed = None  # CloveError once the connection is gone
         self._kernel_error = None  # error frame not tied to a request (framing errors)
         self._ever_connected = False
+        self._ready = False  # connected and authenticated: other threads may send
 
     # -- set-up and tear-down ----------------------------------------------------------------
 
@@ -110,7 +111,8 @@ class Connection(object):
         return self._sock is not None and self._closed is None
 
     def ensure(self, hello):
-        if self._ever_connected:
+        """Connects on first use; once connected (and authenticated), a lost connection stays lost."""
+        if self._ever_connected and (self._ready or self._closed is not None):
             if self._closed is not None:
                 raise _copy(self._closed)
             return
@@ -119,8 +121,9 @@ class Connection(object):
     def open(self, hello):
         """Connects (by inherited fd, or by path + HELLO). ``hello(conn)`` authenticates a path connection."""
         with self._connect_lock:
-            if self.connected:
+            if self._ready and self.connected:
                 return
+            self._ready = False
             sock = None
             if self.socket_path is None and self.token is None:
                 sock = _claim_inherited_fd()
@@ -161,6 +164,7 @@ class Connection(object):
                 except BaseException:
                     self.close()
                     raise
+            self._ready = True
 
     def _start(self, sock):
         self._sock = sock
