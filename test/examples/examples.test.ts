@@ -72,16 +72,16 @@ function expectLines(lines: string[], patterns: RegExp[]): void {
 }
 
 describe.concurrent('example agents run through a real kernel', () => {
-  it.each(python)('python $name exits 0 with the expected output', async (c) => {
+  it.for(python)('python $name exits 0 with the expected output', async (c) => {
     expectLines(await runAsAgent(c), c.expect);
   });
 
-  it.each(typescript)('typescript $name exits 0 with the expected output', async (c, ctx) => {
+  it.for(typescript)('typescript $name exits 0 with the expected output', async (c, ctx) => {
     if (NO_DIST) ctx.skip(NO_DIST);
     expectLines(await runAsAgent(c), c.expect);
   });
 
-  it.each([
+  it.for([
     { lang: 'python', command: 'python3', script: example('pipeline', 'run_pipeline.py'), verified: 'True' },
     { lang: 'typescript', command: process.execPath, script: example('pipeline', 'run-pipeline.ts'), verified: 'true' },
   ])('the $lang pipeline driver also works as an operator client (report via the store)', async ({ lang, command, script, verified }, ctx) => {
