@@ -1,0 +1,162 @@
+import { appendFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** One line of the audit log. */
+export interface AuditRecord {
+  time: number;
+  caller: { agent_id: number | null; agent_name: string | null; role: 'agent' | 'operator' };
+  opcode: string;
+  /** JSON summary of the arguments: truncated, secrets redacted. */
+  args: string;
+  decision: 'allowed' | 'denied';
+  /** The permission rule that denied the call. */
+  rule?: string;
+  duration_ms: number;
+  /** Stable error code when the call failed. */
+  error?: string;
+}
+
+export type AuditInput = Omit<AuditRecord, 'time' | 'args'> & { time?: number; args: unknown };
+
+export interface AuditLogOptions {
+  /** Rotate when the file would grow past this; default 10 MiB. */
+  maxBytes?: number;
+  /** Rotated files kept (`audit.log.1` newest); default 5. */
+  keep?: number;
+  /** Buffered lines are written at least this often; default 250 ms. */
+  flushIntervalMs?: number;
+  /** Lines buffered before an immediate write; default 512. */
+  maxBufferedLines?: number;
+  /** Characters kept of the argument summary; default 300. */
+  maxArgsChars?: number;
+}
+
+const SECRET_KEY = /token|secret|password|passwd|authorization|api[_-]?key|cookie|credential|private[_-]?key/i;
+
+/** JSON summary of syscall arguments with secrets redacted and long values cut. */
+export function summarizeArgs(value: unknown, maxChars = 300): string {
+  const seen = new WeakSet<object>();
+  const json = JSON.stringify(value, (key, v: unknown) => {
+    if (key && SECRET_KEY.test(key)) return '[redacted]';
+    if (typeof v === 'string') return v.length > 80 ? `${v.slice(0, 80)}…(${v.length} chars)` : v;
+    if (v instanceof Uint8Array || (typeof v === 'object' && v !== null && 'byteLength' in v)) return `[${(v as Uint8Array).byteLength} bytes]`;
+    if (typeof v === 'object' && v !== null) {
+      if (seen.has(v)) return '[circular]';
+      seen.add(v);
+    }
+    return v;
+  });
+  const text = json ?? 'null';
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+}
+
+/**
+ * Append-only JSON-lines audit log, rotated by size. `record` only buffers (cheap on the syscall
+ * path); lines reach the file on a timer, when the buffer fills, and on `flush`/`close`.
+ *
+ * @example
+ * const audit = new AuditLog('/var/lib/clove/audit.log');
+ * audit.record({ caller: { agent_id: 3, agent_name: 'a', role: 'agent' }, opcode: 'READ', args: { path }, decision: 'allowed', duration_ms: 0.4 });
+ */
+export class AuditLog {
+  private buffer: string[] = [];
+  private size: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly opts: Required<AuditLogOptions>;
+
+  constructor(
+    readonly path: string,
+    options: AuditLogOptions = {},
+  ) {
+    this.opts = { maxBytes: 10 * 1024 * 1024, keep: 5, flushIntervalMs: 250, maxBufferedLines: 512, maxArgsChars: 300, ...options };
+  }
+
+  record(input: AuditInput): void {
+    if (this.closed) return;
+    const line: AuditRecord = {
+      time: input.time ?? Date.now(),
+      caller: input.caller,
+      opcode: input.opcode,
+      args: summarizeArgs(input.args, this.opts.maxArgsChars),
+      decision: input.decision,
+      ...(input.rule ? { rule: input.rule } : {}),
+      duration_ms: Math.round(input.duration_ms * 1000) / 1000,
+      ...(input.error ? { error: input.error } : {}),
+    };
+    this.buffer.push(`${JSON.stringify(line)}\n`);
+    if (this.buffer.length >= this.opts.maxBufferedLines) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushIntervalMs).unref();
+  }
+
+  /** Writes every buffered line. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.buffer.length === 0) return this.writing;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    this.writing = this.writing.then(() => this.write(chunk)).catch(() => undefined);
+    return this.writing;
+  }
+
+  /** Flushes and stops; later records are dropped. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
+  /** For a process about to exit: writes what is buffered synchronously. */
+  flushSync(): void {
+    if (this.buffer.length === 0) return;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    const bytes = Buffer.byteLength(chunk);
+    const size = this.size ?? (existsSync(this.path) ? statSync(this.path).size : 0);
+    if (size > 0 && size + bytes > this.opts.maxBytes) {
+      this.rotateSync();
+      this.size = 0;
+    }
+    appendFileSync(this.path, chunk);
+    this.size = (this.size ?? size) + bytes;
+  }
+
+  private async write(chunk: string): Promise<void> {
+    const bytes = Buffer.byteLength(chunk);
+    if (this.size === null) {
+      await mkdir(dirname(this.path), { recursive: true });
+      this.size = await stat(this.path).then(
+        (s) => s.size,
+        () => 0,
+      );
+    }
+    if (this.size > 0 && this.size + bytes > this.opts.maxBytes) {
+      await this.rotate();
+      this.size = 0;
+    }
+    await appendFile(this.path, chunk, { mode: 0o600 });
+    this.size += bytes;
+  }
+
+  private async rotate(): Promise<void> {
+    await rm(`${this.path}.${this.opts.keep}`, { force: true });
+    for (let i = this.opts.keep - 1; i >= 1; i--) {
+      await rename(`${this.path}.${i}`, `${this.path}.${i + 1}`).catch(() => undefined);
+    }
+    if (this.opts.keep > 0) await rename(this.path, `${this.path}.1`);
+    else await rm(this.path, { force: true });
+  }
+
+  private rotateSync(): void {
+    rmSync(`${this.path}.${this.opts.keep}`, { force: true });
+    for (let i = this.opts.keep - 1; i >= 1; i--) {
+      if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+    }
+    if (this.opts.keep > 0) renameSync(this.path, `${this.path}.1`);
+    else rmSync(this.path, { force: true });
+  }
+}
