@@ -70,9 +70,18 @@ export class NamespacesBackend implements SandboxBackend {
     return process.getuid?.() === 0;
   }
 
+  /**
+   * Root outside a user namespace switches to the configured uid. Inside a user namespace only the
+   * kernel's own ids can be mapped (no CAP_SETUID in the parent namespace), so the agent keeps them,
+   * with an empty capability bounding set and no_new_privs.
+   */
+  private get switchesUser(): boolean {
+    return this.root && !this.support.userns;
+  }
+
   /** The uid the agent runs as: the configured one when root, else the kernel's own. */
   private agentIds(): { uid: number; gid: number } {
-    if (this.root) return { uid: this.ctx.options.uid, gid: this.ctx.options.gid };
+    if (this.switchesUser) return { uid: this.ctx.options.uid, gid: this.ctx.options.gid };
     return { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   }
 
@@ -138,26 +147,25 @@ export class NamespacesBackend implements SandboxBackend {
     for (const file of leaf?.procsFiles ?? []) args.push('--cgroup', file);
     if (namespaces.length > 0) args.push('--ns', namespaces.join(','));
     if (namespaces.includes('user')) {
-      args.push('--map-uid', String(this.root ? uid : (process.getuid?.() ?? uid)), String(uid));
-      args.push('--map-gid', String(this.root ? gid : (process.getgid?.() ?? gid)), String(gid));
-      if (!this.root) args.push('--deny-setgroups');
+      args.push('--map-uid', String(uid), String(uid), '--map-gid', String(gid), String(gid), '--deny-setgroups');
     }
     if (namespaces.includes('pid') && useMnt) args.push('--proc');
     if (namespaces.includes('uts')) args.push('--hostname', hostnameOf(spec.name));
     if (namespaces.includes('net')) args.push('--lo');
     if (plan) args.push(...planArgs(plan));
-    if (this.root) args.push('--uid', String(uid), '--gid', String(gid));
+    if (this.switchesUser) args.push('--uid', String(uid), '--gid', String(gid));
     args.push('--nnp', '--drop-caps', '--cwd', cwd, ...fallbacks.args, '--', command, ...spec.args);
 
     if (spec.network) notes.push('network: shares the host network (network: true)');
-    if (!this.root && namespaces.includes('user')) notes.push(`runs as the kernel's own uid ${uid} inside a user namespace (no root, so no uid change)`);
+    if (namespaces.includes('user')) notes.push(`runs as the kernel's own uid ${uid} inside a user namespace, with no capabilities and no_new_privs`);
+    if (namespaces.includes('user') && this.root) notes.push('uid 0 in a user namespace: host files owned by root stay writable where Unix permissions allow; prefer the namespaces backend as root');
     if (namespaces.includes('pid') && !useMnt) notes.push('pid: /proc still shows host processes (no mount namespace to remount it)');
     const env = { ...spec.env };
     const home = env['HOME'];
     if (plan && (home === undefined || plan.hide.some((h) => isUnder(home, h.path)))) env['HOME'] = '/tmp';
 
     const procsFiles = leaf?.procsFiles ?? [];
-    const root = this.root;
+    const switchesUser = this.switchesUser;
     const handle: AgentHandle = new AgentHandle(leaf, {
       command: this.ctx.helper,
       cwd,
@@ -170,12 +178,12 @@ export class NamespacesBackend implements SandboxBackend {
           if (member === null) throw new SandboxError(SandboxErrorCode.NOT_RUNNING, `agent ${spec.name} is not running, so EXEC cannot enter its sandbox`);
           joined.push('--join', String(member));
         }
-        if (root) joined.push('--uid', String(uid), '--gid', String(gid));
+        if (switchesUser) joined.push('--uid', String(uid), '--gid', String(gid));
         return [...joined, '--nnp', '--drop-caps', '--cwd', cwd, ...fallbacks.args];
       },
     });
     const isolation: IsolationReport = {
-      sandboxed: namespaces.length > 0 || this.root,
+      sandboxed: namespaces.length > 0 || this.switchesUser,
       backend: this.name,
       namespaces: Object.fromEntries(ALL_NAMESPACES.map((n) => [n, namespaces.includes(n)])) as IsolationReport['namespaces'],
       cgroup: { version: leaf?.version ?? null, path: leaf?.path ?? null },

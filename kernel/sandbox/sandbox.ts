@@ -120,7 +120,7 @@ async function launcherWorks(helper: string, args: string[]): Promise<boolean> {
 async function probeNamespaces(helper: string, userns: boolean): Promise<Set<Namespace>> {
   const uid = process.getuid?.() ?? 0;
   const gid = process.getgid?.() ?? 0;
-  const base = userns ? ['--map-uid', String(uid), String(uid), '--map-gid', String(gid), String(gid), ...(uid === 0 ? [] : ['--deny-setgroups'])] : [];
+  const base = userns ? ['--map-uid', String(uid), String(uid), '--map-gid', String(gid), String(gid), '--deny-setgroups'] : [];
   const wanted = ALL_NAMESPACES.filter((n) => n !== 'user');
   const argsFor = (list: readonly Namespace[]): string[] => {
     const ns = userns ? ['user', ...list] : [...list];

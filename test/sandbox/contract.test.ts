@@ -143,3 +143,14 @@ describe.each(backends)('sandbox contract: %s', (label, make) => {
     await handle.destroy();
   });
 });
+
+describe('backend selection', () => {
+  it.skipIf(!isRoot)('as root finds every namespace, and a user-namespace variant (skipped: needs root)', async () => {
+    const full = await selectBackend({ stateDir, mode: 'namespaces' });
+    expect(full.name).toBe('namespaces');
+    expect(full.probe().namespaces).toEqual({ pid: true, net: true, mnt: true, uts: true, ipc: true, user: false });
+    const userns = await selectBackend({ stateDir, mode: 'userns' });
+    expect(userns.name).toBe('userns');
+    expect(userns.probe().namespaces.user).toBe(true);
+  });
+});
