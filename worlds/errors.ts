@@ -1,0 +1,148 @@
+/**
+ * Errors of the world engine. Every class has a stable `code` that travels over the wire unchanged
+ * (the codes match `sdk/protocol/error-codes.ts` where one exists there), and a message that says
+ * what failed, why, and how to fix it.
+ */
+
+/** Base class: every error the world engine throws on purpose is a `WorldError`. */
+export class WorldError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** One problem found in a world file, with its position when the YAML node is known. */
+export interface SchemaIssue {
+  file: string;
+  /** 1-based line, or null when the position is unknown (e.g. a missing top-level key). */
+  line: number | null;
+  /** 1-based column, or null when unknown. */
+  column: number | null;
+  /** JSON pointer into the document, e.g. `/network/routes/0/status`. */
+  path: string;
+  /** What was expected there, e.g. `must be integer`. */
+  message: string;
+}
+
+/** Formats one issue the way compilers do: `file:line:col: path: message`. */
+export function formatSchemaIssue(issue: SchemaIssue): string {
+  const where = issue.line === null ? issue.file : `${issue.file}:${issue.line}:${issue.column ?? 1}`;
+  return `${where}: ${issue.path || '/'} ${issue.message}`;
+}
+
+/** A world file does not parse or does not match the schema. Carries every issue found. */
+export class WorldSchemaError extends WorldError {
+  readonly issues: readonly SchemaIssue[];
+
+  constructor(file: string, issues: readonly SchemaIssue[]) {
+    const list = issues.map((i) => `  - ${formatSchemaIssue(i)}`).join('\n');
+    super(
+      'WORLD_SCHEMA_INVALID',
+      `World file ${file} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${list}\n` +
+        'Fix the fields listed above; the schema is worlds/schema/world.schema.json (see docs/worlds.md).',
+    );
+    this.issues = issues;
+  }
+}
+
+/** A snapshot buffer is corrupt, truncated, from another program, or of an unknown format version. */
+export class WorldSnapshotError extends WorldError {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(
+      'WORLD_SNAPSHOT_INVALID',
+      `Cannot restore world snapshot: ${reason}. Nothing was changed. ` +
+        'Use a file written by World.snapshot() of a compatible Clove version, and check it was copied completely.',
+      options,
+    );
+  }
+}
+
+/** A world path tries to leave the world root (`..` above `/`, a symlink out of a mount, a NUL byte). */
+export class FsPathEscapeError extends WorldError {
+  readonly path: string;
+
+  constructor(path: string, why: string) {
+    super(
+      'FS_PATH_ESCAPE',
+      `Path ${JSON.stringify(path)} escapes the world root: ${why}. ` +
+        'World paths are absolute inside the world (e.g. /project/a.txt) and cannot reach the host.',
+    );
+    this.path = path;
+  }
+}
+
+/** The path does not exist in the world's merged tree. */
+export class FsNotFoundError extends WorldError {
+  readonly path: string;
+
+  constructor(path: string, operation: string) {
+    super('FS_NOT_FOUND', `${operation} ${path}: no such file or directory in the world. Check the path with readdir().`);
+    this.path = path;
+  }
+}
+
+/** Any other filesystem failure: a file where a directory is expected, a non-empty directory, ... */
+export class FsError extends WorldError {
+  readonly path: string;
+  /** POSIX-style reason: EISDIR, ENOTDIR, ENOTEMPTY, EEXIST, EINVAL. */
+  readonly reason: string;
+
+  constructor(path: string, operation: string, reason: string, hint: string) {
+    super('FS_ERROR', `${operation} ${path} failed (${reason}): ${hint}`);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** A request was not allowed out of the world: unmatched in mock mode, offline, or a host not allow-listed. */
+export class HttpBlockedError extends WorldError {
+  readonly method: string;
+  readonly url: string;
+
+  constructor(method: string, url: string, why: string, hint: string) {
+    super('HTTP_BLOCKED', `${method} ${url} was blocked: ${why}. ${hint}`);
+    this.method = method;
+    this.url = url;
+  }
+}
+
+/** A request failed inside the world: an injected outage, or a real allow-listed request that failed. */
+export class HttpFailedError extends WorldError {
+  readonly method: string;
+  readonly url: string;
+
+  constructor(method: string, url: string, why: string, options?: { cause?: unknown }) {
+    super('HTTP_FAILED', `${method} ${url} failed: ${why}.`, options);
+    this.method = method;
+    this.url = url;
+  }
+}
+
+/** An event type is unknown or its params do not match what the type needs. */
+export class WorldEventError extends WorldError {
+  constructor(type: string, why: string) {
+    super(
+      'EVENT_TYPE_INVALID',
+      `Event ${JSON.stringify(type)} is invalid: ${why}. ` +
+        'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, agent.kill, ' +
+        'agent.pause, clock.jump, custom (or custom.<anything>); see docs/worlds.md#events.',
+    );
+  }
+}
+
+/** The world was closed or replaced by an in-place restore while something was waiting on it. */
+export class WorldClosedError extends WorldError {
+  constructor(name: string, why: string) {
+    super('WORLD_CLOSED', `World ${JSON.stringify(name)} ${why}; pending sleeps and requests were cancelled.`);
+  }
+}
+
+/** Normalises anything thrown into an `Error` (listeners and handlers may throw strings). */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
+}

@@ -1,0 +1,440 @@
+import { createHash } from 'node:crypto';
+import { chmod, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Volume } from 'memfs';
+import { FsError, FsNotFoundError } from '../errors.js';
+import type { CapturedFile, CapturedLayer, LayerEntry, ReadonlyLayer } from './layer.js';
+import { MemoryLayer } from './memory-layer.js';
+import { ancestorsAndSelf, isWithin, joinPath, parentOf, worldPath } from './path.js';
+
+/** `stat()` of a world path; `layer` says where the visible version lives. */
+export interface WorldStat extends LayerEntry {
+  path: string;
+  /** `upper` (written in this world), `restored` (from a snapshot), or a lower layer's name. */
+  layer: string;
+}
+
+/** Files that differ from the lower layers (what agents changed), sorted. */
+export interface FsDiff {
+  added: string[];
+  modified: string[];
+  deleted: string[];
+}
+
+/** What {@link WorldFs.syncFrom} brought back from a host directory. */
+export interface SyncResult extends FsDiff {
+  /** Host entries ignored: symlinks, sockets, FIFOs, devices. */
+  skipped: Array<{ path: string; reason: string }>;
+}
+
+export interface WriteOptions {
+  /** Permission bits for a new file (default 0o644, or the mode of the file it replaces). */
+  mode?: number;
+  append?: boolean;
+  /** Create missing parent directories (default false, like POSIX). */
+  parents?: boolean;
+}
+
+/** The filesystem part of a world snapshot. */
+export interface FsCapture {
+  /** Lower layers by content, top first. */
+  lowers: CapturedLayer[];
+  /** Everything written above the lowers (upper and restored content, flattened). */
+  changes: CapturedLayer;
+  /** Paths hidden in the lowers (deleted files and directories). */
+  whiteouts: string[];
+}
+
+type UpperType = 'file' | 'dir';
+
+/**
+ * A world's layered filesystem: a writable memfs upper layer with whiteouts over read-only layers.
+ *
+ * Order, top first: upper (memfs) → whiteouts → restored content (from a snapshot, frozen) →
+ * lower whiteouts → lower layers (inline files, then mounts, last mount first). A write below a
+ * directory that exists only in a lower layer creates the directory in the upper layer (copy-up);
+ * lower layers have no write methods, so nothing writes through. Deleting a lower file records a
+ * whiteout that hides it. Paths are world-absolute and cannot leave the world root.
+ *
+ * @example
+ * world.fs.writeFile('/project/notes.txt', 'hello');
+ * world.fs.readFile('/project/notes.txt').toString(); // 'hello'
+ * world.fs.diff(); // { added: ['/project/notes.txt'], modified: [], deleted: [] }
+ */
+export class WorldFs {
+  readonly #lowers: ReadonlyLayer[];
+  #restored: MemoryLayer;
+  #lowerWhiteouts: Set<string>;
+  #whiteouts = new Set<string>();
+  #upper = new Volume();
+  /** Mirror of what the upper layer holds, so lookups never throw inside memfs. */
+  #upperIndex = new Map<string, UpperType>([['/', 'dir']]);
+  /** What the last materialise() wrote to each host directory, to tell who changed what. */
+  readonly #manifests = new Map<string, Map<string, { mode: number; content: Buffer } | null>>();
+
+  constructor(lowers: ReadonlyLayer[], restored?: { changes: CapturedLayer; whiteouts: string[] }) {
+    this.#lowers = lowers;
+    this.#restored = restored === undefined ? new MemoryLayer('restored') : MemoryLayer.fromCapture(restored.changes, 'restored');
+    this.#lowerWhiteouts = new Set(restored?.whiteouts ?? []);
+  }
+
+  /** Rebuilds a filesystem from its captured form (snapshot restore, fork): no file is copied. */
+  static fromCapture(capture: FsCapture): WorldFs {
+    const lowers = capture.lowers.map((layer) => MemoryLayer.fromCapture(layer));
+    return new WorldFs(lowers, { changes: capture.changes, whiteouts: capture.whiteouts });
+  }
+
+  stat(path: string): WorldStat {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) throw new FsNotFoundError(p, 'stat');
+    return { path: p, ...found.entry, layer: found.layer };
+  }
+
+  exists(path: string): boolean {
+    return this.#entry(worldPath(path)) !== undefined;
+  }
+
+  /** A copy of a file's content. */
+  readFile(path: string): Buffer {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) throw new FsNotFoundError(p, 'read');
+    if (found.entry.type === 'dir') throw new FsError(p, 'read', 'EISDIR', 'it is a directory; use readdir()');
+    return Buffer.from(this.#content(p, found.layer));
+  }
+
+  /** Writes (or appends to) a file in the upper layer. */
+  writeFile(path: string, data: string | Uint8Array, options: WriteOptions = {}): void {
+    const p = worldPath(path);
+    if (p === '/') throw new FsError(p, 'write', 'EISDIR', 'the world root is a directory');
+    const parent = parentOf(p);
+    const parentEntry = this.#entry(parent);
+    if (parentEntry === undefined) {
+      if (!options.parents) throw new FsNotFoundError(parent, 'write: parent directory of');
+      this.mkdir(parent, { recursive: true });
+    } else if (parentEntry.entry.type !== 'dir') {
+      throw new FsError(p, 'write', 'ENOTDIR', `${parent} is a file, not a directory`);
+    }
+    const existing = this.#entry(p);
+    if (existing?.entry.type === 'dir') throw new FsError(p, 'write', 'EISDIR', 'it is a directory');
+    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (options.append && existing !== undefined) bytes = Buffer.concat([this.#content(p, existing.layer), bytes]);
+    const mode = options.mode ?? existing?.entry.mode ?? 0o644;
+    this.#copyUpDir(parent);
+    this.#upper.writeFileSync(p, bytes);
+    this.#upper.chmodSync(p, mode);
+    this.#upperIndex.set(p, 'file');
+  }
+
+  /** Changes a file's or directory's permission bits (copying a lower file up). */
+  chmod(path: string, mode: number): void {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) throw new FsNotFoundError(p, 'chmod');
+    if (found.entry.type === 'dir') return;
+    this.writeFile(p, this.#content(p, found.layer), { mode });
+  }
+
+  /** Sorted names in a directory. */
+  readdir(path: string): string[] {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) throw new FsNotFoundError(p, 'readdir');
+    if (found.entry.type !== 'dir') throw new FsError(p, 'readdir', 'ENOTDIR', 'it is a file');
+    return this.#names(p);
+  }
+
+  mkdir(path: string, options: { recursive?: boolean } = {}): void {
+    const p = worldPath(path);
+    const existing = this.#entry(p);
+    if (existing !== undefined) {
+      if (existing.entry.type === 'dir' && options.recursive) return;
+      throw new FsError(p, 'mkdir', 'EEXIST', existing.entry.type === 'dir' ? 'the directory already exists (pass recursive: true to accept that)' : 'a file has this name');
+    }
+    const parent = parentOf(p);
+    const parentEntry = this.#entry(parent);
+    if (parentEntry === undefined) {
+      if (!options.recursive) throw new FsNotFoundError(parent, 'mkdir: parent directory of');
+      this.mkdir(parent, { recursive: true });
+    } else if (parentEntry.entry.type !== 'dir') {
+      throw new FsError(p, 'mkdir', 'ENOTDIR', `${parent} is a file`);
+    }
+    this.#copyUpDir(parent);
+    this.#upper.mkdirSync(p);
+    this.#upperIndex.set(p, 'dir');
+  }
+
+  /** Deletes a file (a lower file gets a whiteout). */
+  unlink(path: string): void {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) throw new FsNotFoundError(p, 'unlink');
+    if (found.entry.type === 'dir') throw new FsError(p, 'unlink', 'EISDIR', 'it is a directory; use rm(path, { recursive: true })');
+    this.#remove(p);
+  }
+
+  /** Deletes a file or directory; directories need `recursive` unless empty. */
+  rm(path: string, options: { recursive?: boolean; force?: boolean } = {}): void {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) {
+      if (options.force) return;
+      throw new FsNotFoundError(p, 'rm');
+    }
+    if (found.entry.type === 'dir') {
+      if (p === '/') throw new FsError(p, 'rm', 'EINVAL', 'the world root cannot be removed; remove its entries instead');
+      if (!options.recursive && this.#names(p).length > 0) throw new FsError(p, 'rm', 'ENOTEMPTY', 'the directory is not empty (pass recursive: true)');
+    }
+    this.#remove(p);
+  }
+
+  /** Every file of the merged tree with its mode, sorted by path. Content is not copied: do not modify it. */
+  files(): Array<{ path: string; mode: number; content: Buffer }> {
+    const out: Array<{ path: string; mode: number; content: Buffer }> = [];
+    this.#walk('/', (path, entry, layer) => {
+      if (entry.type === 'file') out.push({ path, mode: entry.mode, content: this.#content(path, layer) });
+    });
+    return out;
+  }
+
+  /** Files added, modified (content or mode) and deleted relative to the lower layers. */
+  diff(): FsDiff {
+    const base = new Map<string, { mode: number; content: () => Buffer }>();
+    const seen = new Set<string>();
+    const walkBase = (dir: string): void => {
+      const names = new Set<string>();
+      for (const layer of this.#lowers) for (const n of layer.readdir(dir)) names.add(n);
+      for (const name of [...names].sort()) {
+        const path = joinPath(dir, name);
+        if (seen.has(path)) continue;
+        seen.add(path);
+        const top = this.#lowers.map((l) => ({ l, e: l.stat(path) })).find((x) => x.e !== undefined);
+        if (top?.e?.type === 'dir') walkBase(path);
+        else if (top?.e?.type === 'file') base.set(path, { mode: top.e.mode, content: () => top.l.readFile(path) });
+      }
+    };
+    walkBase('/');
+    const diff: FsDiff = { added: [], modified: [], deleted: [] };
+    const present = new Set<string>();
+    for (const file of this.files()) {
+      present.add(file.path);
+      const before = base.get(file.path);
+      if (before === undefined) diff.added.push(file.path);
+      else if (before.mode !== file.mode || !before.content().equals(file.content)) diff.modified.push(file.path);
+    }
+    for (const path of base.keys()) if (!present.has(path)) diff.deleted.push(path);
+    diff.deleted.sort();
+    return diff;
+  }
+
+  /** sha256 of the merged tree: every path, type, mode and content. Equal trees give equal hashes. */
+  treeHash(): string {
+    const hash = createHash('sha256');
+    this.#walk('/', (path, entry, layer) => {
+      hash.update(`${entry.type}\0${path}\0${entry.mode.toString(8)}\0`);
+      if (entry.type === 'file') {
+        const content = this.#content(path, layer);
+        hash.update(`${content.length}\0`);
+        hash.update(content);
+      }
+      hash.update('\n');
+    });
+    return hash.digest('hex');
+  }
+
+  /** The filesystem by content for a snapshot or fork: lowers as they are, the rest flattened. */
+  capture(): FsCapture {
+    const files: CapturedFile[] = [];
+    const dirs: string[] = [];
+    this.#walk('/', (path, entry, layer) => {
+      if (layer !== 'upper' && layer !== 'restored') return;
+      if (entry.type === 'file') files.push([path, entry.mode, this.#content(path, layer)]);
+      else if (path !== '/') dirs.push(path);
+    });
+    const all = [...this.#whiteouts, ...this.#lowerWhiteouts].sort();
+    const whiteouts = all.filter((p) => !ancestorsAndSelf(p).slice(0, -1).some((a) => this.#whiteouts.has(a) || this.#lowerWhiteouts.has(a)));
+    return {
+      lowers: this.#lowers.map((l) => l.capture()),
+      changes: { name: 'restored', files, dirs },
+      whiteouts: [...new Set(whiteouts)],
+    };
+  }
+
+  /**
+   * Writes the merged tree to a host directory so a process doing plain file I/O sees the world.
+   * The directory must be missing, empty, or one this world materialised before (it is then made
+   * to match the world again). Symlinks found there are removed, never followed.
+   */
+  async materialise(hostDir: string): Promise<void> {
+    const root = resolve(hostDir);
+    const manifest = this.#manifests.get(root);
+    await mkdir(root, { recursive: true });
+    const existing = await readdir(root);
+    if (existing.length > 0 && manifest === undefined) {
+      throw new FsError(root, 'materialise', 'ENOTEMPTY', 'the host directory is not empty and was not materialised by this world; pass an empty or new directory');
+    }
+    if (manifest !== undefined) for (const name of existing) await rm(join(root, name), { recursive: true, force: true });
+    const next = new Map<string, { mode: number; content: Buffer } | null>();
+    const entries: Array<[string, LayerEntry, string]> = [];
+    this.#walk('/', (path, entry, layer) => entries.push([path, entry, layer]));
+    for (const [path, entry, layer] of entries) {
+      if (path === '/') continue;
+      const host = join(root, ...path.slice(1).split('/'));
+      if (entry.type === 'dir') {
+        await mkdir(host);
+        next.set(path, null);
+      } else {
+        const content = this.#content(path, layer);
+        await writeFile(host, content, { flag: 'wx' });
+        await chmod(host, entry.mode & 0o777);
+        next.set(path, { mode: entry.mode & 0o777, content });
+      }
+    }
+    this.#manifests.set(root, next);
+  }
+
+  /**
+   * Brings back what a process changed in a materialised host directory: new and modified files
+   * are written to the upper layer, deleted ones removed (lower files get whiteouts). Only changes
+   * made on the host since materialise() count, so world-side writes in between are kept.
+   */
+  async syncFrom(hostDir: string): Promise<SyncResult> {
+    const root = resolve(hostDir);
+    const manifest = this.#manifests.get(root) ?? new Map(this.#currentManifest());
+    const result: SyncResult = { added: [], modified: [], deleted: [], skipped: [] };
+    const onHost = new Map<string, { mode: number; content: Buffer } | null>();
+    const walk = async (dir: string, host: string): Promise<void> => {
+      for (const name of (await readdir(host)).sort()) {
+        const path = joinPath(dir, name);
+        const hostPath = join(host, name);
+        const st = await lstat(hostPath);
+        if (st.isDirectory()) {
+          onHost.set(path, null);
+          await walk(path, hostPath);
+        } else if (st.isFile()) {
+          onHost.set(path, { mode: st.mode & 0o777, content: await readFile(hostPath) });
+        } else {
+          result.skipped.push({ path, reason: st.isSymbolicLink() ? 'symlink (not followed)' : 'not a regular file or directory' });
+        }
+      }
+    };
+    await walk('/', root);
+    for (const [path, now] of onHost) {
+      const before = manifest.get(path);
+      if (now === null) {
+        if (before !== null && !this.exists(path)) this.mkdir(path, { recursive: true });
+        continue;
+      }
+      if (before === null || before === undefined) {
+        this.#replaceWithFile(path, now);
+        result.added.push(path);
+      } else if (before.mode !== now.mode || !before.content.equals(now.content)) {
+        this.#replaceWithFile(path, now);
+        result.modified.push(path);
+      }
+    }
+    const gone = [...manifest.keys()].filter((path) => !onHost.has(path)).sort();
+    for (const path of gone) {
+      if (!this.exists(path)) continue;
+      const type = this.stat(path).type;
+      if (type === 'file' && manifest.get(path) !== null) {
+        this.unlink(path);
+        result.deleted.push(path);
+      } else if (type === 'dir') {
+        for (const f of this.files()) if (isWithin(f.path, path)) result.deleted.push(f.path);
+        this.rm(path, { recursive: true });
+      }
+    }
+    result.deleted = [...new Set(result.deleted)].sort();
+    this.#manifests.set(root, onHost);
+    return result;
+  }
+
+  #replaceWithFile(path: string, file: { mode: number; content: Buffer }): void {
+    const existing = this.#entry(path);
+    if (existing?.entry.type === 'dir') this.rm(path, { recursive: true });
+    this.writeFile(path, file.content, { mode: file.mode, parents: true });
+  }
+
+  #currentManifest(): Map<string, { mode: number; content: Buffer } | null> {
+    const out = new Map<string, { mode: number; content: Buffer } | null>();
+    this.#walk('/', (path, entry, layer) => {
+      if (path === '/') return;
+      out.set(path, entry.type === 'dir' ? null : { mode: entry.mode & 0o777, content: this.#content(path, layer) });
+    });
+    return out;
+  }
+
+  #hidden(set: Set<string>, path: string): boolean {
+    if (set.size === 0) return false;
+    for (const p of ancestorsAndSelf(path)) if (set.has(p)) return true;
+    return false;
+  }
+
+  #entry(p: string): { entry: LayerEntry; layer: string } | undefined {
+    const upper = this.#upperIndex.get(p);
+    if (upper !== undefined) {
+      if (upper === 'dir') return { entry: { type: 'dir', mode: 0o755, size: 0 }, layer: 'upper' };
+      const st = this.#upper.statSync(p);
+      return { entry: { type: 'file', mode: Number(st.mode) & 0o7777, size: Number(st.size) }, layer: 'upper' };
+    }
+    if (this.#hidden(this.#whiteouts, p)) return undefined;
+    const restored = this.#restored.stat(p);
+    if (restored !== undefined) return { entry: restored, layer: 'restored' };
+    if (this.#hidden(this.#lowerWhiteouts, p)) return undefined;
+    for (const layer of this.#lowers) {
+      const entry = layer.stat(p);
+      if (entry !== undefined) return { entry, layer: layer.name };
+    }
+    return undefined;
+  }
+
+  #content(p: string, layer: string): Buffer {
+    if (layer === 'upper') return this.#upper.readFileSync(p) as Buffer;
+    if (layer === 'restored') return this.#restored.readFile(p);
+    const lower = this.#lowers.find((l) => l.name === layer);
+    if (lower === undefined) throw new FsError(p, 'read', 'EIO', `layer ${layer} is gone`);
+    return lower.readFile(p);
+  }
+
+  #names(p: string): string[] {
+    const names = new Set<string>();
+    if (this.#upperIndex.get(p) === 'dir') for (const n of this.#upper.readdirSync(p) as string[]) names.add(n);
+    if (!this.#hidden(this.#whiteouts, p)) {
+      for (const n of this.#restored.readdir(p)) names.add(n);
+      if (!this.#hidden(this.#lowerWhiteouts, p)) for (const layer of this.#lowers) for (const n of layer.readdir(p)) names.add(n);
+    }
+    return [...names].filter((n) => this.#entry(joinPath(p, n)) !== undefined).sort();
+  }
+
+  #walk(dir: string, visit: (path: string, entry: LayerEntry, layer: string) => void): void {
+    const found = this.#entry(dir);
+    if (found === undefined) return;
+    visit(dir, found.entry, found.layer);
+    if (found.entry.type !== 'dir') return;
+    for (const name of this.#names(dir)) this.#walk(joinPath(dir, name), visit);
+  }
+
+  /** Makes `dir` (visible as a directory) exist in the upper layer too. */
+  #copyUpDir(dir: string): void {
+    if (this.#upperIndex.get(dir) === 'dir') return;
+    for (const p of ancestorsAndSelf(dir)) {
+      if (this.#upperIndex.get(p) === 'dir') continue;
+      this.#upper.mkdirSync(p);
+      this.#upperIndex.set(p, 'dir');
+    }
+  }
+
+  #remove(p: string): void {
+    const upper = this.#upperIndex.get(p);
+    if (upper !== undefined) {
+      this.#upper.rmSync(p, { recursive: true, force: true });
+      for (const key of [...this.#upperIndex.keys()]) if (isWithin(key, p)) this.#upperIndex.delete(key);
+    }
+    if (this.#entry(p) !== undefined) {
+      for (const w of [...this.#whiteouts]) if (isWithin(w, p)) this.#whiteouts.delete(w);
+      this.#whiteouts.add(p);
+    }
+  }
+}

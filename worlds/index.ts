@@ -1,0 +1,63 @@
+/**
+ * `clove/worlds`: the world engine as an in-process library. See docs/worlds.md.
+ *
+ * @example
+ * import { createWorld, World } from 'clove/worlds';
+ * const world = createWorld('worlds/examples/flaky-api.yaml', { seed: 7 });
+ * const bytes = world.snapshot();
+ * const fork = World.restore(bytes, { name: 'flaky-api-fork' });
+ */
+export { createWorld, World, DEFAULT_CLOCK_START } from './world.js';
+export type { WorldOptions, InjectOptions, ScheduleOptions, WorldSummary } from './world.js';
+export { parseWorldSource, loadWorldFile, validateWorldDefinition } from './loader.js';
+export type { LoadedWorld } from './loader.js';
+export { worldSchema } from './schema.js';
+export type {
+  WorldDefinition,
+  FilesystemDefinition,
+  InlineFileDefinition,
+  MountDefinition,
+  NetworkDefinition,
+  NetworkMode,
+  RouteDefinition,
+  ResponseDefinition,
+  LatencyDefinition,
+  HttpMethod,
+  ClockDefinition,
+  ClockMode,
+  ScheduledEventDefinition,
+  AgentDefaults,
+} from './schema.js';
+export { WorldClock } from './clock.js';
+export type { ClockOptions, WaitOptions } from './clock.js';
+export { WorldFs } from './fs/world-fs.js';
+export type { WorldStat, FsDiff, SyncResult, WriteOptions, FsCapture } from './fs/world-fs.js';
+export type { ReadonlyLayer, LayerEntry, CapturedLayer, CapturedFile } from './fs/layer.js';
+export { MemoryLayer } from './fs/memory-layer.js';
+export { HostLayer } from './fs/host-layer.js';
+export { worldPath } from './fs/path.js';
+export { WorldNetwork, hostMatches } from './network/network.js';
+export type { WorldRequest, WorldResponse, RequestLogEntry, NetworkFault, NetworkState } from './network/network.js';
+export { WORLD_EVENT_TYPES, isWorldEventType } from './events.js';
+export type { TimelineEntry, PendingEvent, WorldEventType } from './events.js';
+export { WorldKv } from './kv.js';
+export { WorldRandom } from './rng.js';
+export type { RandomState } from './rng.js';
+export { encodeSnapshot, decodeSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_HEADER_BYTES } from './snapshot.js';
+export type { WorldState } from './snapshot.js';
+export { parseDuration } from './duration.js';
+export type { Duration } from './duration.js';
+export {
+  WorldError,
+  WorldSchemaError,
+  WorldSnapshotError,
+  WorldEventError,
+  WorldClosedError,
+  FsPathEscapeError,
+  FsNotFoundError,
+  FsError,
+  HttpBlockedError,
+  HttpFailedError,
+  formatSchemaIssue,
+} from './errors.js';
+export type { SchemaIssue } from './errors.js';
