@@ -57,7 +57,7 @@ const levels: Array<[string, () => Promise<number>]> = [
     return (await firstOutput('/bin/echo', ['ready'], { PATH: '/usr/bin:/bin' }, '/', false)) - t0;
   }],
   ['plain + cgroup limits', () => viaBackend(sandbox.plain, { sandboxed: false, limits })],
-  [`${sandbox.isolating.name}: pid+ipc+uts, no cgroup`, () => viaBackend(sandbox.isolating, { network: true })],
+  [`${sandbox.isolating.name}: network: true (no net ns), cgroup without limits`, () => viaBackend(sandbox.isolating, { network: true })],
   [`${sandbox.isolating.name}: full (pid net mnt uts ipc, uid, nnp, cgroup limits)`, () => viaBackend(sandbox.isolating, { limits })],
 ];
 const userns = (await selectBackend({ mode: 'userns' })).isolating;
