@@ -1,5 +1,7 @@
 import { ErrorCode, type ErrorCodeValue } from '../sdk/protocol/error-codes.js';
 
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
 /**
  * An error a syscall returns to its caller. The code travels over the wire unchanged; the message
  * says what failed, why, and how to fix it.
@@ -19,7 +21,8 @@ export class KernelError extends Error {
 export function toKernelError(thrown: unknown): KernelError {
   if (thrown instanceof KernelError) return thrown;
   const maybe = thrown as { code?: unknown; message?: unknown } | null;
-  if (maybe && typeof maybe.code === 'string' && /^[A-Z]+_[A-Z_]+$/.test(maybe.code) && typeof maybe.message === 'string') {
+  // Only codes the protocol documents cross the wire; a stray Node error code (ERR_...) does not.
+  if (maybe && typeof maybe.code === 'string' && KNOWN_CODES.has(maybe.code) && typeof maybe.message === 'string') {
     return new KernelError(maybe.code as ErrorCodeValue, maybe.message);
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);

@@ -6,9 +6,14 @@ import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
-import { AgentTable } from './agents/agent-table.js';
+import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
+import { extname } from 'node:path';
+import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import { KernelError } from './errors.js';
+import { AuditLog } from './audit/index.js';
+import { auditEntry } from './audit-entry.js';
+import { resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
 import { Connection } from './connection.js';
-import type { KernelError } from './errors.js';
 import { EventBus } from './event-bus.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
@@ -44,6 +49,9 @@ export class Kernel {
   private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
+  /** Chosen in listen(): probing the machine is asynchronous. */
+  sandbox: Sandbox | null = null;
+  audit: AuditLog | null = null;
   private closing: Promise<void> | null = null;
   private readonly stopped = deferred();
   private sweeper: NodeJS.Timeout | null = null;
@@ -56,6 +64,7 @@ export class Kernel {
       ...this.options,
       pythonSdkDir: join(packageInfo().root, 'sdk', 'python'),
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
+      sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
       publish: (type, agent, data) => this.events.publish(type, agent.id, data),
@@ -111,7 +120,7 @@ export class Kernel {
       uptime_s: Math.round((Date.now() - this.startedAt) / 100) / 10,
       agents: { total: all.length, running: all.filter((a) => a.alive).length },
       connections: this.connections.size,
-      sandbox: {},
+      sandbox: this.sandbox ? { ...this.sandbox.probe() } : { backend: 'none', notes: ['the kernel runs without a sandbox backend'] },
     };
   }
 
@@ -119,6 +128,18 @@ export class Kernel {
     const { socketPath, stateDir } = this.options;
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     const claimed = await claimSocketPath(socketPath);
+    if (this.options.sandbox !== false) {
+      this.sandbox = await selectBackend({ stateDir, ...this.options.sandbox });
+      const removed = await this.sandbox.cleanupLeftovers();
+      if (removed > 0) this.options.log(`removed ${removed} cgroup(s) left by a kernel that died`);
+      const probe = this.sandbox.probe();
+      this.options.log(`sandbox: ${probe.backend}, cgroup ${probe.cgroup?.version ?? 'none'}${probe.notes.length ? `; ${probe.notes.join('; ')}` : ''}`);
+    }
+    if (this.options.auditLog) {
+      const audit = new AuditLog(this.options.auditLog);
+      this.audit = audit;
+      this.observe((call) => audit.record(auditEntry(call)));
+    }
     if (claimed === 'replaced-stale') this.options.log(`replaced a stale socket left by a dead kernel at ${socketPath}`);
     writeFileSync(this.tokenFile, this.operatorToken, { mode: 0o600 });
     chmodSync(this.tokenFile, 0o600);
@@ -156,6 +177,7 @@ export class Kernel {
       await this.agents.shutdown();
       for (const conn of [...this.connections]) conn.close();
       rmSync(this.tokenFile, { force: true });
+      await this.audit?.close();
       this.options.log('kernel stopped');
       this.stopped.resolve();
     })();
@@ -169,6 +191,38 @@ export class Kernel {
 
   get isClosing(): boolean {
     return this.closing !== null;
+  }
+
+  /** Resolves what the agent's uid can run and reach, then asks the sandbox backend for the launch. */
+  private async prepareLaunch(sandbox: Sandbox, agent: Agent, launch: Launch): Promise<SandboxedLaunch> {
+    const request = agent.request;
+    const script = agent.record.script;
+    let command = launch.command;
+    if (request.sandboxed && agent.record.interpreter) {
+      // The kernel's own interpreter may live where the agent's uid cannot go (a pyenv under /root).
+      const reachable = resolveInterpreter(script);
+      if (!reachable) {
+        throw new KernelError(ErrorCode.SANDBOX_UNREACHABLE, `SPAWN: no interpreter for ${script} is reachable by the sandboxed agent's user; install one outside /root and /home (e.g. /usr/bin/python3)`);
+      }
+      if (extname(script) === '.py') command = reachable;
+      agent.record.interpreter = command;
+    }
+    const prepared = await sandbox.prepare({
+      agentId: agent.id,
+      name: agent.name,
+      command,
+      args: launch.args,
+      ...(agent.record.interpreter ? { script } : {}),
+      cwd: launch.cwd,
+      env: launch.env,
+      sandboxed: request.sandboxed ?? false,
+      network: request.network ?? false,
+      limits: request.limits ?? {},
+      // The SDKs and the TypeScript loader live in the package.
+      readablePaths: [packageInfo().root],
+      writablePaths: [],
+    });
+    return prepared;
   }
 
   private accept(socket: Socket, caller: Caller): void {

@@ -1,4 +1,6 @@
 import { DEFAULT_MAX_FRAME_SIZE } from '../sdk/protocol/frame.js';
+import { join } from 'node:path';
+import type { SandboxOptions } from './sandbox/index.js';
 import { defaultSocketPath } from './socket-path.js';
 
 /** Options of {@link startKernel}; every field is optional and its default is given. */
@@ -25,13 +27,22 @@ export interface KernelOptions {
   maxPendingWriteBytes?: number;
   /** Python interpreter for `.py` agents. Default: `CLOVE_PYTHON`, else the real path of `python3`. */
   python?: string;
+  /**
+   * Sandbox backend options, or false to run every agent as a plain child process (no cgroups,
+   * no namespaces). Default: detect what the machine allows.
+   */
+  sandbox?: SandboxOptions | false;
+  /** Audit log path, or false for none. Default: `<stateDir>/audit.log`. */
+  auditLog?: string | false;
   /** Install SIGTERM/SIGINT handlers that shut the kernel down (the daemon does). Default false. */
   handleSignals?: boolean;
   /** Called with one line per notable kernel event (the daemon prints them). */
   log?: (line: string) => void;
 }
 
-export interface ResolvedKernelOptions extends Required<Omit<KernelOptions, 'python' | 'log'>> {
+export interface ResolvedKernelOptions extends Required<Omit<KernelOptions, 'python' | 'log' | 'sandbox' | 'auditLog'>> {
+  sandbox: SandboxOptions | false;
+  auditLog: string | false;
   python: string | undefined;
   log: (line: string) => void;
 }
@@ -56,6 +67,8 @@ export function resolveKernelOptions(options: KernelOptions = {}): ResolvedKerne
     socketPath,
     stateDir: options.stateDir ?? socketPathDir(socketPath),
     python: options.python ?? process.env.CLOVE_PYTHON,
+    sandbox: options.sandbox ?? {},
+    auditLog: options.auditLog ?? join(options.stateDir ?? socketPathDir(socketPath), 'audit.log'),
     log: options.log ?? (() => {}),
   } as ResolvedKernelOptions;
 }

@@ -6,9 +6,12 @@ import type { Socket } from 'node:net';
 import type { AgentRecord, IsolationReport, SpawnRequest } from '../../sdk/types.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
-import { Agent, noIsolation, type AgentSandbox } from './agent.js';
+import { Agent, noIsolation } from './agent.js';
+import type { SandboxHandle } from '../sandbox/index.js';
+import { resolvePermissions } from '../permissions/index.js';
 import { invocationFor } from './interpreter.js';
 import { decideRestart, resolveRestartPolicy } from './supervisor.js';
+import { SETUP_FAILED_EXIT_CODE } from '../sandbox/index.js';
 
 /** What the table needs from the rest of the kernel. */
 export interface AgentTableDeps {
@@ -22,8 +25,8 @@ export interface AgentTableDeps {
   pythonSdkDir: string;
   /** Serves the agent's pre-authenticated channel (fd 3). */
   attachChannel(agent: Agent, socket: Socket): void;
-  /** Wraps a launch in a sandbox when the request asks for one. */
-  sandbox?(agent: Agent, launch: Launch): Promise<SandboxedLaunch>;
+  /** Wraps a launch in the sandbox backend (isolating or plain, by the request); undefined when the kernel runs without one. */
+  sandbox(agent: Agent, launch: Launch): Promise<SandboxedLaunch> | undefined;
   onSpawned(agent: Agent): void;
   onExited(agent: Agent): void;
   publish(type: 'AGENT_RESTARTED' | 'AGENT_GAVE_UP' | 'AGENT_EXITED', agent: Agent, data: Record<string, unknown>): void;
@@ -39,7 +42,8 @@ export interface Launch {
 export interface SandboxedLaunch extends Launch {
   isolation: IsolationReport;
   attach(pid: number): Promise<void>;
-  handle: AgentSandbox;
+  handle: SandboxHandle;
+  detached: boolean;
 }
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
@@ -121,7 +125,8 @@ export class AgentTable {
       isolation: noIsolation(),
       error: null,
     };
-    const agent = new Agent(record, token, request, this.deps, grants);
+    const permissions = resolvePermissions(request.permissions ?? (request.sandboxed ? 'SANDBOXED' : 'STANDARD'));
+    const agent = new Agent(record, token, request, this.deps, permissions, grants);
     this.byId.set(id, agent);
     this.byToken.set(token, agent);
     try {
@@ -153,16 +158,17 @@ export class AgentTable {
       },
     };
     let attach: ((pid: number) => Promise<void>) | null = null;
-    if (request.sandboxed && this.deps.sandbox) {
-      const sandboxed = await this.deps.sandbox(agent, launch);
+    let detached = true;
+    const prepared = this.deps.sandbox(agent, launch);
+    if (prepared) {
+      const sandboxed = await prepared;
       launch = sandboxed;
       attach = sandboxed.attach;
+      detached = sandboxed.detached;
       agent.sandbox = sandboxed.handle;
       agent.record.isolation = sandboxed.isolation;
-    } else if (request.sandboxed) {
-      agent.record.isolation = noIsolation('sandboxing was requested but this kernel has no sandbox backend: the agent runs unisolated');
     } else {
-      agent.record.isolation = noIsolation();
+      agent.record.isolation = noIsolation(request.sandboxed ? 'sandboxing was requested but this kernel runs without a sandbox backend: the agent is not isolated' : undefined);
     }
 
     const child = spawn(launch.command, launch.args, {
@@ -170,12 +176,14 @@ export class AgentTable {
       env: launch.env,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       // Its own process group, so that signals reach everything the agent started.
-      detached: true,
+      detached,
     });
     await new Promise<void>((resolveSpawn, reject) => {
       child.once('spawn', resolveSpawn);
       child.once('error', (error: NodeJS.ErrnoException) => {
         agent.record.error = error.message;
+        void agent.sandbox?.destroy();
+        agent.sandbox = null;
         reject(new KernelError(ErrorCode.AGENT_SPAWN_FAILED, `could not start ${launch.command} for agent '${agent.name}': ${error.code ?? error.message}`, { errno: error.code }));
       });
     });
@@ -264,7 +272,8 @@ export class AgentTable {
         // Already gone: the exit handler records it.
       }
     }
-    if (signal === 'SIGKILL' && agent.sandbox) void agent.sandbox.killAll('SIGKILL').catch(() => {});
+    // The cgroup reaches processes that left the group (setsid, daemonised children).
+    if ((signal === 'SIGKILL' || signal === 'SIGTERM') && agent.sandbox) void agent.sandbox.killAll(signal).catch(() => {});
   }
 
   private async onExit(agent: Agent, pid: number, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
@@ -277,6 +286,8 @@ export class AgentTable {
     }
     agent.record.exit_code = code;
     agent.record.signal = signal;
+    const setupFailure = code === SETUP_FAILED_EXIT_CODE ? await this.setupFailure(agent) : null;
+    if (setupFailure) agent.record.error = setupFailure;
     if (agent.sandbox) {
       agent.record.oom_killed = await agent.sandbox.oomKilled().catch(() => false);
       await agent.sandbox.destroy().catch(() => {});
@@ -290,7 +301,7 @@ export class AgentTable {
       ranMs: Date.now() - agent.runStartedAt,
       now: Date.now(),
     });
-    const ended = agent.killRequested || (signal !== null && code === null) ? 'killed' : 'exited';
+    const ended = setupFailure ? 'failed' : agent.killRequested || (signal !== null && code === null) ? 'killed' : 'exited';
     if (decision.action === 'restart') {
       agent.record.state = 'restarting';
       agent.logs.end();
@@ -321,6 +332,16 @@ export class AgentTable {
       agent.record.error = (error as Error).message;
       this.markEnded(agent, 'failed');
     }
+  }
+
+  /** The launcher's own error line when the sandbox could not be set up (exit code 125). */
+  private async setupFailure(agent: Agent): Promise<string | null> {
+    const child = agent.process;
+    if (child && child.exitCode !== null && child.stderr && !child.stderr.readableEnded) {
+      await Promise.race([new Promise((r) => child.once('close', r)), new Promise((r) => setTimeout(r, 200))]);
+    }
+    const line = agent.logs.tail(20).reverse().find((l) => l.stream === 'stderr' && l.text.startsWith('clove-sandbox:'));
+    return line ? `sandbox setup failed: ${line.text.replace(/^clove-sandbox:\s*/, '')}` : null;
   }
 
   private cancelRestart(agent: Agent): void {

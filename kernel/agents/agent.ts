@@ -4,16 +4,8 @@ import { LogBuffer } from './log-buffer.js';
 import { Mailbox } from '../mailbox.js';
 import { Waiters } from '../waiters.js';
 import type { RestartHistory } from './supervisor.js';
-
-/** Hooks a sandbox backend gives the kernel for one running agent. */
-export interface AgentSandbox {
-  freeze(): Promise<string>;
-  thaw(): Promise<string>;
-  killAll(signal: NodeJS.Signals): Promise<void>;
-  oomKilled(): Promise<boolean>;
-  stats(): Promise<unknown>;
-  destroy(): Promise<void>;
-}
+import type { SandboxHandle } from '../sandbox/index.js';
+import type { PermissionSet } from '../permissions/index.js';
 
 /** The isolation report of an agent that runs as a plain child process. */
 export function noIsolation(note?: string): IsolationReport {
@@ -36,7 +28,10 @@ export function noIsolation(note?: string): IsolationReport {
 /** A live or ended agent: its public record plus what the kernel holds for it. */
 export class Agent {
   process: ChildProcess | null = null;
-  sandbox: AgentSandbox | null = null;
+  sandbox: SandboxHandle | null = null;
+  permissions: PermissionSet;
+  /** THINK usage, counted against the permission set's LLM quota. */
+  readonly llmUsage = { calls: 0, tokens: 0 };
   /** Set when the kernel itself asked the agent to stop, so the exit is recorded as killed. */
   killRequested = false;
   readonly exited = new Waiters<AgentRecord>();
@@ -53,8 +48,10 @@ export class Agent {
     readonly token: string,
     readonly request: SpawnRequest,
     limits: { logLines: number; mailboxCapacity: number },
+    permissions: PermissionSet,
     grants: Iterable<string> = [],
   ) {
+    this.permissions = permissions;
     this.logs = new LogBuffer(limits.logLines);
     this.mailbox = new Mailbox(`agent ${record.name} (#${record.id})`, limits.mailboxCapacity);
     this.grants = new Set(grants);

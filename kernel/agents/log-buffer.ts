@@ -46,6 +46,14 @@ export class LogBuffer {
     return { lines, next_seq: Math.min(next, this.nextSeq), dropped: this.droppedCount };
   }
 
+  /** The newest lines, oldest first, partial lines included. */
+  tail(n: number): Line[] {
+    const partial = (['stdout', 'stderr'] as const)
+      .filter((stream) => this.partial[stream])
+      .map((stream) => ({ seq: this.nextSeq, stream, time: Date.now(), text: this.partial[stream] }));
+    return [...this.lines.slice(-n), ...partial];
+  }
+
   /** Wakes followers so they can notice the agent is gone. */
   wake(): void {
     this.readers.wakeAll(true);

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 /** One line of the audit log. */
 export interface AuditRecord {
   time: number;
-  caller: { agent_id: number | null; agent_name: string | null; role: 'agent' | 'operator' };
+  caller: { agent_id: number | null; agent_name: string | null; role: 'agent' | 'operator' | 'anonymous' };
   opcode: string;
   /** JSON summary of the arguments: truncated, secrets redacted. */
   args: string;

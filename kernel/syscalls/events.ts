@@ -28,12 +28,14 @@ export const eventSyscalls = syscalls(
     access: 'authenticated',
     handle(ctx, args) {
       const wanted = types(ctx, args);
-      const push = optBool('SUBSCRIBE', args, 'push') ?? false;
+      const push = optBool('SUBSCRIBE', args, 'push');
       const sub = subscription(ctx);
       for (const t of wanted) sub.types.add(t);
       if (push) {
         ctx.conn.setPushCodec(ctx.codec);
         sub.push = (event) => ctx.conn.pushEvent(event);
+      } else if (push === false) {
+        sub.push = null;
       }
       return { subscribed: [...sub.types].sort() };
     },
@@ -77,7 +79,7 @@ export const eventSyscalls = syscalls(
       const raw = args.data;
       const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Args) : raw === undefined || raw === null ? {} : { value: raw };
       const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
-      const event = ctx.kernel.events.publish('CUSTOM', source, { name, ...data });
+      const event = ctx.kernel.events.publish('CUSTOM', source, { ...data, name });
       return { seq: event.seq };
     },
   },

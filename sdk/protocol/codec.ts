@@ -5,7 +5,7 @@ export const Codec = { JSON: 0, MSGPACK: 1 } as const;
 export type CodecId = (typeof Codec)[keyof typeof Codec];
 
 // Plain msgpack (no msgpackr records) so that any language's msgpack library can decode it.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true, encodeUndefinedAsNil: true });
 const EMPTY = new Uint8Array(0);
 
 export function isCodec(value: number): value is CodecId {

@@ -1,0 +1,25 @@
+import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import type { AuditInput } from './audit/index.js';
+import type { CallObserver } from './kernel.js';
+
+type Call = Parameters<CallObserver>[0];
+
+/** One answered syscall as an audit record: a permission denial names the rule that denied it. */
+export function auditEntry(call: Call): AuditInput {
+  const caller = call.caller;
+  const denied = call.error?.code === ErrorCode.PERMISSION_DENIED || call.error?.code === ErrorCode.FORBIDDEN;
+  const rule = call.error?.details?.rule;
+  return {
+    caller: {
+      agent_id: caller.role === 'agent' ? caller.agent.id : null,
+      agent_name: caller.role === 'agent' ? caller.agent.name : null,
+      role: caller.role,
+    },
+    opcode: call.op,
+    args: call.op === 'HELLO' ? {} : call.args,
+    decision: denied ? 'denied' : 'allowed',
+    ...(typeof rule === 'string' ? { rule } : {}),
+    duration_ms: Math.round(call.durationMs * 1000) / 1000,
+    ...(call.error ? { error: call.error.code } : {}),
+  };
+}
