@@ -173,9 +173,12 @@ export class Kernel {
     this.closing ??= (async () => {
       this.options.log('shutting down: stopping agents');
       if (this.sweeper) clearInterval(this.sweeper);
-      await new Promise<void>((resolve) => this.server.close(() => resolve()));
+      // net.Server calls back only once every connection has ended: stop accepting now, hang up
+      // on clients after the agents are gone, then wait for the server.
+      const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       await this.agents.shutdown();
       for (const conn of [...this.connections]) conn.close();
+      await serverClosed;
       rmSync(this.tokenFile, { force: true });
       await this.audit?.close();
       this.options.log('kernel stopped');

@@ -111,7 +111,6 @@ describe('shutdown', () => {
     const c = await k.client();
     const agent = await c.spawn({ script: fixture('agents', 'sleeper-quiet.js') });
     expect(await c.shutdown_kernel()).toEqual({ shutting_down: true });
-    c.close(); // see the it.fails below: close() waits for clients to hang up
     await k.kernel.closed;
     expect(running(agent.pid!)).toBe(false);
     expect(existsSync(k.socketPath)).toBe(false);
@@ -119,10 +118,7 @@ describe('shutdown', () => {
     await k.stop();
   });
 
-  // Known bug (kernel/kernel.ts close()): it awaits server.close() before closing connections, and
-  // net.Server only calls back once every connection has ended, so one idle client keeps the
-  // kernel (and its agents) from stopping. Turn this into a plain `it` once fixed.
-  it.fails('finishes close() while a client is still connected', async () => {
+  it('finishes close() while a client is still connected', async () => {
     const k = await testKernel({ killGraceMs: 200 });
     const c = await k.client();
     await c.noop({});
