@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { WorldSnapshotError } from './errors.js';
 import type { SchedulerState, TimelineEntry } from './events.js';
+import type { CapturedLayer } from './fs/layer.js';
 import type { FsCapture } from './fs/world-fs.js';
 import type { NetworkState } from './network/network.js';
 import type { RandomState } from './rng.js';
@@ -26,34 +27,76 @@ export interface WorldState {
 export const SNAPSHOT_MAGIC = Buffer.from('CLOVEWLD', 'latin1');
 /** Format version written in the header; readers reject versions they do not know. */
 export const SNAPSHOT_FORMAT_VERSION = 1;
-/** magic (8) + version u16 + flags u16 + body length u32 + crc32 of body u32, all big-endian. */
-export const SNAPSHOT_HEADER_BYTES = 20;
+/** magic (8) + version u16 + flags u16 + meta length u32 + blob length u32 + CRC-32 u32, big-endian. */
+export const SNAPSHOT_HEADER_BYTES = 24;
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
+/** A file in the meta section: content lives in the blob at `[offset, offset + length)`. */
+type FileRef = [path: string, mode: number, offset: number, length: number];
+
+interface EncodedLayer {
+  name: string;
+  dirs: string[];
+  files: FileRef[];
+}
+
 /**
- * Encodes a world state: a 20-byte header (magic, format version, flags, body length, CRC-32 of
- * the body) followed by the msgpack body. File contents travel as raw binary.
+ * Encodes a world state into one buffer:
+ *
+ * ```
+ * header (24 B): "CLOVEWLD" | version u16 | flags u16 | meta length u32 | blob length u32 | CRC-32 of meta+blob u32
+ * meta:  msgpack of the state, file contents replaced by [offset, length] into the blob
+ * blob:  every file's bytes, back to back
+ * ```
+ * Keeping contents out of msgpack makes encoding one copy and decoding zero copies.
  */
 export function encodeSnapshot(state: WorldState): Buffer {
-  const body = packr.pack(state);
+  const blobs: Buffer[] = [];
+  let offset = 0;
+  const encodeLayer = (layer: CapturedLayer): EncodedLayer => ({
+    name: layer.name,
+    dirs: layer.dirs,
+    files: layer.files.map(([path, mode, content]): FileRef => {
+      const ref: FileRef = [path, mode, offset, content.length];
+      blobs.push(content);
+      offset += content.length;
+      return ref;
+    }),
+  });
+  const fs = { lowers: state.fs.lowers.map(encodeLayer), changes: encodeLayer(state.fs.changes), whiteouts: state.fs.whiteouts };
+  const meta = packr.pack({ ...state, fs });
   const header = Buffer.alloc(SNAPSHOT_HEADER_BYTES);
   SNAPSHOT_MAGIC.copy(header, 0);
   header.writeUInt16BE(SNAPSHOT_FORMAT_VERSION, 8);
   header.writeUInt16BE(0, 10);
-  header.writeUInt32BE(body.length, 12);
-  header.writeUInt32BE(crc32(body) >>> 0, 16);
-  return Buffer.concat([header, body]);
+  header.writeUInt32BE(meta.length, 12);
+  header.writeUInt32BE(offset, 16);
+  const out = Buffer.concat([header, meta, ...blobs]);
+  out.writeUInt32BE(crc32(out.subarray(SNAPSHOT_HEADER_BYTES)) >>> 0, 20);
+  return out;
 }
 
 function expect(condition: boolean, what: string): void {
   if (!condition) throw new WorldSnapshotError(`the body is not a world state (${what})`);
 }
 
+function decodeLayer(layer: EncodedLayer, blob: Buffer): CapturedLayer {
+  expect(layer !== null && typeof layer === 'object' && Array.isArray(layer.files) && Array.isArray(layer.dirs), 'fs layer');
+  return {
+    name: String(layer.name),
+    dirs: layer.dirs,
+    files: layer.files.map(([path, mode, offset, length]) => {
+      expect(typeof path === 'string' && Number.isInteger(offset) && Number.isInteger(length) && offset + length <= blob.length, 'file reference');
+      return [path, mode, blob.subarray(offset, offset + length)];
+    }),
+  };
+}
+
 /**
  * Checks and decodes a snapshot. Throws `WorldSnapshotError` (WORLD_SNAPSHOT_INVALID) for a
- * foreign file, an unknown version, a truncated or corrupt body. The returned state shares memory
- * with `bytes` for file contents: do not modify `bytes` afterwards.
+ * foreign file, an unknown version, a truncated or corrupt body. File contents are views into
+ * `bytes` (restore copies nothing): do not modify `bytes` while a world restored from it lives.
  */
 export function decodeSnapshot(bytes: Uint8Array): WorldState {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -61,22 +104,27 @@ export function decodeSnapshot(bytes: Uint8Array): WorldState {
   if (!buf.subarray(0, 8).equals(SNAPSHOT_MAGIC)) throw new WorldSnapshotError('it does not start with the CLOVEWLD magic (not a Clove world snapshot)');
   const version = buf.readUInt16BE(8);
   if (version !== SNAPSHOT_FORMAT_VERSION) throw new WorldSnapshotError(`format version ${version} is not supported (this build reads version ${SNAPSHOT_FORMAT_VERSION})`);
-  const length = buf.readUInt32BE(12);
+  const metaLength = buf.readUInt32BE(12);
+  const blobLength = buf.readUInt32BE(16);
   const body = buf.subarray(SNAPSHOT_HEADER_BYTES);
-  if (body.length !== length) throw new WorldSnapshotError(`the body is ${body.length} bytes but the header says ${length} (truncated or padded)`);
-  if ((crc32(body) >>> 0) !== buf.readUInt32BE(16)) throw new WorldSnapshotError('the checksum does not match (the file is corrupt)');
-  let state: WorldState;
+  if (body.length !== metaLength + blobLength) {
+    throw new WorldSnapshotError(`the body is ${body.length} bytes but the header says ${metaLength + blobLength} (truncated or padded)`);
+  }
+  if ((crc32(body) >>> 0) !== buf.readUInt32BE(20)) throw new WorldSnapshotError('the checksum does not match (the file is corrupt)');
+  let raw: Omit<WorldState, 'fs'> & { fs: { lowers: EncodedLayer[]; changes: EncodedLayer; whiteouts: string[] } };
   try {
-    state = packr.unpack(body) as WorldState;
+    raw = packr.unpack(body.subarray(0, metaLength)) as typeof raw;
   } catch (error) {
     throw new WorldSnapshotError('the body cannot be decoded', { cause: error });
   }
-  expect(state !== null && typeof state === 'object', 'not an object');
-  expect(typeof state.name === 'string' && typeof state.seed === 'string', 'name/seed');
-  expect(state.definition !== null && typeof state.definition === 'object', 'definition');
-  expect(typeof state.clock?.now === 'number' && typeof state.clock.start === 'number', 'clock');
-  expect(Array.isArray(state.kv) && Array.isArray(state.timeline), 'kv/timeline');
-  expect(Array.isArray(state.events?.pending) && Array.isArray(state.network?.log), 'events/network');
-  expect(Array.isArray(state.fs?.lowers) && Array.isArray(state.fs.changes?.files) && Array.isArray(state.fs.whiteouts), 'fs');
-  return state;
+  expect(raw !== null && typeof raw === 'object', 'not an object');
+  expect(typeof raw.name === 'string' && typeof raw.seed === 'string', 'name/seed');
+  expect(raw.definition !== null && typeof raw.definition === 'object', 'definition');
+  expect(typeof raw.clock?.now === 'number' && typeof raw.clock.start === 'number', 'clock');
+  expect(Array.isArray(raw.kv) && Array.isArray(raw.timeline), 'kv/timeline');
+  expect(Array.isArray(raw.events?.pending) && Array.isArray(raw.network?.log), 'events/network');
+  expect(Array.isArray(raw.fs?.lowers) && Array.isArray(raw.fs.whiteouts), 'fs');
+  // No copy: fresh large allocations cost more than the rest of a restore (page faults). Contents are views into `bytes`.
+  const blob = body.subarray(metaLength);
+  return { ...raw, fs: { lowers: raw.fs.lowers.map((l) => decodeLayer(l, blob)), changes: decodeLayer(raw.fs.changes, blob), whiteouts: raw.fs.whiteouts } };
 }

@@ -151,6 +151,7 @@ export class World {
   /**
    * Recreates a world from snapshot bytes as a new, independent world (a fork when `name` differs).
    * Throws `WorldSnapshotError` (WORLD_SNAPSHOT_INVALID) for corrupt, truncated or foreign bytes.
+   * File contents stay views into `bytes` (nothing is copied): do not modify `bytes` afterwards.
    */
   static restore(bytes: Uint8Array, options: Omit<WorldOptions, 'seed'> = {}): World {
     return World.fromState(decodeSnapshot(bytes), options);
@@ -290,10 +291,12 @@ export class World {
   /** The whole world as plain data (shares file buffers; treat as read-only). */
   state(): WorldState {
     const p = this.#parts;
+    const { filesystem, ...definition } = this.definition;
     return {
       name: this.#name,
       seed: this.seed,
-      definition: this.definition,
+      // Inline files are in fs.lowers already; keeping them twice would double the snapshot.
+      definition: filesystem === undefined ? definition : { ...definition, filesystem: { ...filesystem, files: [] } },
       clock: { start: p.clock.start, mode: p.clock.mode, factor: p.clock.factor, now: p.clock.now() },
       random: p.random.state(),
       eventsRandom: p.eventsRandom.state(),

@@ -45,7 +45,15 @@ export interface FsCapture {
   whiteouts: string[];
 }
 
-type UpperType = 'file' | 'dir';
+/** Upper-layer metadata kept beside memfs, so lookups never go through memfs's (slow, throwing) stat path. */
+interface UpperEntry {
+  type: 'file' | 'dir';
+  mode: number;
+  size: number;
+}
+
+/** Contents of every upper file, fetched from memfs in one call for whole-tree walks. */
+type UpperContents = Record<string, string | Buffer | null>;
 
 /**
  * A world's layered filesystem: a writable memfs upper layer with whiteouts over read-only layers.
@@ -67,8 +75,9 @@ export class WorldFs {
   #lowerWhiteouts: Set<string>;
   #whiteouts = new Set<string>();
   #upper = new Volume();
-  /** Mirror of what the upper layer holds, so lookups never throw inside memfs. */
-  #upperIndex = new Map<string, UpperType>([['/', 'dir']]);
+  /** Mirror of what the upper layer holds (types, modes, sizes and children). */
+  #upperIndex = new Map<string, UpperEntry>([['/', { type: 'dir', mode: 0o755, size: 0 }]]);
+  #upperChildren = new Map<string, Set<string>>([['/', new Set()]]);
   /** What the last materialise() wrote to each host directory, to tell who changed what. */
   readonly #manifests = new Map<string, Map<string, { mode: number; content: Buffer } | null>>();
 
@@ -124,7 +133,7 @@ export class WorldFs {
     this.#copyUpDir(parent);
     this.#upper.writeFileSync(p, bytes);
     this.#upper.chmodSync(p, mode);
-    this.#upperIndex.set(p, 'file');
+    this.#indexUpper(p, { type: 'file', mode, size: bytes.length });
   }
 
   /** Changes a file's or directory's permission bits (copying a lower file up). */
@@ -162,7 +171,7 @@ export class WorldFs {
     }
     this.#copyUpDir(parent);
     this.#upper.mkdirSync(p);
-    this.#upperIndex.set(p, 'dir');
+    this.#indexUpper(p, { type: 'dir', mode: 0o755, size: 0 });
   }
 
   /** Deletes a file (a lower file gets a whiteout). */
@@ -192,8 +201,9 @@ export class WorldFs {
   /** Every file of the merged tree with its mode, sorted by path. Content is not copied: do not modify it. */
   files(): Array<{ path: string; mode: number; content: Buffer }> {
     const out: Array<{ path: string; mode: number; content: Buffer }> = [];
+    const upper = this.#upperContents();
     this.#walk('/', (path, entry, layer) => {
-      if (entry.type === 'file') out.push({ path, mode: entry.mode, content: this.#content(path, layer) });
+      if (entry.type === 'file') out.push({ path, mode: entry.mode, content: this.#content(path, layer, upper) });
     });
     return out;
   }
@@ -231,10 +241,11 @@ export class WorldFs {
   /** sha256 of the merged tree: every path, type, mode and content. Equal trees give equal hashes. */
   treeHash(): string {
     const hash = createHash('sha256');
+    const upper = this.#upperContents();
     this.#walk('/', (path, entry, layer) => {
       hash.update(`${entry.type}\0${path}\0${entry.mode.toString(8)}\0`);
       if (entry.type === 'file') {
-        const content = this.#content(path, layer);
+        const content = this.#content(path, layer, upper);
         hash.update(`${content.length}\0`);
         hash.update(content);
       }
@@ -247,9 +258,10 @@ export class WorldFs {
   capture(): FsCapture {
     const files: CapturedFile[] = [];
     const dirs: string[] = [];
+    const upper = this.#upperContents();
     this.#walk('/', (path, entry, layer) => {
       if (layer !== 'upper' && layer !== 'restored') return;
-      if (entry.type === 'file') files.push([path, entry.mode, this.#content(path, layer)]);
+      if (entry.type === 'file') files.push([path, entry.mode, this.#content(path, layer, upper)]);
       else if (path !== '/') dirs.push(path);
     });
     const all = [...this.#whiteouts, ...this.#lowerWhiteouts].sort();
@@ -277,6 +289,7 @@ export class WorldFs {
     if (manifest !== undefined) for (const name of existing) await rm(join(root, name), { recursive: true, force: true });
     const next = new Map<string, { mode: number; content: Buffer } | null>();
     const entries: Array<[string, LayerEntry, string]> = [];
+    const upper = this.#upperContents();
     this.#walk('/', (path, entry, layer) => entries.push([path, entry, layer]));
     for (const [path, entry, layer] of entries) {
       if (path === '/') continue;
@@ -285,7 +298,7 @@ export class WorldFs {
         await mkdir(host);
         next.set(path, null);
       } else {
-        const content = this.#content(path, layer);
+        const content = this.#content(path, layer, upper);
         await writeFile(host, content, { flag: 'wx' });
         await chmod(host, entry.mode & 0o777);
         next.set(path, { mode: entry.mode & 0o777, content });
@@ -359,9 +372,10 @@ export class WorldFs {
 
   #currentManifest(): Map<string, { mode: number; content: Buffer } | null> {
     const out = new Map<string, { mode: number; content: Buffer } | null>();
+    const upper = this.#upperContents();
     this.#walk('/', (path, entry, layer) => {
       if (path === '/') return;
-      out.set(path, entry.type === 'dir' ? null : { mode: entry.mode & 0o777, content: this.#content(path, layer) });
+      out.set(path, entry.type === 'dir' ? null : { mode: entry.mode & 0o777, content: this.#content(path, layer, upper) });
     });
     return out;
   }
@@ -374,11 +388,7 @@ export class WorldFs {
 
   #entry(p: string): { entry: LayerEntry; layer: string } | undefined {
     const upper = this.#upperIndex.get(p);
-    if (upper !== undefined) {
-      if (upper === 'dir') return { entry: { type: 'dir', mode: 0o755, size: 0 }, layer: 'upper' };
-      const st = this.#upper.statSync(p);
-      return { entry: { type: 'file', mode: Number(st.mode) & 0o7777, size: Number(st.size) }, layer: 'upper' };
-    }
+    if (upper !== undefined) return { entry: { ...upper }, layer: 'upper' };
     if (this.#hidden(this.#whiteouts, p)) return undefined;
     const restored = this.#restored.stat(p);
     if (restored !== undefined) return { entry: restored, layer: 'restored' };
@@ -390,8 +400,15 @@ export class WorldFs {
     return undefined;
   }
 
-  #content(p: string, layer: string): Buffer {
-    if (layer === 'upper') return this.#upper.readFileSync(p) as Buffer;
+  #upperContents(): UpperContents {
+    return this.#upperIndex.size > 1 ? (this.#upper.toJSON('/', {}, false, true) as UpperContents) : {};
+  }
+
+  #content(p: string, layer: string, upper?: UpperContents): Buffer {
+    if (layer === 'upper') {
+      const bulk = upper?.[p];
+      return Buffer.isBuffer(bulk) ? bulk : (this.#upper.readFileSync(p) as Buffer);
+    }
     if (layer === 'restored') return this.#restored.readFile(p);
     const lower = this.#lowers.find((l) => l.name === layer);
     if (lower === undefined) throw new FsError(p, 'read', 'EIO', `layer ${layer} is gone`);
@@ -399,38 +416,62 @@ export class WorldFs {
   }
 
   #names(p: string): string[] {
+    return this.#children(p).map(([name]) => name);
+  }
+
+  #children(p: string): Array<[string, { entry: LayerEntry; layer: string }]> {
     const names = new Set<string>();
-    if (this.#upperIndex.get(p) === 'dir') for (const n of this.#upper.readdirSync(p) as string[]) names.add(n);
+    for (const n of this.#upperChildren.get(p) ?? []) names.add(n);
     if (!this.#hidden(this.#whiteouts, p)) {
       for (const n of this.#restored.readdir(p)) names.add(n);
       if (!this.#hidden(this.#lowerWhiteouts, p)) for (const layer of this.#lowers) for (const n of layer.readdir(p)) names.add(n);
     }
-    return [...names].filter((n) => this.#entry(joinPath(p, n)) !== undefined).sort();
+    const out: Array<[string, { entry: LayerEntry; layer: string }]> = [];
+    for (const n of [...names].sort()) {
+      const found = this.#entry(joinPath(p, n));
+      if (found !== undefined) out.push([n, found]);
+    }
+    return out;
   }
 
   #walk(dir: string, visit: (path: string, entry: LayerEntry, layer: string) => void): void {
     const found = this.#entry(dir);
-    if (found === undefined) return;
+    if (found !== undefined) this.#walkFrom(dir, found, visit);
+  }
+
+  #walkFrom(dir: string, found: { entry: LayerEntry; layer: string }, visit: (path: string, entry: LayerEntry, layer: string) => void): void {
     visit(dir, found.entry, found.layer);
     if (found.entry.type !== 'dir') return;
-    for (const name of this.#names(dir)) this.#walk(joinPath(dir, name), visit);
+    for (const [name, child] of this.#children(dir)) this.#walkFrom(joinPath(dir, name), child, visit);
   }
 
   /** Makes `dir` (visible as a directory) exist in the upper layer too. */
   #copyUpDir(dir: string): void {
-    if (this.#upperIndex.get(dir) === 'dir') return;
+    if (this.#upperIndex.get(dir)?.type === 'dir') return;
     for (const p of ancestorsAndSelf(dir)) {
-      if (this.#upperIndex.get(p) === 'dir') continue;
+      if (this.#upperIndex.get(p)?.type === 'dir') continue;
       this.#upper.mkdirSync(p);
-      this.#upperIndex.set(p, 'dir');
+      this.#indexUpper(p, { type: 'dir', mode: 0o755, size: 0 });
     }
+  }
+
+  #indexUpper(p: string, entry: UpperEntry): void {
+    this.#upperIndex.set(p, entry);
+    if (entry.type === 'dir' && !this.#upperChildren.has(p)) this.#upperChildren.set(p, new Set());
+    if (p !== '/') this.#upperChildren.get(parentOf(p))?.add(p.slice(p.lastIndexOf('/') + 1));
   }
 
   #remove(p: string): void {
     const upper = this.#upperIndex.get(p);
     if (upper !== undefined) {
       this.#upper.rmSync(p, { recursive: true, force: true });
-      for (const key of [...this.#upperIndex.keys()]) if (isWithin(key, p)) this.#upperIndex.delete(key);
+      if (upper.type === 'dir') {
+        for (const key of [...this.#upperIndex.keys()]) if (isWithin(key, p)) this.#upperIndex.delete(key);
+        for (const key of [...this.#upperChildren.keys()]) if (isWithin(key, p)) this.#upperChildren.delete(key);
+      } else {
+        this.#upperIndex.delete(p);
+      }
+      this.#upperChildren.get(parentOf(p))?.delete(p.slice(p.lastIndexOf('/') + 1));
     }
     if (this.#entry(p) !== undefined) {
       for (const w of [...this.#whiteouts]) if (isWithin(w, p)) this.#whiteouts.delete(w);
