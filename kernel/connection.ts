@@ -78,6 +78,7 @@ export class Connection {
       this.fail(fe);
       return;
     }
+    if (frames.length === 1) return this.handle(frames[0]!);
     if (frames.length === 0) return;
     this.socket.cork();
     for (const frame of frames) this.handle(frame);

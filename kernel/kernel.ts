@@ -20,13 +20,20 @@ import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } 
 import { packageInfo } from './package-root.js';
 import { claimSocketPath } from './socket-path.js';
 import { StateStore } from './state-store.js';
-import type { Caller, Syscall } from './syscall.js';
+import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
 import { agentSyscalls } from './syscalls/agents.js';
 import { eventSyscalls } from './syscalls/events.js';
 import { ipcSyscalls } from './syscalls/ipc.js';
 import { metricsSyscalls } from './syscalls/metrics.js';
 import { storeSyscalls } from './syscalls/store.js';
 import { systemSyscalls } from './syscalls/system.js';
+import { fileSyscalls } from './syscalls/files.js';
+import { execSyscalls } from './syscalls/exec.js';
+import { httpSyscalls, type HttpCall, type HttpResult } from './syscalls/http.js';
+import { permSyscalls } from './syscalls/perms.js';
+import { HostFileSystem } from './fs/host-fs.js';
+import type { FileSystemView } from './fs/file-system.js';
+import type { Args } from './args.js';
 
 /** Observes every answered syscall (the audit log is one). */
 export type CallObserver = (call: { caller: Caller; op: OpcodeName; args: unknown; durationMs: number; error?: KernelError }) => void;
@@ -69,7 +76,9 @@ export class Kernel {
       onExited: (agent) => this.onAgentExited(agent),
       publish: (type, agent, data) => this.events.publish(type, agent.id, data),
     });
-    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls]) this.register(list);
+    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls]) {
+      this.register(list);
+    }
     this.server = createServer((socket) => this.accept(socket, { role: 'anonymous' }));
   }
 
@@ -194,6 +203,32 @@ export class Kernel {
 
   get isClosing(): boolean {
     return this.closing !== null;
+  }
+
+  /** The filesystem a caller's file syscalls reach: its world's tree, or the host under its permissions. */
+  fileSystemFor(ctx: CallContext, _args: Args): FileSystemView {
+    const caller = ctx.caller;
+    if (caller.role === 'agent') {
+      const agent = caller.agent;
+      return new HostFileSystem(agent.request.cwd ?? process.cwd(), agent.permissions, this.options.stateDir, (op, path, rule, reason) =>
+        this.denied(ctx, `${op} ${path}`, rule, reason),
+      );
+    }
+    return new HostFileSystem(process.cwd(), null, this.options.stateDir, () => {
+      throw new Error('operators are not permission-checked');
+    });
+  }
+
+  /** HTTP for a caller in a world goes to the world's mocks; undefined means the real network. */
+  worldHttp(_ctx: CallContext, _args: Args): ((call: HttpCall) => Promise<HttpResult>) | undefined {
+    return undefined;
+  }
+
+  /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
+  denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError {
+    const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+    this.events.publish('SYSCALL_BLOCKED', source, { op: ctx.op, what, rule, reason, caller: callerLabel(ctx.caller) });
+    return new KernelError(ErrorCode.PERMISSION_DENIED, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
   }
 
   /** Resolves what the agent's uid can run and reach, then asks the sandbox backend for the launch. */

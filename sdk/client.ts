@@ -10,6 +10,15 @@ import { openSocket } from './transport.js';
 import { defaultSocketPath } from './socket-path.js';
 import type {
   AgentRecord,
+  CgroupMetrics,
+  DirEntry,
+  ExecOptions,
+  ExecResult,
+  FileContent,
+  FileInfo,
+  HttpRequest,
+  HttpResponse,
+  PermissionSet,
   EventType,
   HelloResponse,
   KernelEvent,
@@ -60,6 +69,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   private readonly decoder: FrameDecoder;
   private nextId = 1;
   private closedError: CloveError | null = null;
+  private outbox: Buffer[] = [];
   identity: HelloResponse | null = null;
 
   constructor(
@@ -91,11 +101,32 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
             }, timeoutMs)
           : null;
       this.pending.set(requestId, { resolve: resolve as (v: unknown) => void, reject, timer });
-      this.socket.write(encodeFrame({ kind: FrameKind.REQUEST, opcode: Opcode[op], codec: this.codec, requestId }, body));
+      this.enqueue(encodeFrame({ kind: FrameKind.REQUEST, opcode: Opcode[op], codec: this.codec, requestId }, body));
     });
   }
 
+  /**
+   * Requests made in the same tick leave together: one write for a lone request (the latency
+   * path), one writev for a burst (the throughput path) instead of a syscall per request.
+   */
+  private enqueue(frame: Buffer): void {
+    if (this.outbox.push(frame) === 1) process.nextTick(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    const frames = this.outbox;
+    this.outbox = [];
+    if (frames.length === 1) {
+      this.socket.write(frames[0]!);
+      return;
+    }
+    this.socket.cork();
+    for (const frame of frames) this.socket.write(frame);
+    this.socket.uncork();
+  };
+
   close(): void {
+    if (this.outbox.length > 0) this.flush();
     this.socket.end();
     this.socket.destroy();
     this.shutdown(new CloveError(ClientErrorCode.DISCONNECTED, 'the client was closed'));
@@ -184,7 +215,43 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
     return this.call('EMIT', { type: 'CUSTOM', name, data });
   }
 
+  // --- files, commands, HTTP (world-aware: inside a world they reach the world)
+  async read(path: string, options: { encoding?: 'utf8' | 'base64'; offset?: number; length?: number } = {}): Promise<FileContent> {
+    return this.call('READ', { path, ...options });
+  }
+  write(path: string, content: string | Uint8Array, options: { encoding?: 'utf8' | 'base64'; mode?: 'w' | 'a' } = {}): Promise<{ path: string; written: number }> {
+    return this.call('WRITE', { path, content, ...options });
+  }
+  stat(path: string): Promise<FileInfo> {
+    return this.call('STAT', { path });
+  }
+  async listdir(path: string): Promise<DirEntry[]> {
+    return (await this.call<{ entries: DirEntry[] }>('LISTDIR', { path })).entries;
+  }
+  unlink(path: string, options: { recursive?: boolean } = {}): Promise<{ deleted: boolean }> {
+    return this.call('UNLINK', { path, ...options });
+  }
+  mkdir(path: string, options: { recursive?: boolean } = {}): Promise<{ created: boolean }> {
+    return this.call('MKDIR', { path, ...options });
+  }
+  /** Runs a command beside the calling agent (inside its sandbox); a string runs with /bin/sh -c. */
+  exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.call('EXEC', { command, ...options }, { timeoutMs: (options.timeout_ms ?? 30_000) + this.defaultTimeoutMs });
+  }
+  http(request: HttpRequest): Promise<HttpResponse> {
+    return this.call('HTTP', request, { timeoutMs: (request.timeout_ms ?? 30_000) + this.defaultTimeoutMs });
+  }
+  getPerms(agent?: AgentRef): Promise<{ agent_id: number; permissions: PermissionSet; llm_usage: { calls: number; tokens: number } }> {
+    return this.call('GET_PERMS', agent === undefined ? {} : { agent });
+  }
+  setPerms(agent: AgentRef, permissions: string | Partial<PermissionSet> | Record<string, unknown>): Promise<{ agent_id: number; permissions: PermissionSet }> {
+    return this.call('SET_PERMS', { agent, permissions });
+  }
+
   // --- metrics
+  cgroupMetrics(agent?: AgentRef): Promise<CgroupMetrics> {
+    return this.call('METRICS_CGROUP', agent === undefined ? {} : { agent });
+  }
   systemMetrics(): Promise<SystemMetrics> {
     return this.call('METRICS_SYSTEM');
   }

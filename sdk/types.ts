@@ -157,3 +157,80 @@ export interface KernelStatus {
   connections: number;
   sandbox: Record<string, unknown>;
 }
+
+export interface FileContent {
+  path: string;
+  content: string;
+  encoding: 'utf8' | 'base64';
+  /** Size of the whole file (content may be a slice). */
+  size: number;
+}
+
+export type FileType = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface FileInfo {
+  path: string;
+  type: FileType;
+  size: number;
+  mode: number;
+  mtime_ms: number | null;
+}
+
+export interface DirEntry {
+  name: string;
+  type: FileType;
+  size: number;
+}
+
+export interface ExecOptions {
+  timeout_ms?: number;
+  max_output_bytes?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+}
+
+export interface ExecResult {
+  exit_code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  stdout_truncated: boolean;
+  stderr_truncated: boolean;
+  timed_out: boolean;
+  duration_ms: number;
+}
+
+export interface HttpRequest {
+  url: string;
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+  headers?: Record<string, string>;
+  /** A string (utf8, or base64 with body_encoding), bytes, or a JSON value. */
+  body?: unknown;
+  body_encoding?: 'utf8' | 'base64';
+  timeout_ms?: number;
+  max_bytes?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  body_encoding: 'utf8' | 'base64';
+  truncated: boolean;
+  duration_ms: number;
+}
+
+export interface PermissionSet {
+  level: 'UNRESTRICTED' | 'STANDARD' | 'SANDBOXED' | 'READONLY' | 'MINIMAL';
+  paths: { read: { allow: string[]; deny: string[] }; write: { allow: string[]; deny: string[] } };
+  exec: { allowed: boolean; blocked_commands: string[]; blocked_patterns: string[] };
+  http: { allowed: boolean; domains: string[] };
+  llm: { allowed: boolean; max_calls: number | null; max_tokens: number | null };
+}
+
+export interface CgroupMetrics {
+  agent_id: number;
+  cgroup: { version: 'v1' | 'v2' | null; path: string | null };
+  [stat: string]: unknown;
+}

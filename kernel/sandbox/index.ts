@@ -16,5 +16,5 @@ export { SandboxError, SandboxErrorCode, type SandboxErrorCodeValue } from './er
 export { SETUP_FAILED_EXIT_CODE } from './helper/build.js';
 export { resolveLimits, parseMemory } from './limits.js';
 export { resolveInterpreter } from './interpreter.js';
-export { execInSandbox, type ExecRequest, type ExecResult } from './exec.js';
+export { execInSandbox, runExec, type ExecRequest, type ExecResult } from './exec.js';
 export { detectCgroups } from './cgroup/detect.js';

@@ -24,6 +24,21 @@ export const metricsSyscalls = syscalls(
     handle: (ctx, args) => ctx.kernel.metrics.agent(target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'))),
   },
   {
+    op: 'METRICS_CGROUP',
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const agent = target(ctx)(optAgentRef('METRICS_CGROUP', args, 'agent'));
+      const stats = agent.sandbox ? await agent.sandbox.stats() : null;
+      if (!stats) {
+        throw new KernelError(
+          ErrorCode.SANDBOX_UNAVAILABLE,
+          `METRICS_CGROUP: agent '${agent.name}' (#${agent.id}) has no cgroup${agent.alive ? ` (${agent.record.isolation.notes.join('; ') || 'cgroups unavailable'})` : ': it has ended'}`,
+        );
+      }
+      return { agent_id: agent.id, cgroup: agent.record.isolation.cgroup, ...stats };
+    },
+  },
+  {
     op: 'METRICS_ALL_AGENTS',
     access: 'authenticated',
     handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ctx.kernel.metrics.agent(a)) }),

@@ -1,0 +1,28 @@
+/** What a caller's file syscalls operate on: the host (permission-checked) or a world's tree. */
+export interface FileSystemView {
+  readonly kind: 'host' | 'world';
+  /** The absolute path the view will use for a caller-supplied one (checks happen there too). */
+  resolve(path: string): string;
+  read(path: string): Promise<Buffer>;
+  write(path: string, data: Buffer, mode: 'w' | 'a'): Promise<void>;
+  stat(path: string): Promise<FileInfo>;
+  list(path: string): Promise<DirEntry[]>;
+  remove(path: string, recursive: boolean): Promise<void>;
+  mkdir(path: string, recursive: boolean): Promise<void>;
+}
+
+export type FileType = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface FileInfo {
+  path: string;
+  type: FileType;
+  size: number;
+  mode: number;
+  mtime_ms: number | null;
+}
+
+export interface DirEntry {
+  name: string;
+  type: FileType;
+  size: number;
+}
