@@ -29,9 +29,9 @@ function asAgent(agent: AgentRecord): Promise<CloveClient> {
 
 type Outcome = { ok: true; value: any } | { ok: false; code: string; message: string };
 
-/** Spawns test/fixtures/agents/scripted.ts with the steps and returns what each syscall gave the agent. */
+/** Spawns test/fixtures/agents/step-runner.ts with the steps and returns what each syscall gave the agent. */
 async function scripted(steps: Array<{ op: OpcodeName; args?: unknown }>, name = uniqueName('scripted')): Promise<{ agent: AgentRecord; results: Outcome[] }> {
-  const agent = await op.spawn({ script: fixture('agents', 'scripted.ts'), name, env: { CLOVE_STEPS: JSON.stringify(steps) } });
+  const agent = await op.spawn({ script: fixture('agents', 'step-runner.ts'), name, env: { CLOVE_STEPS: JSON.stringify(steps) } });
   const done = await op.wait(agent.id, 20_000);
   const stored = await op.fetch<Outcome[]>(`results/${name}`);
   if (!stored.found) {
