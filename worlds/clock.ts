@@ -30,6 +30,9 @@ export type ClockTimer = ReturnType<FakeTimers.Clock['setTimeout']>;
 /** Wall-clock period of the realtime/scaled pump. */
 const PUMP_INTERVAL_MS = 10;
 
+/** Timers fired back to back at most before the clock yields to the event loop. */
+const YIELD_EVERY = 1_000;
+
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -58,6 +61,8 @@ export class WorldClock {
   #blockedAgents = 0;
   #anonymousWaits = 0;
   #stepping = false;
+  /** Set when a timer woke a waiter: its continuation must run before time moves on. */
+  #woke = false;
   #busy = false;
   #closed = false;
   #pump: NodeJS.Timeout | undefined;
@@ -133,6 +138,7 @@ export class WorldClock {
       const finish = (error?: unknown): void => {
         if (settled) return;
         settled = true;
+        this.#woke = true;
         cleanup();
         this.#cancels.delete(cancel);
         options.signal?.removeEventListener('abort', onAbort);
@@ -176,9 +182,11 @@ export class WorldClock {
         return Math.max(0, before - this.#fake.countTimers());
       }
       while (fired < maxTimers && !this.#closed && this.#fake.countTimers() > 0) {
+        this.#woke = false;
         this.#fake.next();
         fired++;
-        await yieldToEventLoop();
+        // Yield when a sleeper woke (its continuation may schedule more timers), and now and then anyway.
+        if (this.#woke || fired % YIELD_EVERY === 0) await yieldToEventLoop();
       }
       return fired;
     } finally {
@@ -272,16 +280,20 @@ export class WorldClock {
   }
 
   readonly #step = (): void => {
-    if (!this.#canStep()) {
-      this.#stepping = false;
-      return;
+    for (let n = 0; n < YIELD_EVERY; n++) {
+      if (!this.#canStep()) {
+        this.#stepping = false;
+        return;
+      }
+      this.#woke = false;
+      try {
+        this.#fake.next();
+      } catch (error) {
+        this.#onError(toError(error));
+      }
+      // A woken sleeper (an agent's SLEEP reply, the kernel's bookkeeping) must run before the next jump.
+      if (this.#woke) break;
     }
-    try {
-      this.#fake.next();
-    } catch (error) {
-      this.#onError(toError(error));
-    }
-    // Let the woken sleepers' continuations (and the kernel's bookkeeping) run before the next jump.
     setImmediate(this.#step);
   };
 

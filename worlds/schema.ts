@@ -134,11 +134,16 @@ export function validateAgainstSchema(value: unknown): ErrorObject[] {
  * Validates the params of one event type against the schema's `params.<type>` definition.
  * Returns messages (empty when valid, and always empty for custom events).
  */
+const paramChecks = new Map<string, ValidateFunction | null>();
+
 export function validateEventParams(type: string, params: unknown): string[] {
-  const { ajv } = schemaState();
-  const defName = type === 'agent.kill' || type === 'agent.pause' ? 'params.agent' : `params.${type}`;
-  const check = ajv.getSchema(`https://clove.dev/schemas/world.schema.json#/$defs/${defName}`);
-  if (check === undefined) return [];
+  let check = paramChecks.get(type);
+  if (check === undefined) {
+    const defName = type === 'agent.kill' || type === 'agent.pause' ? 'params.agent' : `params.${type}`;
+    check = schemaState().ajv.getSchema(`https://clove.dev/schemas/world.schema.json#/$defs/${defName}`) ?? null;
+    paramChecks.set(type, check);
+  }
+  if (check === null) return [];
   if (check(params)) return [];
   return (check.errors ?? []).map((e) => describeError(e));
 }

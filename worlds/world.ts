@@ -445,7 +445,7 @@ export class World {
     }
     p.timeline.push(entry);
     try {
-      this.#emitter.emit('event', structuredClone(entry));
+      if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
     } catch (error) {
       this.#reportError(toError(error));
     }
