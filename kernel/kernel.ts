@@ -31,6 +31,9 @@ import { fileSyscalls } from './syscalls/files.js';
 import { execSyscalls } from './syscalls/exec.js';
 import { httpSyscalls, type HttpCall, type HttpResult } from './syscalls/http.js';
 import { permSyscalls } from './syscalls/perms.js';
+import { thinkSyscalls } from './syscalls/think.js';
+import { LlmScheduler } from './llm/scheduler.js';
+import { createProvider } from './llm/config.js';
 import { HostFileSystem } from './fs/host-fs.js';
 import type { FileSystemView } from './fs/file-system.js';
 import type { Args } from './args.js';
@@ -49,6 +52,7 @@ export class Kernel {
   readonly store = new StateStore();
   readonly events: EventBus;
   readonly metrics: MetricsSampler;
+  readonly llm: LlmScheduler;
   readonly operatorToken = randomBytes(32).toString('hex');
   readonly startedAt = Date.now();
   private readonly table = new Map<number, Syscall>();
@@ -66,6 +70,7 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
     this.events = new EventBus(this.options.eventQueueSize);
+    this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
       ...this.options,
@@ -76,7 +81,7 @@ export class Kernel {
       onExited: (agent) => this.onAgentExited(agent),
       publish: (type, agent, data) => this.events.publish(type, agent.id, data),
     });
-    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls]) {
+    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls, thinkSyscalls]) {
       this.register(list);
     }
     this.server = createServer((socket) => this.accept(socket, { role: 'anonymous' }));
@@ -129,6 +134,7 @@ export class Kernel {
       uptime_s: Math.round((Date.now() - this.startedAt) / 100) / 10,
       agents: { total: all.length, running: all.filter((a) => a.alive).length },
       connections: this.connections.size,
+      llm: { provider: this.llm.provider.name, queued: this.llm.queued, ...this.llm.stats },
       sandbox: this.sandbox ? { ...this.sandbox.probe() } : { backend: 'none', notes: ['the kernel runs without a sandbox backend'] },
     };
   }

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_FRAME_SIZE } from '../sdk/protocol/frame.js';
 import { join } from 'node:path';
 import type { SandboxOptions } from './sandbox/index.js';
+import type { LlmOptions } from './llm/config.js';
 import { defaultSocketPath } from './socket-path.js';
 
 /** Options of {@link startKernel}; every field is optional and its default is given. */
@@ -32,6 +33,8 @@ export interface KernelOptions {
    * no namespaces). Default: detect what the machine allows.
    */
   sandbox?: SandboxOptions | false;
+  /** Where THINK goes; default the deterministic mock (or CLOVE_LLM_* environment variables). */
+  llm?: LlmOptions;
   /** Audit log path, or false for none. Default: `<stateDir>/audit.log`. */
   auditLog?: string | false;
   /** Install SIGTERM/SIGINT handlers that shut the kernel down (the daemon does). Default false. */
@@ -40,7 +43,8 @@ export interface KernelOptions {
   log?: (line: string) => void;
 }
 
-export interface ResolvedKernelOptions extends Required<Omit<KernelOptions, 'python' | 'log' | 'sandbox' | 'auditLog'>> {
+export interface ResolvedKernelOptions extends Required<Omit<KernelOptions, 'python' | 'log' | 'sandbox' | 'auditLog' | 'llm'>> {
+  llm: LlmOptions;
   sandbox: SandboxOptions | false;
   auditLog: string | false;
   python: string | undefined;
@@ -68,6 +72,7 @@ export function resolveKernelOptions(options: KernelOptions = {}): ResolvedKerne
     stateDir: options.stateDir ?? socketPathDir(socketPath),
     python: options.python ?? process.env.CLOVE_PYTHON,
     sandbox: options.sandbox ?? {},
+    llm: options.llm ?? {},
     auditLog: options.auditLog ?? join(options.stateDir ?? socketPathDir(socketPath), 'audit.log'),
     log: options.log ?? (() => {}),
   } as ResolvedKernelOptions;

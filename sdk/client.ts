@@ -18,6 +18,8 @@ import type {
   FileInfo,
   HttpRequest,
   HttpResponse,
+  ThinkOptions,
+  ThinkResult,
   PermissionSet,
   EventType,
   HelloResponse,
@@ -213,6 +215,13 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   }
   emitEvent(name: string, data: Record<string, unknown> = {}): Promise<{ seq: number }> {
     return this.call('EMIT', { type: 'CUSTOM', name, data });
+  }
+
+  // --- LLM
+  /** Asks the kernel's model (a deterministic mock unless the kernel is configured otherwise). */
+  think(prompt: string | ThinkOptions): Promise<ThinkResult> {
+    const request = typeof prompt === 'string' ? { prompt } : prompt;
+    return this.call('THINK', request, { timeoutMs: 300_000 });
   }
 
   // --- files, commands, HTTP (world-aware: inside a world they reach the world)

@@ -155,6 +155,7 @@ export interface KernelStatus {
   uptime_s: number;
   agents: { total: number; running: number };
   connections: number;
+  llm: { provider: string; queued: number; calls: number; failures: number; tokens: number; queue_ms_total: number; latency_ms_total: number };
   sandbox: Record<string, unknown>;
 }
 
@@ -233,4 +234,22 @@ export interface CgroupMetrics {
   agent_id: number;
   cgroup: { version: 'v1' | 'v2' | null; path: string | null };
   [stat: string]: unknown;
+}
+
+export interface ThinkOptions {
+  prompt?: string;
+  system?: string;
+  messages?: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+  model?: string;
+  max_tokens?: number;
+  temperature?: number;
+}
+
+export interface ThinkResult {
+  text: string;
+  model: string;
+  provider: string;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  queue_ms: number;
+  latency_ms: number;
 }
