@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloveClient } from '../../sdk/index.js';
+import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture, sleep, textOf, waitForLine } from './helpers.js';
+
+// Cgroup limits through SPAWN, measured from the agent's cgroup (METRICS_CGROUP) and its record.
+
+let k: TestKernel;
+let c: CloveClient;
+beforeAll(async () => {
+  k = await testKernel();
+  c = await k.client();
+});
+afterAll(async () => {
+  await k?.stop();
+});
+
+interface CpuStats {
+  usage_usec: number;
+  nr_periods: number;
+  nr_throttled: number;
+  throttled_usec: number;
+  quota_cores: number | null;
+}
+
+const noMemory = missing('memory');
+describe.skipIf(noMemory)(`memory limit${noMemory ? ` (skipped: ${noMemory})` : ''}`, () => {
+  it('kills a memory hog at limits.memory, records oom_killed, and keeps a healthy agent running', async () => {
+    const healthy = await c.spawn({ script: sandboxFixture('counter.py'), name: 'healthy', sandboxed: true, limits: { memory: '64M' } });
+    const hog = await c.spawn({ script: sandboxFixture('memory-hog.py'), name: 'mem-hog', sandboxed: true, limits: { memory: '48M' } });
+    expect(hog.isolation.limits.memory).toMatchObject({ requested: 48 * 1024 * 1024, enforced: true });
+
+    const ended = await c.wait(hog.id, 20_000);
+    const logs = await c.logs(hog.id);
+    expect(ended.oom_killed, textOf(logs)).toBe(true);
+    expect(ended.signal).toBe('SIGKILL');
+    expect(ended.state).toBe('killed'); // a signal ended it
+    // It got close to the limit before the kill, and never past it.
+    const allocated = logs.lines.map((l) => /allocated (\d+) MiB/.exec(l.text)?.[1]).filter(Boolean).map(Number);
+    expect(Math.max(...allocated)).toBeGreaterThanOrEqual(16);
+    expect(Math.max(...allocated)).toBeLessThanOrEqual(48);
+
+    const before = (await c.logs(healthy.id)).next_seq;
+    await sleep(300);
+    const [record] = (await c.list()).filter((a) => a.id === healthy.id);
+    expect(record?.state).toBe('running');
+    expect(record?.oom_killed).toBe(false);
+    expect((await c.logs(healthy.id)).next_seq).toBeGreaterThan(before);
+    await c.kill(healthy.id, { signal: 'SIGKILL' });
+  });
+});
+
+const noCpu = missing('cpu');
+describe.skipIf(noCpu)(`cpu quota${noCpu ? ` (skipped: ${noCpu})` : ''}`, () => {
+  it('holds a CPU hog with cpu_quota 0.2 to its quota and counts the throttling', async () => {
+    const hog = await c.spawn({ script: sandboxFixture('cpu-hog.py'), name: 'cpu-hog', sandboxed: true, limits: { cpu_quota: 0.2 } });
+    expect(hog.isolation.limits.cpu).toMatchObject({ requested: 0.2, enforced: true });
+    await waitForLine(c, hog.id, /spinning/);
+    const first = (await c.cgroupMetrics(hog.id)).cpu as CpuStats;
+    const t0 = performance.now();
+    await sleep(1500);
+    const second = (await c.cgroupMetrics(hog.id)).cpu as CpuStats;
+    const wall = (performance.now() - t0) * 1000;
+    const share = (second.usage_usec - first.usage_usec) / wall;
+    expect(second.quota_cores).toBeCloseTo(0.2);
+    // One period of slack: the window's edges need not line up with CFS periods.
+    expect(share).toBeLessThanOrEqual(0.2 + 100_000 / wall + 0.02);
+    expect(share).toBeGreaterThan(0.05);
+    expect(second.nr_throttled - first.nr_throttled).toBeGreaterThan(0);
+    expect(second.throttled_usec).toBeGreaterThan(0);
+    await c.kill(hog.id, { signal: 'SIGKILL' });
+  });
+});
+
+const noPids = missing('pids');
+describe.skipIf(noPids)(`pids limit${noPids ? ` (skipped: ${noPids})` : ''}`, () => {
+  it('stops a fork bomb at max_pids while the kernel stays responsive, and leaves nothing after the kill', async () => {
+    const bomb = await c.spawn({ script: sandboxFixture('fork-bomb.py'), name: 'fork-bomb', sandboxed: true, limits: { max_pids: 16, cpu_quota: 0.5 } });
+    expect(bomb.isolation.limits.pids).toMatchObject({ requested: 16, enforced: true });
+    await waitForLine(c, bomb.id, /fork failed: Resource temporarily unavailable/);
+
+    const pings: number[] = [];
+    let peak = 0;
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await c.echo({ i });
+      pings.push(performance.now() - t0);
+      const pids = (await c.cgroupMetrics(bomb.id)).pids as { current: number; max: number };
+      peak = Math.max(peak, pids.current);
+      expect(pids.max).toBe(16);
+      await sleep(25);
+    }
+    expect(peak).toBe(16);
+    pings.sort((a, b) => a - b);
+    expect(pings[Math.floor(pings.length / 2)]).toBeLessThan(50);
+    expect(pings.at(-1)).toBeLessThan(500);
+
+    const leaf = leafOf(bomb.isolation.cgroup.path);
+    expect(processesOf(process.pid, leaf).length).toBeGreaterThanOrEqual(14);
+    await c.kill(bomb.id, { signal: 'SIGKILL' });
+    const ended = await c.wait(bomb.id, 5000);
+    expect(ended.state).toBe('killed');
+    const leftovers = () => processesOf(process.pid, leaf).length + cgroupDirsOf(process.pid, leaf).length;
+    for (let i = 0; i < 40 && leftovers() > 0; i++) await sleep(50);
+    expect(processesOf(process.pid, leaf)).toEqual([]);
+    expect(cgroupDirsOf(process.pid, leaf)).toEqual([]);
+  });
+});
