@@ -317,8 +317,9 @@ export class World {
   }
 
   /**
-   * Replaces this world's state with a snapshot's, keeping its name and listeners. Pending sleeps
-   * and requests of the old state are rejected with WORLD_CLOSED. On invalid bytes nothing changes.
+   * Replaces this world's state with a snapshot's, keeping its name, listeners and joined agents
+   * (now counted as running). Pending sleeps and requests of the old state are rejected with
+   * WORLD_CLOSED. On invalid bytes nothing changes.
    */
   restoreFrom(bytes: Uint8Array): void {
     const state = decodeSnapshot(bytes);
@@ -329,6 +330,8 @@ export class World {
       throw new WorldSnapshotError(`its content is inconsistent (${toError(error).message})`, { cause: error });
     }
     const old = this.#parts;
+    // Agents stay joined (their processes run on); they count as running again.
+    for (const { agent } of old.clock.agents()) parts.clock.agentJoined(agent);
     this.#parts = parts;
     old.clock.close('was restored from a snapshot');
   }

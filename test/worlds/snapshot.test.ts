@@ -97,6 +97,7 @@ describe('snapshot and restore', () => {
     expect(world.stateHash()).toBe(hash);
     world.inject('custom.after-restore');
     expect(seen).toEqual(['custom.after-restore']);
+    expect(world.clock.agents()).toEqual([{ agent: 'a', blocked: false }]);
     world.close();
   });
 
