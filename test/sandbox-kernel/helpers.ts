@@ -100,11 +100,14 @@ export function processesOf(kernelPid: number, leaf?: string): number[] {
   return pids;
 }
 
-export function alive(pid: number): boolean {
+/** Whether a process runs (a zombie waiting for its reaper does not), with its state and command for messages. */
+export function processState(pid: number): { alive: boolean; state: string } {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return { alive: state !== 'Z' && state !== 'X', state: `${pid} ${state} ${cmd}` };
   } catch {
-    return false;
+    return { alive: false, state: `${pid} gone` };
   }
 }
