@@ -135,20 +135,23 @@ export class EventScheduler {
     if (event.every !== null && (event.remaining === null || event.remaining > 1)) {
       this.add({ ...event, at: event.at + event.every, remaining: event.remaining === null ? null : event.remaining - 1 });
     }
-    if (event.name !== null) {
-      for (const def of this.#definitions) {
-        if (def.after !== event.name) continue;
-        this.add({
-          at: this.#clock.now() + (parseDuration(def.delay ?? 0) ?? 0),
-          type: def.type,
-          params: def.params ?? {},
-          name: def.name ?? null,
-          source: 'scheduled',
-          every: null,
-          remaining: null,
-        });
-      }
-    }
+    if (event.name !== null) this.armFollowUps(event.name);
     this.#fire(event);
+  }
+
+  /** Arms the world file's events declared `after: <name>` (called when an event of that name fires). */
+  armFollowUps(name: string): void {
+    for (const def of this.#definitions) {
+      if (def.after !== name) continue;
+      this.add({
+        at: this.#clock.now() + (parseDuration(def.delay ?? 0) ?? 0),
+        type: def.type,
+        params: def.params ?? {},
+        name: def.name ?? null,
+        source: 'scheduled',
+        every: null,
+        remaining: null,
+      });
+    }
   }
 }

@@ -31,6 +31,8 @@ export interface WorldOptions {
   handlers?: RequestHandler[] | (() => RequestHandler[]);
   /** Called with every timeline entry (same as `world.on('event', ...)`). */
   onEvent?: (event: TimelineEntry) => void;
+  /** Directory relative mount paths of a definition object start from (default: the current directory; a file's own directory for paths). */
+  baseDir?: string;
 }
 
 export interface InjectOptions {
@@ -260,6 +262,7 @@ export class World {
    */
   inject(type: string, params: Record<string, unknown> = {}, options: InjectOptions = {}): TimelineEntry {
     this.#checkEvent(type, params);
+    if (options.name !== undefined) this.#parts.scheduler.armFollowUps(options.name);
     return this.#fire({ type, params, name: options.name ?? null, source: 'injected' });
   }
 
@@ -528,6 +531,6 @@ export class World {
  * world.timeline[0]?.type; // 'network.outage'
  */
 export function createWorld(source: string | WorldDefinition, options: WorldOptions = {}): World {
-  const loaded = typeof source === 'string' ? loadWorldFile(source) : validateWorldDefinition(source);
+  const loaded = typeof source === 'string' ? loadWorldFile(source) : validateWorldDefinition(source, options.baseDir === undefined ? {} : { baseDir: options.baseDir });
   return World.fromLoaded(loaded, options);
 }

@@ -134,6 +134,25 @@ describe('world events', () => {
     world.close();
   });
 
+  it("arms the world file's after events when a named event is injected", async () => {
+    const world = createWorld({
+      name: 'chain',
+      events: [
+        { name: 'incident', type: 'custom.incident', at: '1h' },
+        { type: 'custom.cleanup', after: 'incident', delay: '1m' },
+      ],
+    });
+    world.inject('network.outage', { duration: '30s' }, { name: 'incident' });
+    await world.clock.runUntilIdle();
+    expect(world.timeline.map((e) => [e.elapsed, e.type])).toEqual([
+      [0, 'network.outage'],
+      [60_000, 'custom.cleanup'],
+      [3_600_000, 'custom.incident'],
+      [3_660_000, 'custom.cleanup'],
+    ]);
+    world.close();
+  });
+
   it('schedules and cancels events at run time', async () => {
     const world = eventWorld();
     const keep = world.schedule('custom.a', {}, { in: '1s' });
