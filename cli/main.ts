@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CloveError } from '../sdk/index.js';
 import { packageInfo } from '../kernel/package-root.js';
 import { agentCommand } from './commands/agent.js';
+import { auditCommand } from './commands/audit.js';
 import { kernelCommand } from './commands/kernel.js';
 import { statusCommand } from './commands/status.js';
 import { CliError, ExitCode, paint } from './output.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   kernelCommand(program);
   statusCommand(program);
   agentCommand(program);
+  auditCommand(program);
   program.addHelpText(
     'after',
     `
