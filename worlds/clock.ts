@@ -141,6 +141,7 @@ export class WorldClock {
         this.#woke = true;
         cleanup();
         this.#cancels.delete(cancel);
+        if (this.#cancels.size === 0) this.#pump?.unref();
         options.signal?.removeEventListener('abort', onAbort);
         release();
         if (error === undefined) resolve();
@@ -150,6 +151,8 @@ export class WorldClock {
       const onAbort = (): void => finish(options.signal?.reason);
       const cleanup = start(() => finish());
       this.#cancels.add(cancel);
+      // A realtime/scaled sleep keeps the process alive like a real timer would.
+      this.#pump?.ref();
       options.signal?.addEventListener('abort', onAbort, { once: true });
       this.#kick();
     });

@@ -86,6 +86,15 @@ describe('world clock', () => {
     clock.close();
   });
 
+  it('resolves sleeps with wall time in realtime mode', async () => {
+    const world = createWorld({ name: 'rt', clock: { mode: 'realtime' } });
+    const started = performance.now();
+    await world.sleep(40);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+    expect(world.clock.elapsed()).toBeGreaterThanOrEqual(40);
+    world.close();
+  });
+
   it('cancels a sleep through its AbortSignal and pending sleeps on close', async () => {
     const clock = new WorldClock({ start: 0 });
     clock.agentJoined('x');
