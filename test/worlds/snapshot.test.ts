@@ -63,6 +63,31 @@ describe('snapshot and restore', () => {
     world.close();
   });
 
+  it('keeps the tree exact over repeated restore cycles with deletions and re-created directories', () => {
+    let world = createWorld({ name: 'cycles', filesystem: { files: [{ path: '/base/keep.txt', content: 'k' }, { path: '/base/old/x.txt', content: 'x' }] } });
+    world.fs.writeFile('/work/a/one.txt', '1', { parents: true });
+    world.fs.writeFile('/work/a/two.txt', '2');
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const next = World.restore(world.snapshot());
+      expect(next.fs.treeHash()).toBe(world.fs.treeHash());
+      world.close();
+      world = next;
+      if (cycle === 0) {
+        world.fs.unlink('/work/a/one.txt'); // a file of the restored layer
+        world.fs.rm('/base/old', { recursive: true });
+        world.fs.mkdir('/base/old'); // re-created: the lower x.txt must stay hidden
+      }
+      if (cycle === 1) {
+        world.fs.unlink('/work/a/two.txt'); // leaves /work/a empty but present
+        world.fs.writeFile('/base/old/y.txt', 'y');
+      }
+    }
+    expect(world.fs.readdir('/work/a')).toEqual([]);
+    expect(world.fs.readdir('/base/old')).toEqual(['y.txt']);
+    expect(world.fs.diff()).toEqual({ added: ['/base/old/y.txt'], modified: [], deleted: ['/base/old/x.txt'] });
+    world.close();
+  });
+
   it('keeps forks independent of each other and of the original', async () => {
     const world = await busyWorld();
     const fork = world.fork('snap-fork');

@@ -60,6 +60,13 @@ export class MemoryLayer implements ReadonlyLayer {
     return this.#files.size;
   }
 
+  /** Every file and every directory (not only empty ones), unsorted. */
+  entries(): { files: CapturedLayer['files']; dirs: string[] } {
+    const files: CapturedLayer['files'] = [];
+    for (const [path, file] of this.#files) files.push([path, file.mode, file.content]);
+    return { files, dirs: [...this.#dirs.keys()] };
+  }
+
   capture(): CapturedLayer {
     const dirs: string[] = [];
     for (const [dir, children] of this.#dirs) if (children.size === 0 && dir !== '/') dirs.push(dir);

@@ -256,19 +256,33 @@ export class WorldFs {
 
   /** The filesystem by content for a snapshot or fork: lowers as they are, the rest flattened. */
   capture(): FsCapture {
-    const files: CapturedFile[] = [];
-    const dirs: string[] = [];
+    // Only the restored layer and the upper layer are read; lower layers are captured as they are.
+    const files = new Map<string, [mode: number, content: Buffer]>();
+    const dirs = new Set<string>();
+    const restored = this.#restored.entries();
+    for (const dir of restored.dirs) if (dir !== '/' && !this.#hidden(this.#whiteouts, dir)) dirs.add(dir);
+    for (const [path, mode, content] of restored.files) if (!this.#hidden(this.#whiteouts, path)) files.set(path, [mode, content]);
     const upper = this.#upperContents();
-    this.#walk('/', (path, entry, layer) => {
-      if (layer !== 'upper' && layer !== 'restored') return;
-      if (entry.type === 'file') files.push([path, entry.mode, this.#content(path, layer, upper)]);
-      else if (path !== '/') dirs.push(path);
-    });
+    for (const [path, entry] of this.#upperIndex) {
+      if (entry.type === 'dir') {
+        if (path !== '/') dirs.add(path);
+      } else {
+        files.set(path, [entry.mode, this.#content(path, 'upper', upper)]);
+      }
+    }
+    const sorted = [...files.keys()].sort();
     const all = [...this.#whiteouts, ...this.#lowerWhiteouts].sort();
     const whiteouts = all.filter((p) => !ancestorsAndSelf(p).slice(0, -1).some((a) => this.#whiteouts.has(a) || this.#lowerWhiteouts.has(a)));
     return {
       lowers: this.#lowers.map((l) => l.capture()),
-      changes: { name: 'restored', files, dirs },
+      changes: {
+        name: 'restored',
+        files: sorted.map((path): CapturedFile => {
+          const [mode, content] = files.get(path) as [number, Buffer];
+          return [path, mode, content];
+        }),
+        dirs: [...dirs].sort(),
+      },
       whiteouts: [...new Set(whiteouts)],
     };
   }
