@@ -7,6 +7,9 @@ const BY_EXTENSION: Record<string, string[]> = {
   '.js': ['node'],
   '.mjs': ['node'],
   '.cjs': ['node'],
+  // TypeScript agents run with node and the tsx loader (kernel/agents/interpreter.ts).
+  '.ts': ['node'],
+  '.mts': ['node'],
 };
 
 export interface InterpreterOptions {

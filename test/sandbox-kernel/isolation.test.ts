@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient } from '../../sdk/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
 import { missing, sandboxFixture, textOf } from './helpers.js';
 
 // What a sandboxed agent can see and reach, observed from inside by plain syscalls (probe.py),
@@ -135,5 +135,15 @@ describe.skipIf(reason)(`sandbox isolation seen from inside${reason ? ` (skipped
     } finally {
       rmSync(secretInRoot, { force: true });
     }
+  });
+});
+
+describe.skipIf(reason)(`sandboxed TypeScript agents${reason ? ` (skipped: ${reason})` : ''}`, () => {
+  it('runs a .ts agent inside the sandbox with node and tsx', async () => {
+    const agent = await c.spawn({ script: fixture('agents', 'scripted.ts'), cwd: work, sandboxed: true, env: { CLOVE_SCRIPT: JSON.stringify([['echo', 'from a sandboxed ts agent']]) } });
+    const done = await c.wait(agent.id, 20_000);
+    expect(done.exit_code, textOf(await c.logs(agent.id))).toBe(0);
+    expect(done.isolation.backend).toBe('namespaces');
+    expect((await c.fetch<{ ok: unknown }>('result:0')).value).toEqual({ ok: 'from a sandboxed ts agent' });
   });
 });
