@@ -86,6 +86,7 @@ describe('layered filesystem', () => {
     expect(world.fs.readdir('/project')).toEqual(['README.md', 'docs', 'out', 'src']);
     expect(world.fs.readFile('/vendor/lib/src/main.ts').toString()).toContain('42');
     expect(world.fs.stat('/project/src/app.js')).toMatchObject({ type: 'file', mode: 0o755, layer: 'inline' });
+    expect(world.fs.list('/project/src')).toEqual([{ name: 'app.js', type: 'file', mode: 0o755, size: 15 }]);
     world.close();
   });
 

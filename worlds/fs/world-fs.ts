@@ -154,6 +154,15 @@ export class WorldFs {
     return this.#names(p);
   }
 
+  /** Sorted entries of a directory with their type, mode and size (one call for LISTDIR). */
+  list(path: string): Array<{ name: string } & LayerEntry> {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) throw new FsNotFoundError(p, 'list');
+    if (found.entry.type !== 'dir') throw new FsError(p, 'list', 'ENOTDIR', 'it is a file');
+    return this.#children(p).map(([name, child]) => ({ name, ...child.entry }));
+  }
+
   mkdir(path: string, options: { recursive?: boolean } = {}): void {
     const p = worldPath(path);
     const existing = this.#entry(p);
