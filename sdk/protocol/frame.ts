@@ -66,24 +66,49 @@ function isKind(value: number): value is FrameKindId {
  * Incremental frame parser for a byte stream. Feed chunks with `push`; complete frames come out
  * in order. Header violations throw a {@link FrameError} as soon as the header is complete, before
  * any of an oversized payload is buffered.
+ *
+ * Frames are read at an offset into the first buffered chunk: a payload is the only view created
+ * per frame (`subarray` costs more than parsing a header), and chunks are only concatenated when a
+ * header or a payload spans two of them.
  */
 export class FrameDecoder {
   private chunks: Buffer[] = [];
+  /** Read position in `chunks[0]`. */
+  private offset = 0;
   private buffered = 0;
 
   constructor(private readonly maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {}
 
   push(chunk: Buffer): Frame[] {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     const frames: Frame[] = [];
     while (this.buffered >= HEADER_SIZE) {
-      const head = this.peek(HEADER_SIZE);
-      const header = parseHeader(head, this.maxFrameSize);
+      if (this.chunks[0]!.length - this.offset < HEADER_SIZE) this.merge();
+      const header = parseHeader(this.chunks[0]!, this.maxFrameSize, this.offset);
       const total = HEADER_SIZE + header.length;
       if (this.buffered < total) break;
-      const whole = this.take(total);
-      frames.push({ ...header, payload: whole.subarray(HEADER_SIZE) });
+      if (this.chunks[0]!.length - this.offset < total) this.merge();
+      const first = this.chunks[0]!;
+      const start = this.offset + HEADER_SIZE;
+      frames.push({
+        version: header.version,
+        kind: header.kind,
+        opcode: header.opcode,
+        codec: header.codec,
+        flags: header.flags,
+        requestId: header.requestId,
+        length: header.length,
+        payload: first.subarray(start, start + header.length),
+      });
+      this.offset += total;
+      this.buffered -= total;
+      if (this.offset === first.length) {
+        this.chunks.shift();
+        this.offset = 0;
+      }
     }
     return frames;
   }
@@ -93,41 +118,25 @@ export class FrameDecoder {
     return this.buffered;
   }
 
-  private peek(n: number): Buffer {
-    const first = this.chunks[0]!;
-    if (first.length >= n) return first.subarray(0, n);
-    const merged = Buffer.concat(this.chunks);
-    this.chunks = [merged];
-    return merged.subarray(0, n);
-  }
-
-  private take(n: number): Buffer {
-    const first = this.chunks[0]!;
-    let out: Buffer;
-    if (first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      const merged = Buffer.concat(this.chunks);
-      out = merged.subarray(0, n);
-      this.chunks = merged.length > n ? [merged.subarray(n)] : [];
-    }
-    this.buffered -= n;
-    return out;
+  /** Joins the unread bytes into one chunk. */
+  private merge(): void {
+    this.chunks[0] = this.chunks[0]!.subarray(this.offset);
+    this.chunks = [Buffer.concat(this.chunks)];
+    this.offset = 0;
   }
 }
 
-export function parseHeader(head: Buffer, maxFrameSize: number): FrameHeader {
-  const magic = head.readUInt16BE(0);
+/** Parses and checks the 16-byte header at `offset` of `head`. */
+export function parseHeader(head: Buffer, maxFrameSize: number, offset = 0): FrameHeader {
+  const magic = head.readUInt16BE(offset);
   if (magic !== MAGIC) {
     throw new FrameError(
       ErrorCode.FRAME_MALFORMED,
       `bad frame magic 0x${magic.toString(16).padStart(4, '0')} (expected 0x434c "CL"): the peer is not speaking the Clove protocol`,
     );
   }
-  const requestId = head.readUInt32BE(8);
-  const version = head.readUInt8(2);
+  const requestId = head.readUInt32BE(offset + 8);
+  const version = head.readUInt8(offset + 2);
   if (version !== PROTOCOL_VERSION) {
     throw new FrameError(
       ErrorCode.UNSUPPORTED_VERSION,
@@ -135,11 +144,11 @@ export function parseHeader(head: Buffer, maxFrameSize: number): FrameHeader {
       requestId,
     );
   }
-  const kind = head.readUInt8(3);
+  const kind = head.readUInt8(offset + 3);
   if (!isKind(kind)) throw new FrameError(ErrorCode.FRAME_MALFORMED, `unknown frame kind ${kind} (1 request, 2 response, 3 error, 4 event)`, requestId);
-  const codec = head.readUInt8(5);
+  const codec = head.readUInt8(offset + 5);
   if (!isCodec(codec)) throw new FrameError(ErrorCode.FRAME_MALFORMED, `unknown payload codec ${codec} (0 JSON, 1 msgpack)`, requestId);
-  const length = head.readUInt32BE(12);
+  const length = head.readUInt32BE(offset + 12);
   if (HEADER_SIZE + length > maxFrameSize) {
     throw new FrameError(
       ErrorCode.FRAME_TOO_LARGE,
@@ -147,5 +156,5 @@ export function parseHeader(head: Buffer, maxFrameSize: number): FrameHeader {
       requestId,
     );
   }
-  return { version, kind, opcode: head.readUInt8(4), codec, flags: head.readUInt16BE(6), requestId, length };
+  return { version, kind, opcode: head.readUInt8(offset + 4), codec, flags: head.readUInt16BE(offset + 6), requestId, length };
 }

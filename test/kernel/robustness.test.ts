@@ -203,6 +203,37 @@ describe('framing violations end the connection, never the kernel', () => {
   });
 });
 
+describe('frames however the stream cuts them', () => {
+  it('answers every request whether frames arrive byte by byte, in random pieces or many per write', async () => {
+    const frames = Array.from({ length: 300 }, (_, i) =>
+      encodeFrame({ kind: FrameKind.REQUEST, opcode: Opcode.NOOP, codec: i % 2 ? Codec.JSON : Codec.MSGPACK, requestId: i + 1 }, encodePayload(i % 2 ? Codec.JSON : Codec.MSGPACK, { i, pad: 'p'.repeat(i * 7) })),
+    );
+    const stream = Buffer.concat(frames);
+    const peer = await RawPeer.open(k.socketPath);
+    const cuts: Buffer[] = [];
+    // The first 40 frames' bytes one at a time, then random pieces of 1 byte to 4 KiB.
+    const bytewise = frames.slice(0, 40).reduce((n, f) => n + f.length, 0);
+    for (let at = 0; at < bytewise; at++) cuts.push(stream.subarray(at, at + 1));
+    for (let at = bytewise; at < stream.length; ) {
+      const size = 1 + Math.floor(Math.random() * 4096);
+      cuts.push(stream.subarray(at, at + size));
+      at += size;
+    }
+    for (const piece of cuts) {
+      peer.write(piece);
+      if (Math.random() < 0.05) await new Promise((r) => setImmediate(r));
+    }
+    const answers = new Map<number, any>();
+    while (answers.size < frames.length) {
+      const reply = await peer.next();
+      expect(reply.kind).toBe(FrameKind.RESPONSE);
+      answers.set(reply.requestId, reply.body);
+    }
+    for (let i = 0; i < frames.length; i++) expect(answers.get(i + 1)).toEqual({ i, pad: 'p'.repeat(i * 7) });
+    peer.destroy();
+  });
+});
+
 describe('bad requests are answered one by one on an open connection', () => {
   it('answers an unknown opcode with KERNEL_NOT_IMPLEMENTED and serves the next request on the same connection', async () => {
     const peer = await RawPeer.open(k.socketPath);
