@@ -114,9 +114,8 @@ describe('network mocks', () => {
 
   it('models latency on the world clock, not on wall time', async () => {
     const w = world([{ url: 'https://slow.example.com/x', text: 'x', latency_ms: 60_000 }]);
-    const started = performance.now();
+    // Were the latency real, this would outlive the test timeout.
     const res = await w.fetch({ url: 'https://slow.example.com/x' });
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(res.latencyMs).toBe(60_000);
     expect(w.clock.elapsed()).toBe(60_000);
     expect(w.requestLog[0]).toMatchObject({ time: w.clock.start, completedAt: w.clock.start + 60_000, status: 200, responseBody: 'x' });
