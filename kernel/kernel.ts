@@ -7,7 +7,8 @@ import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
 import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
+import { parseDuration } from '../worlds/index.js';
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
 import { KernelError } from './errors.js';
 import { AuditLog } from './audit/index.js';
@@ -32,6 +33,12 @@ import { execSyscalls } from './syscalls/exec.js';
 import { httpSyscalls, type HttpCall, type HttpResult } from './syscalls/http.js';
 import { permSyscalls } from './syscalls/perms.js';
 import { thinkSyscalls } from './syscalls/think.js';
+import { worldSyscalls } from './syscalls/worlds.js';
+import { timeSyscalls } from './syscalls/time.js';
+import { WorldHost } from './worlds/world-host.js';
+import type { HostedWorld } from './worlds/hosted-world.js';
+import { WorldFileSystem } from './fs/world-fs-view.js';
+import { encodeBody } from './syscalls/http.js';
 import { LlmScheduler } from './llm/scheduler.js';
 import { createProvider } from './llm/config.js';
 import { HostFileSystem } from './fs/host-fs.js';
@@ -53,6 +60,7 @@ export class Kernel {
   readonly events: EventBus;
   readonly metrics: MetricsSampler;
   readonly llm: LlmScheduler;
+  readonly worlds: WorldHost;
   readonly operatorToken = randomBytes(32).toString('hex');
   readonly startedAt = Date.now();
   private readonly table = new Map<number, Syscall>();
@@ -70,6 +78,23 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
     this.events = new EventBus(this.options.eventQueueSize);
+    this.worlds = new WorldHost({
+      publish: (world, entry) => this.events.publish('WORLD_EVENT', null, { world, ...entry }),
+      killAgent: async (hosted, ref, signal) => {
+        const agent = this.worldMember(hosted, ref);
+        if (agent) await this.agents.kill(agent, signal);
+      },
+      pauseAgent: async (hosted, ref, durationMs) => {
+        const agent = this.worldMember(hosted, ref);
+        if (!agent?.alive) return;
+        await this.agents.pause(agent);
+        if (durationMs !== null) {
+          await hosted.world.sleep(durationMs).catch(() => undefined);
+          if (agent.record.state === 'paused') await this.agents.resume(agent);
+        }
+      },
+      log: (line) => this.options.log(line),
+    });
     this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
@@ -77,11 +102,15 @@ export class Kernel {
       pythonSdkDir: join(packageInfo().root, 'sdk', 'python'),
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
+      beforeStart: (agent) => {
+        const hosted = agent.record.world ? this.worlds.find(agent.record.world) : undefined;
+        if (hosted) this.joinWorld(agent, hosted);
+      },
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
       publish: (type, agent, data) => this.events.publish(type, agent.id, data),
     });
-    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls, thinkSyscalls]) {
+    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls, thinkSyscalls, worldSyscalls, timeSyscalls]) {
       this.register(list);
     }
     this.server = createServer((socket) => this.accept(socket, { role: 'anonymous' }));
@@ -110,8 +139,94 @@ export class Kernel {
     return agent ? { role: 'agent', agent } : undefined;
   }
 
-  spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
-    return this.agents.spawn(request, parent?.id ?? null);
+  async spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
+    if (!request.world) return this.agents.spawn(request, parent?.id ?? null);
+    const hosted = this.worlds.get(request.world);
+    const defaults = hosted.world.agentDefaults;
+    const { timeout, ...limits } = defaults.limits ?? {};
+    const sandboxUid = this.sandbox && request.sandboxed ? { uid: 65534, gid: 65534 } : undefined;
+    const dir = await hosted.ensureDir(sandboxUid);
+    const agent = await this.agents.spawn(
+      {
+        ...request,
+        // The script is resolved against the caller's directory; the agent then runs in the world's tree.
+        script: resolve(request.cwd ?? process.cwd(), request.script),
+        cwd: dir,
+        env: { ...request.env, CLOVE_WORLD: hosted.name },
+        ...(request.limits ?? (Object.keys(limits).length ? { limits } : {})) && { limits: request.limits ?? (limits as SpawnRequest['limits']) },
+        ...(request.permissions ?? defaults.permissions ? { permissions: request.permissions ?? defaults.permissions } : {}),
+      },
+      parent?.id ?? null,
+    );
+    const ms = timeout === undefined ? null : parseDuration(timeout);
+    if (ms !== null) {
+      void hosted.world.sleep(ms).then(
+        () => (agent.alive ? this.agents.kill(agent) : undefined),
+        () => undefined,
+      );
+    }
+    return agent;
+  }
+
+  /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
+  worldOf(ctx: CallContext, args: Args): HostedWorld | undefined {
+    const named = typeof args.world === 'string' && args.world ? args.world : undefined;
+    if (named) return this.worlds.get(named);
+    const caller = ctx.caller;
+    if (caller.role === 'agent' && caller.agent.record.world && caller.agent.alive) return this.worlds.find(caller.agent.record.world);
+    return undefined;
+  }
+
+  /** The agent a call is about: the named one, or the caller itself. */
+  agentFor(ctx: CallContext, ref: number | string | undefined): Agent {
+    if (ref !== undefined) {
+      const target = this.agents.get(ref);
+      if (ctx.caller.role === 'agent' && ctx.caller.agent !== target && !ctx.caller.agent.grants.has('worlds')) {
+        throw new KernelError(ErrorCode.FORBIDDEN, `${ctx.op}: agent '${ctx.caller.agent.name}' may only move itself between worlds`);
+      }
+      return target;
+    }
+    if (ctx.caller.role === 'agent') return ctx.caller.agent;
+    throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: field 'agent' is required for operators (an agent id or name)`);
+  }
+
+  joinWorld(agent: Agent, hosted: HostedWorld): void {
+    if (agent.record.world && agent.record.world !== hosted.name) this.leaveWorld(agent);
+    agent.record.world = hosted.name;
+    if (!hosted.members.has(agent.id)) {
+      hosted.members.add(agent.id);
+      hosted.world.agentJoined(agent.id);
+    }
+  }
+
+  leaveWorld(agent: Agent, keepRecord = false): void {
+    const hosted = agent.record.world ? this.worlds.find(agent.record.world) : undefined;
+    if (hosted?.members.delete(agent.id)) hosted.world.agentLeft(agent.id);
+    if (!keepRecord) agent.record.world = null;
+  }
+
+  /**
+   * Marks the caller blocked in its world while it waits (RECV, POLL_EVENTS), so that a discrete
+   * clock can move on once every agent of the world is waiting.
+   */
+  async blocking<T>(ctx: CallContext, wait: Promise<T>): Promise<T> {
+    const caller = ctx.caller;
+    const hosted = caller.role === 'agent' && caller.agent.record.world ? this.worlds.find(caller.agent.record.world) : undefined;
+    if (!hosted || caller.role !== 'agent' || !hosted.members.has(caller.agent.id)) return wait;
+    hosted.world.agentBlocked(caller.agent.id);
+    try {
+      return await wait;
+    } finally {
+      if (hosted.members.has(caller.agent.id)) hosted.world.agentUnblocked(caller.agent.id);
+    }
+  }
+
+  private worldMember(hosted: HostedWorld, ref: string | number): Agent | undefined {
+    for (const id of hosted.members) {
+      const agent = this.agents.find(id);
+      if (agent && (agent.id === ref || agent.name === ref || String(agent.id) === String(ref))) return agent;
+    }
+    return undefined;
   }
 
   recordCall(caller: Caller, op: OpcodeName, args: unknown, durationMs: number, error?: KernelError): void {
@@ -194,6 +309,7 @@ export class Kernel {
       await this.agents.shutdown();
       for (const conn of [...this.connections]) conn.close();
       await serverClosed;
+      await this.worlds.closeAll();
       rmSync(this.tokenFile, { force: true });
       await this.audit?.close();
       this.options.log('kernel stopped');
@@ -212,7 +328,9 @@ export class Kernel {
   }
 
   /** The filesystem a caller's file syscalls reach: its world's tree, or the host under its permissions. */
-  fileSystemFor(ctx: CallContext, _args: Args): FileSystemView {
+  fileSystemFor(ctx: CallContext, args: Args): FileSystemView {
+    const hosted = this.worldOf(ctx, args);
+    if (hosted) return new WorldFileSystem(hosted);
     const caller = ctx.caller;
     if (caller.role === 'agent') {
       const agent = caller.agent;
@@ -226,8 +344,22 @@ export class Kernel {
   }
 
   /** HTTP for a caller in a world goes to the world's mocks; undefined means the real network. */
-  worldHttp(_ctx: CallContext, _args: Args): ((call: HttpCall) => Promise<HttpResult>) | undefined {
-    return undefined;
+  worldHttp(ctx: CallContext, args: Args): ((call: HttpCall) => Promise<HttpResult>) | undefined {
+    const hosted = this.worldOf(ctx, args);
+    if (!hosted) return undefined;
+    const agent = ctx.caller.role === 'agent' ? ctx.caller.agent.id : undefined;
+    return async (call) => {
+      const response = await hosted.world.fetch(
+        { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
+        { ...(agent !== undefined ? { agent } : {}), signal: ctx.signal },
+      );
+      return {
+        status: response.status,
+        headers: response.headers,
+        ...encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes),
+        duration_ms: response.latencyMs,
+      };
+    };
   }
 
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
@@ -279,6 +411,11 @@ export class Kernel {
   }
 
   private onAgentExited(agent: Agent): void {
+    const hosted = agent.record.world ? this.worlds.find(agent.record.world) : undefined;
+    if (hosted) {
+      void hosted.sync();
+      this.leaveWorld(agent, true);
+    }
     this.metrics.forget(agent.record.pid);
     this.store.dropNamespace(StateStore.namespace('agent', agent.id));
     const r = agent.record;

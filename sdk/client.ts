@@ -19,6 +19,10 @@ import type {
   HttpRequest,
   HttpResponse,
   ThinkOptions,
+  WorldInfo,
+  WorldSnapshotInfo,
+  WorldStateResponse,
+  WorldTimelineEntry,
   ThinkResult,
   PermissionSet,
   EventType,
@@ -215,6 +219,46 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   }
   emitEvent(name: string, data: Record<string, unknown> = {}): Promise<{ seq: number }> {
     return this.call('EMIT', { type: 'CUSTOM', name, data });
+  }
+
+  // --- worlds
+  /** Creates a world from YAML text (`source`, with `file` for error positions) or a `path` the kernel can read. */
+  worldCreate(request: { source?: string; path?: string; file?: string; name?: string; seed?: number | string; base_dir?: string }): Promise<WorldInfo> {
+    return this.call('WORLD_CREATE', request);
+  }
+  worldDestroy(world: string): Promise<{ destroyed: string; agents_stopped: number }> {
+    return this.call('WORLD_DESTROY', { world });
+  }
+  async worldList(): Promise<WorldInfo[]> {
+    return (await this.call<{ worlds: WorldInfo[] }>('WORLD_LIST')).worlds;
+  }
+  worldJoin(world: string, agent?: AgentRef): Promise<{ world: string; agent: number }> {
+    return this.call('WORLD_JOIN', { world, agent });
+  }
+  worldLeave(agent?: AgentRef): Promise<{ world: string | null; agent: number }> {
+    return this.call('WORLD_LEAVE', { agent });
+  }
+  /** Injects an event now, or schedules it `in` a virtual delay (ms or "30s"). */
+  worldEvent(world: string, type: string, params: Record<string, unknown> = {}, options: { in?: number | string; label?: string } = {}): Promise<{ entry?: WorldTimelineEntry; scheduled?: number }> {
+    return this.call('WORLD_EVENT', { world, type, params, ...options });
+  }
+  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; limit?: number } = {}): Promise<WorldStateResponse> {
+    return this.call('WORLD_STATE', { world, ...include });
+  }
+  /** Writes the snapshot to `path` on the kernel's host, or returns it as base64 when no path is given. */
+  worldSnapshot(world: string, path?: string): Promise<WorldSnapshotInfo> {
+    return this.call('WORLD_SNAPSHOT', { world, path });
+  }
+  worldRestore(source: { path: string } | { data_base64: string }, options: { name?: string; in_place?: boolean } = {}): Promise<WorldInfo> {
+    return this.call('WORLD_RESTORE', { ...source, ...options });
+  }
+  /** The caller's time: its world's clock inside a world, the host's otherwise. */
+  time(world?: string): Promise<{ now_ms: number; iso: string; world: string | null; clock_mode: string; elapsed_ms?: number }> {
+    return this.call('TIME', world ? { world } : {});
+  }
+  /** Sleeps on the caller's clock (virtual inside a world: a discrete world may jump ahead). */
+  sleep(ms: number, world?: string): Promise<{ slept_ms: number; now_ms: number; world: string | null }> {
+    return this.call('SLEEP', { ms, ...(world ? { world } : {}) }, { timeoutMs: 0 });
   }
 
   // --- LLM

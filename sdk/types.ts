@@ -101,7 +101,7 @@ export interface Message {
   payload: unknown;
 }
 
-export type StoreScope = 'global' | 'agent' | 'session';
+export type StoreScope = 'global' | 'agent' | 'session' | 'world';
 
 export const EVENT_TYPES = [
   'AGENT_SPAWNED',
@@ -252,4 +252,51 @@ export interface ThinkResult {
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   queue_ms: number;
   latency_ms: number;
+}
+
+export interface WorldInfo {
+  name: string;
+  seed: string;
+  /** Virtual time, ISO 8601. */
+  time: string;
+  elapsed_ms: number;
+  clock_mode: string;
+  files: number;
+  pending_events: number;
+  timeline_length: number;
+  requests: number;
+  agents: number[];
+  /** Host directory holding the world's tree for agent processes, once one exists. */
+  directory: string | null;
+  state_hash: string;
+}
+
+export interface WorldTimelineEntry {
+  seq: number;
+  time: number;
+  elapsed: number;
+  type: string;
+  params: Record<string, unknown>;
+  source: 'scheduled' | 'injected';
+  name: string | null;
+  note: string | null;
+}
+
+export interface WorldStateResponse {
+  world: WorldInfo;
+  timeline?: WorldTimelineEntry[];
+  requests?: Array<Record<string, unknown>>;
+  diff?: { added: string[]; modified: string[]; deleted: string[] };
+  kv?: Record<string, unknown>;
+  pending?: Array<Record<string, unknown>>;
+}
+
+export interface WorldSnapshotInfo {
+  world: string;
+  bytes: number;
+  state_hash: string;
+  /** Always false: running processes are not part of a snapshot. */
+  processes_captured: false;
+  path?: string;
+  data_base64?: string;
 }

@@ -27,6 +27,8 @@ export interface AgentTableDeps {
   attachChannel(agent: Agent, socket: Socket): void;
   /** Wraps a launch in the sandbox backend (isolating or plain, by the request); undefined when the kernel runs without one. */
   sandbox(agent: Agent, launch: Launch): Promise<SandboxedLaunch> | undefined;
+  /** Runs once the agent exists, before its process starts (joining a world happens here). */
+  beforeStart(agent: Agent): void;
   onSpawned(agent: Agent): void;
   onExited(agent: Agent): void;
   publish(type: 'AGENT_RESTARTED' | 'AGENT_GAVE_UP' | 'AGENT_EXITED', agent: Agent, data: Record<string, unknown>): void;
@@ -130,6 +132,7 @@ export class AgentTable {
     this.byId.set(id, agent);
     this.byToken.set(token, agent);
     try {
+      this.deps.beforeStart(agent);
       await this.start(agent, invocation);
     } catch (error) {
       this.markEnded(agent, 'failed');

@@ -1,9 +1,22 @@
 import type { StoreScope } from '../../sdk/types.js';
 import { optEnum, optInt, optStr, str, type Args } from '../args.js';
 import { StateStore } from '../state-store.js';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { KernelError } from '../errors.js';
+import type { WorldKv } from '../../worlds/index.js';
 import { syscalls, type CallContext } from '../syscall.js';
 
-const SCOPES = ['global', 'agent', 'session'] as const;
+const SCOPES = ['global', 'agent', 'session', 'world'] as const;
+
+/** A world's own key-value state (captured in its snapshots), for `scope: 'world'`. */
+function worldKv(ctx: CallContext, args: Args): WorldKv | undefined {
+  if (args.scope !== 'world') return undefined;
+  const hosted = ctx.kernel.worldOf(ctx, args);
+  if (!hosted) {
+    throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: scope 'world' needs a world: join one, or name it in the 'world' field`);
+  }
+  return hosted.world.kv;
+}
 
 /** `agent` scope is private to the calling agent (operators share one operator space); `session` to the connection. */
 function namespace(ctx: CallContext, args: Args): { ns: string; scope: StoreScope } {
@@ -26,7 +39,10 @@ export const storeSyscalls = syscalls(
       const { ns, scope } = namespace(ctx, args);
       const key = str('STORE', args, 'key');
       const ttl = optInt('STORE', args, 'ttl_ms', 1);
-      ctx.kernel.store.set(ns, key, args.value ?? null, ttl);
+      const kv = worldKv(ctx, args);
+      if (kv && ttl !== undefined) throw new KernelError(ErrorCode.BAD_REQUEST, "STORE: ttl_ms is not supported in scope 'world' (world state lives on the world's clock and in its snapshots)");
+      if (kv) kv.set(key, args.value ?? null);
+      else ctx.kernel.store.set(ns, key, args.value ?? null, ttl);
       changed(ctx, scope, key, 'store');
       return { stored: true };
     },
@@ -36,7 +52,10 @@ export const storeSyscalls = syscalls(
     access: 'authenticated',
     handle(ctx, args) {
       const { ns } = namespace(ctx, args);
-      return ctx.kernel.store.get(ns, str('FETCH', args, 'key'));
+      const key = str('FETCH', args, 'key');
+      const kv = worldKv(ctx, args);
+      if (kv) return kv.has(key) ? { found: true, value: kv.get(key) } : { found: false, value: null };
+      return ctx.kernel.store.get(ns, key);
     },
   },
   {
@@ -45,7 +64,8 @@ export const storeSyscalls = syscalls(
     handle(ctx, args) {
       const { ns, scope } = namespace(ctx, args);
       const key = str('DELETE', args, 'key');
-      const deleted = ctx.kernel.store.delete(ns, key);
+      const kv = worldKv(ctx, args);
+      const deleted = kv ? kv.delete(key) : ctx.kernel.store.delete(ns, key);
       if (deleted) changed(ctx, scope, key, 'delete');
       return { deleted };
     },
@@ -55,7 +75,9 @@ export const storeSyscalls = syscalls(
     access: 'authenticated',
     handle(ctx, args) {
       const { ns } = namespace(ctx, args);
-      return { keys: ctx.kernel.store.keys(ns, optStr('KEYS', args, 'prefix') ?? '') };
+      const prefix = optStr('KEYS', args, 'prefix') ?? '';
+      const kv = worldKv(ctx, args);
+      return { keys: kv ? kv.keys(prefix).sort() : ctx.kernel.store.keys(ns, prefix) };
     },
   },
 );

@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { bad, optAgentRef, optBool, optInt, optObj, optStr, str, type Args } from '../args.js';
+import { KernelError } from '../errors.js';
+import { syscalls, type CallContext } from '../syscall.js';
+import type { HostedWorld } from '../worlds/hosted-world.js';
+
+/** What WORLD_CREATE, LIST, STATE and RESTORE say about a world. */
+export function describeWorld(hosted: HostedWorld): Record<string, unknown> {
+  const d = hosted.world.describe();
+  return {
+    name: d.name,
+    seed: d.seed,
+    time: d.time,
+    elapsed_ms: d.elapsedMs,
+    clock_mode: d.clockMode,
+    files: d.files,
+    pending_events: d.pendingEvents,
+    timeline_length: d.timelineLength,
+    requests: d.requests,
+    agents: [...hosted.members],
+    directory: hosted.directory,
+    state_hash: hosted.world.stateHash(),
+  };
+}
+
+function worldName(ctx: CallContext, args: Args, field = 'world'): string {
+  const name = optStr(ctx.op, args, field) ?? optStr(ctx.op, args, 'name');
+  if (name) return name;
+  if (ctx.caller.role === 'agent' && ctx.caller.agent.record.world) return ctx.caller.agent.record.world;
+  throw bad(ctx.op, field, 'a world name', args[field]);
+}
+
+function snapshotBytes(op: string, args: Args): Uint8Array {
+  const path = optStr(op, args, 'path');
+  if (path) {
+    try {
+      return readFileSync(resolve(path));
+    } catch (error) {
+      throw new KernelError(ErrorCode.WORLD_SNAPSHOT_INVALID, `${op}: cannot read snapshot file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  const data = args.data;
+  if (data instanceof Uint8Array) return data;
+  const b64 = optStr(op, args, 'data_base64');
+  if (b64) return Buffer.from(b64, 'base64');
+  throw bad(op, 'path', "a snapshot file path (or 'data' bytes / 'data_base64')", undefined);
+}
+
+export const worldSyscalls = syscalls(
+  {
+    op: 'WORLD_CREATE',
+    access: 'operator',
+    grant: 'worlds',
+    handle(ctx, args) {
+      const path = optStr('WORLD_CREATE', args, 'path');
+      let source = optStr('WORLD_CREATE', args, 'source');
+      let file = optStr('WORLD_CREATE', args, 'file');
+      if (!source && path) {
+        try {
+          source = readFileSync(resolve(path), 'utf8');
+        } catch (error) {
+          throw new KernelError(ErrorCode.BAD_REQUEST, `WORLD_CREATE: cannot read world file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        }
+        file ??= path;
+      }
+      if (!source) throw bad('WORLD_CREATE', 'source', 'the world YAML text (or path: a file the kernel can read)', args.source);
+      const seed = args.seed;
+      if (seed !== undefined && seed !== null && typeof seed !== 'string' && typeof seed !== 'number') throw bad('WORLD_CREATE', 'seed', 'a number or string', seed);
+      const baseDir = optStr('WORLD_CREATE', args, 'base_dir') ?? (file ? dirname(resolve(file)) : undefined);
+      const hosted = ctx.kernel.worlds.create({
+        source,
+        ...(file ? { file } : {}),
+        ...(baseDir ? { baseDir } : {}),
+        ...(optStr('WORLD_CREATE', args, 'name') ? { name: optStr('WORLD_CREATE', args, 'name') } : {}),
+        ...(seed !== undefined && seed !== null ? { seed: seed as string | number } : {}),
+      });
+      return describeWorld(hosted);
+    },
+  },
+  {
+    op: 'WORLD_DESTROY',
+    access: 'operator',
+    grant: 'worlds',
+    async handle(ctx, args) {
+      const name = worldName(ctx, args);
+      const hosted = ctx.kernel.worlds.get(name);
+      const members = [...hosted.members].map((id) => ctx.kernel.agents.find(id)).filter((a) => a?.alive);
+      await Promise.all(members.map((a) => ctx.kernel.agents.kill(a!)));
+      await ctx.kernel.worlds.destroy(name);
+      return { destroyed: name, agents_stopped: members.length };
+    },
+  },
+  {
+    op: 'WORLD_LIST',
+    access: 'authenticated',
+    handle: (ctx) => ({ worlds: ctx.kernel.worlds.list().map(describeWorld) }),
+  },
+  {
+    op: 'WORLD_JOIN',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const hosted = ctx.kernel.worlds.get(str('WORLD_JOIN', args, 'world'));
+      const agent = ctx.kernel.agentFor(ctx, optAgentRef('WORLD_JOIN', args, 'agent'));
+      ctx.kernel.joinWorld(agent, hosted);
+      return { world: hosted.name, agent: agent.id };
+    },
+  },
+  {
+    op: 'WORLD_LEAVE',
+    access: 'authenticated',
+    handle(ctx, args) {
+      const agent = ctx.kernel.agentFor(ctx, optAgentRef('WORLD_LEAVE', args, 'agent'));
+      const left = agent.record.world;
+      ctx.kernel.leaveWorld(agent);
+      return { world: left, agent: agent.id };
+    },
+  },
+  {
+    op: 'WORLD_EVENT',
+    access: 'operator',
+    grant: 'worlds',
+    handle(ctx, args) {
+      const hosted = ctx.kernel.worlds.get(worldName(ctx, args));
+      const type = str('WORLD_EVENT', args, 'type');
+      const params = optObj('WORLD_EVENT', args, 'params') ?? {};
+      const label = optStr('WORLD_EVENT', args, 'label');
+      const delay = args.in;
+      if (delay !== undefined && delay !== null) {
+        if (typeof delay !== 'number' && typeof delay !== 'string') throw bad('WORLD_EVENT', 'in', 'a delay in ms or a duration such as "30s"', delay);
+        const id = hosted.world.schedule(type, params, { in: delay, ...(label ? { name: label } : {}) });
+        return { scheduled: id };
+      }
+      return { entry: hosted.world.inject(type, params, label ? { name: label } : {}) };
+    },
+  },
+  {
+    op: 'WORLD_STATE',
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const hosted = ctx.kernel.worlds.get(worldName(ctx, args));
+      await hosted.sync();
+      const world = hosted.world;
+      const out: Record<string, unknown> = { world: describeWorld(hosted) };
+      if (optBool('WORLD_STATE', args, 'timeline')) out.timeline = world.timeline;
+      if (optBool('WORLD_STATE', args, 'requests')) {
+        out.requests = world.requestLog.map((r) => ({ ...r, requestBody: r.requestBody ?? null }));
+      }
+      if (optBool('WORLD_STATE', args, 'diff')) out.diff = world.fs.diff();
+      if (optBool('WORLD_STATE', args, 'kv')) out.kv = Object.fromEntries(world.kv.entries());
+      if (optBool('WORLD_STATE', args, 'pending')) out.pending = world.pendingEvents();
+      const limit = optInt('WORLD_STATE', args, 'limit', 1);
+      if (limit !== undefined && Array.isArray(out.timeline)) out.timeline = (out.timeline as unknown[]).slice(-limit);
+      return out;
+    },
+  },
+  {
+    op: 'WORLD_SNAPSHOT',
+    access: 'operator',
+    grant: 'worlds',
+    async handle(ctx, args) {
+      const hosted = ctx.kernel.worlds.get(worldName(ctx, args));
+      await hosted.sync();
+      const bytes = hosted.world.snapshot();
+      const path = optStr('WORLD_SNAPSHOT', args, 'path');
+      const base = { world: hosted.name, bytes: bytes.length, state_hash: hosted.world.stateHash(), processes_captured: false };
+      if (path) {
+        await writeFile(resolve(path), bytes, { mode: 0o600 });
+        return { ...base, path: resolve(path) };
+      }
+      if (bytes.length > ctx.kernel.options.maxFrameSize - 4096) {
+        throw new KernelError(ErrorCode.BAD_REQUEST, `WORLD_SNAPSHOT: the snapshot is ${bytes.length} bytes, more than one frame carries; give a 'path' for the kernel to write it to`);
+      }
+      return { ...base, data_base64: bytes.toString('base64') };
+    },
+  },
+  {
+    op: 'WORLD_RESTORE',
+    access: 'operator',
+    grant: 'worlds',
+    async handle(ctx, args) {
+      const bytes = snapshotBytes('WORLD_RESTORE', args);
+      const name = optStr('WORLD_RESTORE', args, 'name');
+      const inPlace = optBool('WORLD_RESTORE', args, 'in_place') ?? false;
+      const hosted = await ctx.kernel.worlds.restore(bytes, { ...(name ? { name } : {}), inPlace });
+      return describeWorld(hosted);
+    },
+  },
+);
