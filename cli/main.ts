@@ -5,6 +5,7 @@ import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
 import { kernelCommand } from './commands/kernel.js';
 import { statusCommand } from './commands/status.js';
+import { worldCommand } from './commands/world.js';
 import { CliError, ExitCode, paint } from './output.js';
 
 /** Builds the `clove` command tree; exported so tests can run it in-process. */
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   kernelCommand(program);
   statusCommand(program);
   agentCommand(program);
+  worldCommand(program);
   auditCommand(program);
   program.addHelpText(
     'after',

@@ -23,7 +23,8 @@ export function toKernelError(thrown: unknown): KernelError {
   const maybe = thrown as { code?: unknown; message?: unknown } | null;
   // Only codes the protocol documents cross the wire; a stray Node error code (ERR_...) does not.
   if (maybe && typeof maybe.code === 'string' && KNOWN_CODES.has(maybe.code) && typeof maybe.message === 'string') {
-    return new KernelError(maybe.code as ErrorCodeValue, maybe.message);
+    const issues = (thrown as { issues?: unknown }).issues;
+    return new KernelError(maybe.code as ErrorCodeValue, maybe.message, Array.isArray(issues) ? { issues } : undefined);
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return new KernelError(ErrorCode.INTERNAL, `internal kernel error: ${message}`);

@@ -68,6 +68,7 @@ export class Kernel {
   private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
+  private readonly worldDeadlines = new Map<number, AbortController>();
   /** Chosen in listen(): probing the machine is asynchronous. */
   sandbox: Sandbox | null = null;
   audit: AuditLog | null = null;
@@ -159,8 +160,12 @@ export class Kernel {
       parent?.id ?? null,
     );
     const ms = timeout === undefined ? null : parseDuration(timeout);
-    if (ms !== null) {
-      void hosted.world.sleep(ms).then(
+    if (ms !== null && agent.alive) {
+      // On the world's clock; cancelled when the agent ends, so a finished agent's deadline
+      // cannot pull a discrete clock forward.
+      const deadline = new AbortController();
+      this.worldDeadlines.set(agent.id, deadline);
+      void hosted.world.sleep(ms, { signal: deadline.signal }).then(
         () => (agent.alive ? this.agents.kill(agent) : undefined),
         () => undefined,
       );
@@ -411,6 +416,8 @@ export class Kernel {
   }
 
   private onAgentExited(agent: Agent): void {
+    this.worldDeadlines.get(agent.id)?.abort();
+    this.worldDeadlines.delete(agent.id);
     const hosted = agent.record.world ? this.worlds.find(agent.record.world) : undefined;
     if (hosted) {
       void hosted.sync();
