@@ -172,9 +172,9 @@ class CorrelationTest(ClientTestCase):
         self.assertEqual((err.code, err.message, err.details), ("AGENT_NOT_FOUND", "no agent 'x'", {"agent": "x"}))
         self.assertEqual(c.echo("still fine"), "still fine")
 
-    def test_unimplemented_syscalls_raise_KERNEL_NOT_IMPLEMENTED(self):
+    def test_unserved_opcodes_raise_KERNEL_NOT_IMPLEMENTED(self):
         with self.assertRaises(CloveError) as ctx:
-            self.client().think("hello?")
+            self.client().call(0x09, {})
         self.assertEqual(ctx.exception.code, ErrorCode.NOT_IMPLEMENTED)
 
     def test_times_out_one_call_drops_its_late_answer_and_carries_on(self):
@@ -302,11 +302,175 @@ class PayloadShapesTest(ClientTestCase):
         self.c.delete("k")
         self.assertEqual(self.sent(Opcode.DELETE), {"key": "k"})
         self.c.subscribe()
-        self.assertEqual(self.sent(Opcode.SUBSCRIBE), {"types": ["*"], "push": False})
+        self.assertEqual(self.sent(Opcode.SUBSCRIBE), {"types": ["*"]})
+        self.c.subscribe("CUSTOM", push=True)
+        self.assertEqual(self.sent(Opcode.SUBSCRIBE), {"types": ["CUSTOM"], "push": True})
+        self.c.subscribe(["CUSTOM"], push=False)
+        self.assertEqual(self.sent(Opcode.SUBSCRIBE), {"types": ["CUSTOM"], "push": False})
         self.c.poll_events(max_events=5, timeout_ms=10)
         self.assertEqual(self.sent(Opcode.POLL_EVENTS), {"max": 5, "timeout_ms": 10})
         self.c.emit_event("progress", {"pct": 50})
         self.assertEqual(self.sent(Opcode.EMIT), {"type": "CUSTOM", "name": "progress", "data": {"pct": 50}})
+
+    def test_think_sends_prompt_or_messages_and_waits_long(self):
+        self.c.think("2+2?")
+        self.assertEqual(self.sent(Opcode.THINK), {"prompt": "2+2?"})
+        self.c.think("q", system="be brief", max_tokens=20, model="m", temperature=0.5)
+        self.assertEqual(self.sent(Opcode.THINK), {"prompt": "q", "system": "be brief", "max_tokens": 20, "model": "m",
+                                                   "temperature": 0.5})
+        messages = [{"role": "user", "content": "hi"}]
+        self.c.think(messages=messages)
+        self.assertEqual(self.sent(Opcode.THINK), {"messages": messages})
+
+    def test_file_calls_send_their_fields(self):
+        c = self.c
+        c.read("/a.txt")
+        self.assertEqual(self.sent(Opcode.READ), {"path": "/a.txt"})
+        c.read("/b", encoding="base64", offset=4, length=8, world="w")
+        self.assertEqual(self.sent(Opcode.READ), {"path": "/b", "encoding": "base64", "offset": 4, "length": 8,
+                                                  "world": "w"})
+        c.write("/a.txt", "hello")
+        self.assertEqual(self.sent(Opcode.WRITE), {"path": "/a.txt", "content": "hello"})
+        c.write("/bin", b"\x00\xff", mode="a", world="w")
+        self.assertEqual(self.sent(Opcode.WRITE), {"path": "/bin", "content": "AP8=", "encoding": "base64", "mode": "a",
+                                                   "world": "w"})
+        c.stat("/a.txt")
+        self.assertEqual(self.sent(Opcode.STAT), {"path": "/a.txt"})
+        self.answers[Opcode.LISTDIR] = {"path": "/", "entries": [{"name": "a.txt", "type": "file", "size": 5}]}
+        self.assertEqual(c.listdir("/"), [{"name": "a.txt", "type": "file", "size": 5}])
+        self.assertEqual(self.sent(Opcode.LISTDIR), {"path": "/"})
+        c.listdir(world="w")
+        self.assertEqual(self.sent(Opcode.LISTDIR), {"path": ".", "world": "w"})
+        c.unlink("/a.txt")
+        self.assertEqual(self.sent(Opcode.UNLINK), {"path": "/a.txt"})
+        c.unlink("/d", recursive=True)
+        self.assertEqual(self.sent(Opcode.UNLINK), {"path": "/d", "recursive": True})
+        c.mkdir("/d")
+        self.assertEqual(self.sent(Opcode.MKDIR), {"path": "/d"})
+        c.mkdir("/d/e", recursive=False)
+        self.assertEqual(self.sent(Opcode.MKDIR), {"path": "/d/e", "recursive": False})
+
+    def test_exec_http_and_permission_calls_send_their_fields(self):
+        c = self.c
+        c.exec("echo hi")
+        self.assertEqual(self.sent(Opcode.EXEC), {"command": "echo hi"})
+        c.exec(["ls", "-l"], timeout_ms=500, cwd="/tmp", env={"A": "1"}, stdin="x", max_output_bytes=100)
+        self.assertEqual(self.sent(Opcode.EXEC), {"command": ["ls", "-l"], "timeout_ms": 500, "cwd": "/tmp",
+                                                  "env": {"A": "1"}, "stdin": "x", "max_output_bytes": 100})
+        c.exec("ls", args=["-l", 3])
+        self.assertEqual(self.sent(Opcode.EXEC), {"command": ["ls", "-l", "3"]})
+        c.http("https://api.example.com/x")
+        self.assertEqual(self.sent(Opcode.HTTP), {"url": "https://api.example.com/x"})
+        c.http("https://h/x", method="POST", headers={"a": "b"}, body={"k": 1}, timeout_ms=100, max_bytes=10, world="w")
+        self.assertEqual(self.sent(Opcode.HTTP), {"url": "https://h/x", "method": "POST", "headers": {"a": "b"},
+                                                  "body": {"k": 1}, "timeout_ms": 100, "max_bytes": 10, "world": "w"})
+        c.http("https://h/x", method="PUT", body=b"\x01")
+        self.assertEqual(self.sent(Opcode.HTTP), {"url": "https://h/x", "method": "PUT", "body": "AQ==",
+                                                  "body_encoding": "base64"})
+        c.get_perms()
+        self.assertEqual(self.sent(Opcode.GET_PERMS), {})
+        c.get_perms("worker")
+        self.assertEqual(self.sent(Opcode.GET_PERMS), {"agent": "worker"})
+        c.set_perms(3, "READONLY")
+        self.assertEqual(self.sent(Opcode.SET_PERMS), {"agent": 3, "permissions": "READONLY"})
+        c.set_perms("w", {"level": "STANDARD", "http": {"domains": ["api.example.com"]}})
+        self.assertEqual(self.sent(Opcode.SET_PERMS), {"agent": "w", "permissions": {
+            "level": "STANDARD", "http": {"domains": ["api.example.com"]}}})
+        c.get_cgroup_metrics()
+        self.assertEqual(self.sent(Opcode.METRICS_CGROUP), {})
+        c.get_cgroup_metrics("w")
+        self.assertEqual(self.sent(Opcode.METRICS_CGROUP), {"agent": "w"})
+        c.pause(7)
+        self.assertEqual(self.sent(Opcode.PAUSE), {"agent": 7})
+        c.resume("w")
+        self.assertEqual(self.sent(Opcode.RESUME), {"agent": "w"})
+
+    def test_time_sleep_and_world_scoped_store_send_their_fields(self):
+        c = self.c
+        c.time()
+        self.assertEqual(self.sent(Opcode.TIME), {})
+        c.time(world="w")
+        self.assertEqual(self.sent(Opcode.TIME), {"world": "w"})
+        c.sleep(3600000)
+        self.assertEqual(self.sent(Opcode.SLEEP), {"ms": 3600000})
+        c.sleep(5, world="w")
+        self.assertEqual(self.sent(Opcode.SLEEP), {"ms": 5, "world": "w"})
+        c.store("k", 1, scope="world")
+        self.assertEqual(self.sent(Opcode.STORE), {"key": "k", "value": 1, "scope": "world"})
+        c.fetch("k", scope="world", world="w")
+        self.assertEqual(self.sent(Opcode.FETCH), {"key": "k", "scope": "world", "world": "w"})
+        c.keys(scope="world", world="w")
+        self.assertEqual(self.sent(Opcode.KEYS), {"scope": "world", "world": "w"})
+        c.delete("k", scope="world", world="w")
+        self.assertEqual(self.sent(Opcode.DELETE), {"key": "k", "scope": "world", "world": "w"})
+
+    def test_world_calls_send_what_the_kernel_reads(self):
+        c = self.c
+        c.world_create(source="name: w\n", file="w.yaml", name="w1", seed=7)
+        self.assertEqual(self.sent(Opcode.WORLD_CREATE), {"source": "name: w\n", "file": "w.yaml", "name": "w1", "seed": 7})
+        c.world_create(path="worlds/x.yaml")
+        self.assertEqual(self.sent(Opcode.WORLD_CREATE), {"path": os.path.abspath("worlds/x.yaml")})
+        c.world_create(config={"name": "cfg"})
+        self.assertEqual(self.sent(Opcode.WORLD_CREATE), {"source": '{"name": "cfg"}'})
+        c.world_destroy("w1")
+        self.assertEqual(self.sent(Opcode.WORLD_DESTROY), {"world": "w1"})
+        self.answers[Opcode.WORLD_LIST] = {"worlds": [{"name": "w1"}]}
+        self.assertEqual(c.world_list(), [{"name": "w1"}])
+        self.assertEqual(self.sent(Opcode.WORLD_LIST), {})
+        c.world_join("w1")
+        self.assertEqual(self.sent(Opcode.WORLD_JOIN), {"world": "w1"})
+        c.world_join("w1", agent=4)
+        self.assertEqual(self.sent(Opcode.WORLD_JOIN), {"world": "w1", "agent": 4})
+        c.world_leave()
+        self.assertEqual(self.sent(Opcode.WORLD_LEAVE), {})
+        c.world_leave("a")
+        self.assertEqual(self.sent(Opcode.WORLD_LEAVE), {"agent": "a"})
+        c.world_event("w1", "fs.write", {"path": "/x", "content": "y"})
+        self.assertEqual(self.sent(Opcode.WORLD_EVENT), {"world": "w1", "type": "fs.write",
+                                                         "params": {"path": "/x", "content": "y"}})
+        c.world_event("w1", "clock.jump", {"by": "1h"}, in_="30s", label="later")
+        self.assertEqual(self.sent(Opcode.WORLD_EVENT), {"world": "w1", "type": "clock.jump", "params": {"by": "1h"},
+                                                         "in": "30s", "label": "later"})
+        c.world_event("w1", "network.outage", **{"in": 500})
+        self.assertEqual(self.sent(Opcode.WORLD_EVENT), {"world": "w1", "type": "network.outage", "params": {},
+                                                         "in": 500})
+        c.world_state("w1")
+        self.assertEqual(self.sent(Opcode.WORLD_STATE), {"world": "w1"})
+        c.world_state("w1", timeline=True, requests=True, diff=True, kv=True, pending=True, limit=5)
+        self.assertEqual(self.sent(Opcode.WORLD_STATE), {"world": "w1", "timeline": True, "requests": True, "diff": True,
+                                                         "kv": True, "pending": True, "limit": 5})
+        c.world_snapshot("w1")
+        self.assertEqual(self.sent(Opcode.WORLD_SNAPSHOT), {"world": "w1"})
+        c.world_snapshot("w1", path="snap.bin")
+        self.assertEqual(self.sent(Opcode.WORLD_SNAPSHOT), {"world": "w1", "path": os.path.abspath("snap.bin")})
+        c.world_restore(path="/tmp/snap.bin", name="fork")
+        self.assertEqual(self.sent(Opcode.WORLD_RESTORE), {"path": "/tmp/snap.bin", "name": "fork"})
+        c.world_restore(data_base64="AAAA", name="w1", in_place=True)
+        self.assertEqual(self.sent(Opcode.WORLD_RESTORE), {"data_base64": "AAAA", "name": "w1", "in_place": True})
+        c.world_restore({"world": "w1", "data_base64": "BBBB"}, name="fork2")
+        self.assertEqual(self.sent(Opcode.WORLD_RESTORE), {"data_base64": "BBBB", "name": "fork2"})
+        c.world_restore(snapshot={"world": "w1", "path": "/tmp/s.bin"})
+        self.assertEqual(self.sent(Opcode.WORLD_RESTORE), {"path": "/tmp/s.bin"})
+
+    def test_blocking_calls_extend_the_client_timeout(self):
+        waits = []
+        original = self.c._conn.request
+
+        def spy(opcode, payload, timeout):
+            if opcode != Opcode.HELLO:
+                waits.append((opcode, timeout))
+            return original(opcode, payload, timeout)
+
+        self.c._conn.request = spy
+        c = self.c.with_timeout(10)
+        c.sleep(3600000)
+        c.think("x")
+        c.exec("true", timeout_ms=60000)
+        c.exec("true")
+        c.http("https://h/", timeout_ms=5000)
+        c.time()
+        self.assertEqual(waits, [(Opcode.SLEEP, 10 + 3600), (Opcode.THINK, 10 + 270), (Opcode.EXEC, 10 + 60),
+                                 (Opcode.EXEC, 10 + 30), (Opcode.HTTP, 10 + 5), (Opcode.TIME, 10)])
 
     def test_the_seeds_method_names_still_work(self):
         self.answers[Opcode.RECV] = {"message": None}
@@ -314,8 +478,13 @@ class PayloadShapesTest(ClientTestCase):
         self.c.send_message({"x": 1}, to_name="reasoner")
         self.assertEqual(self.sent(Opcode.SEND), {"to": "reasoner", "payload": {"x": 1}})
         self.c.read_file("/a")
+        self.assertEqual(self.sent(Opcode.READ), {"path": "/a"})
         self.c.write_file("/a", "text", mode="a")
         self.assertEqual(self.sent(Opcode.WRITE), {"path": "/a", "content": "text", "mode": "a"})
+        self.c.get_permissions("w")
+        self.assertEqual(self.sent(Opcode.GET_PERMS), {"agent": "w"})
+        self.c.world_restore("/tmp/s.bin", name="x")
+        self.assertEqual(self.sent(Opcode.WORLD_RESTORE), {"path": "/tmp/s.bin", "name": "x"})
         for method in ("get_system_metrics", "get_agent_metrics", "get_all_agent_metrics", "get_cgroup_metrics",
                        "time", "world_list", "status"):
             getattr(self.c, method)()

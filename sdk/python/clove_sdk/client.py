@@ -1,6 +1,8 @@
 """CloveClient: one method per Clove syscall, over one multiplexed connection."""
 
+import base64
 import copy
+import json
 import os
 
 from ._connection import Connection
@@ -173,10 +175,12 @@ class CloveClient(object):
                          wait_ms=wait_ms or 0)
 
     def pause(self, agent=None, name=None, agent_id=None):
-        """PAUSE: stops an agent's processes until :meth:`resume`."""
+        """PAUSE: stops an agent's processes until :meth:`resume` (SIGSTOP, or the cgroup freezer for a
+        sandboxed agent); returns ``{agent: record, via}``."""
         return self.call(Opcode.PAUSE, {"agent": _agent_ref(agent, name, agent_id)})
 
     def resume(self, agent=None, name=None, agent_id=None):
+        """RESUME: continues a paused agent; returns ``{agent: record, via}``."""
         return self.call(Opcode.RESUME, {"agent": _agent_ref(agent, name, agent_id)})
 
     # -- IPC ---------------------------------------------------------------------------------
@@ -211,36 +215,40 @@ class CloveClient(object):
 
     # -- state store -------------------------------------------------------------------------
 
-    def store(self, key, value, scope=None, ttl_ms=None):
-        """STORE: ``scope`` is "global" (default), "agent" or "session"; ``ttl_ms`` expires the key."""
-        payload = _compact(key=key, scope=scope, ttl_ms=ttl_ms)
+    def store(self, key, value, scope=None, ttl_ms=None, world=None):
+        """STORE: ``scope`` is "global" (default), "agent", "session" or "world" (the caller's world's
+        own state, captured in its snapshots; operators name the ``world``); ``ttl_ms`` expires the
+        key (not in scope "world")."""
+        payload = _compact(key=key, scope=scope, ttl_ms=ttl_ms, world=world)
         payload["value"] = value
         return self.call(Opcode.STORE, payload)
 
-    def fetch(self, key, scope=None):
+    def fetch(self, key, scope=None, world=None):
         """FETCH: ``{found, value}``."""
-        return self.call(Opcode.FETCH, _compact(key=key, scope=scope))
+        return self.call(Opcode.FETCH, _compact(key=key, scope=scope, world=world))
 
-    def delete(self, key, scope=None):
+    def delete(self, key, scope=None, world=None):
         """DELETE: ``{deleted}``."""
-        return self.call(Opcode.DELETE, _compact(key=key, scope=scope))
+        return self.call(Opcode.DELETE, _compact(key=key, scope=scope, world=world))
 
-    def keys(self, prefix=None, scope=None):
+    def keys(self, prefix=None, scope=None, world=None):
         """KEYS: ``{keys: [...]}``, optionally only those starting with ``prefix``."""
-        return self.call(Opcode.KEYS, _compact(prefix=prefix, scope=scope))
+        return self.call(Opcode.KEYS, _compact(prefix=prefix, scope=scope, world=world))
 
     delete_key = delete
     list_keys = keys
 
     # -- events ------------------------------------------------------------------------------
 
-    def subscribe(self, types=None, push=False):
-        """SUBSCRIBE to event types (a list, one name, or ``["*"]``, the default).
+    def subscribe(self, types=None, push=None):
+        """SUBSCRIBE to event types (a list, one name, or ``["*"]``, the default); adds to the
+        connection's types.
 
         With ``push=True`` the kernel pushes events to this connection as they happen: read them
         with :meth:`next_event` or :meth:`on_event`; otherwise collect them with :meth:`poll_events`.
+        ``push=False`` turns pushing off again; left out, the connection keeps its current mode.
         """
-        return self.call(Opcode.SUBSCRIBE, {"types": _types(types), "push": bool(push)})
+        return self.call(Opcode.SUBSCRIBE, _compact(types=_types(types), push=None if push is None else bool(push)))
 
     def unsubscribe(self, types=None):
         return self.call(Opcode.UNSUBSCRIBE, {"types": _types(types)})
@@ -283,82 +291,203 @@ class CloveClient(object):
         return self.call(Opcode.METRICS_ALL_AGENTS, {})
 
     def get_cgroup_metrics(self, agent=None, agent_id=None):
+        """METRICS_CGROUP of a sandboxed ``agent`` (default: the caller): ``{agent_id, cgroup: {version,
+        path}, memory: {current, max, peak}, cpu: {usage_usec, ...}, pids: {current, max}, ...}``.
+        ``SANDBOX_UNAVAILABLE`` when the agent has no cgroup."""
         return self.call(Opcode.METRICS_CGROUP, _compact(agent=_agent_ref(agent, None, agent_id, required=False)))
 
-    # -- LLM, files, processes, network (kernel support arrives with later issues) -----------
+    # -- LLM ---------------------------------------------------------------------------------
 
-    def think(self, prompt, system=None, max_tokens=None, model=None, **kw):
-        """THINK: asks the kernel's LLM scheduler."""
-        return self.call(Opcode.THINK, _compact(prompt=prompt, system=system, max_tokens=max_tokens, model=model,
-                                                **kw))
+    def think(self, prompt=None, system=None, max_tokens=None, model=None, temperature=None, messages=None):
+        """THINK: asks the kernel's model (a deterministic mock unless the kernel is configured
+        otherwise). Give ``prompt`` (with an optional ``system``) or ``messages`` (``[{role, content}]``).
+        Returns ``{text, model, provider, usage: {prompt_tokens, completion_tokens, total_tokens},
+        queue_ms, latency_ms}``; ``LLM_QUOTA_EXCEEDED`` past the agent's quota. Waits up to 300 s."""
+        return self.call(Opcode.THINK, _compact(prompt=prompt, system=system, messages=messages, model=model,
+                                                max_tokens=max_tokens, temperature=temperature),
+                         wait_ms=_THINK_WAIT_MS)
 
-    def read(self, path, encoding=None):
-        """READ: ``{content, size}``."""
-        return self.call(Opcode.READ, _compact(path=path, encoding=encoding))
+    # -- files (world-aware: an agent in a world reaches the world's tree) ---------------------
 
-    def write(self, path, content, mode=None):
-        """WRITE: ``mode`` "w" (default) or "a"."""
-        return self.call(Opcode.WRITE, _compact(path=path, content=content, mode=mode))
+    def read(self, path, encoding=None, offset=None, length=None, world=None):
+        """READ: ``{path, content, encoding, size}`` (``size`` is the whole file's; ``content`` may be
+        the slice ``offset``/``length``). ``encoding="base64"`` for binary files."""
+        return self.call(Opcode.READ, _compact(path=path, encoding=encoding, offset=offset, length=length,
+                                               world=world))
+
+    def write(self, path, content, mode=None, encoding=None, world=None):
+        """WRITE: ``mode`` "w" (default) or "a"; ``content`` is text, or bytes (sent as base64).
+        Returns ``{path, written}``."""
+        if isinstance(content, (bytes, bytearray, memoryview)):
+            content = base64.b64encode(bytes(content)).decode("ascii")
+            encoding = "base64"
+        return self.call(Opcode.WRITE, _compact(path=path, content=content, mode=mode, encoding=encoding,
+                                                world=world))
+
+    def stat(self, path, world=None):
+        """STAT: ``{path, type: file|dir|symlink|other, size, mode, mtime_ms}``."""
+        return self.call(Opcode.STAT, _compact(path=path, world=world))
+
+    def listdir(self, path=".", world=None):
+        """LISTDIR: returns the list of entries ``[{name, type, size}]``, sorted by name."""
+        answer = self.call(Opcode.LISTDIR, _compact(path=path, world=world))
+        return answer.get("entries", []) if isinstance(answer, dict) else (answer or [])
+
+    def unlink(self, path, recursive=False, world=None):
+        """UNLINK: removes a file (a directory with ``recursive=True``); ``{deleted: true}``."""
+        return self.call(Opcode.UNLINK, _compact(path=path, recursive=True if recursive else None, world=world))
+
+    def mkdir(self, path, recursive=None, world=None):
+        """MKDIR: creates a directory, with its parents unless ``recursive=False``; ``{created: true}``."""
+        return self.call(Opcode.MKDIR, _compact(path=path, recursive=recursive, world=world))
 
     read_file = read
     write_file = write
+    list_dir = listdir
 
-    def exec(self, command, args=None, timeout_ms=None, cwd=None):
-        """EXEC: ``{exit_code, stdout, stderr, ...}``."""
-        return self.call(Opcode.EXEC, _compact(command=command, args=args, timeout_ms=timeout_ms, cwd=cwd),
-                         wait_ms=timeout_ms or 0)
+    # -- commands, network, permissions ------------------------------------------------------
 
-    def http(self, url, method=None, headers=None, body=None, timeout_ms=None):
-        """HTTP: ``{status, headers, body}``."""
-        return self.call(Opcode.HTTP, _compact(method=method, url=url, headers=headers, body=body,
-                                               timeout_ms=timeout_ms), wait_ms=timeout_ms or 0)
+    def exec(self, command, args=None, timeout_ms=None, cwd=None, env=None, stdin=None, max_output_bytes=None):
+        """EXEC: runs ``command`` beside the calling agent (in its sandbox; on the host for an
+        operator): a string runs with ``/bin/sh -c``, a list is an argv. ``args`` (the seed's
+        spelling) turns the command into ``[command, *args]``. Returns ``{exit_code, signal, stdout,
+        stderr, stdout_truncated, stderr_truncated, timed_out, duration_ms}``."""
+        if args:
+            command = (list(command) if isinstance(command, (list, tuple)) else [command]) + [str(a) for a in args]
+        elif isinstance(command, tuple):
+            command = list(command)
+        return self.call(Opcode.EXEC, _compact(command=command, timeout_ms=timeout_ms, cwd=cwd, env=env, stdin=stdin,
+                                               max_output_bytes=max_output_bytes),
+                         wait_ms=timeout_ms or _DEFAULT_CALL_MS)
 
-    def get_perms(self, agent=None):
-        return self.call(Opcode.GET_PERMS, _compact(agent=agent))
+    def http(self, url, method=None, headers=None, body=None, timeout_ms=None, body_encoding=None, max_bytes=None,
+             world=None):
+        """HTTP: ``{status, headers, body, body_encoding, truncated, duration_ms}``. Inside a world the
+        world's mocks answer (``HTTP_BLOCKED`` when no route matches); otherwise the real network,
+        under the agent's ``http`` permissions. ``body``: text, bytes (sent as base64) or a JSON value."""
+        if isinstance(body, (bytes, bytearray, memoryview)):
+            body = base64.b64encode(bytes(body)).decode("ascii")
+            body_encoding = "base64"
+        return self.call(Opcode.HTTP, _compact(url=url, method=method, headers=headers, body=body,
+                                               body_encoding=body_encoding, timeout_ms=timeout_ms,
+                                               max_bytes=max_bytes, world=world),
+                         wait_ms=timeout_ms or _DEFAULT_CALL_MS)
+
+    def get_perms(self, agent=None, agent_id=None):
+        """GET_PERMS: ``{agent_id, permissions: {level, paths, exec, http, llm}, llm_usage: {calls,
+        tokens}}`` of ``agent`` (default: the caller; operators must name one)."""
+        return self.call(Opcode.GET_PERMS, _compact(agent=_agent_ref(agent, None, agent_id, required=False)))
 
     def set_perms(self, agent, permissions):
+        """SET_PERMS (operator, or grant ``perms``): ``permissions`` is a level name ("STANDARD", ...)
+        or a permission object; returns ``{agent_id, permissions}``."""
         return self.call(Opcode.SET_PERMS, {"agent": agent, "permissions": permissions})
 
     get_permissions = get_perms
+    set_permissions = set_perms
 
-    # -- time --------------------------------------------------------------------------------
+    # -- time (the caller's world clock inside a world) --------------------------------------
 
-    def time(self):
-        """TIME: ``{now_ms, iso, world}`` (the world's clock when the caller is in one)."""
-        return self.call(Opcode.TIME, {})
+    def time(self, world=None):
+        """TIME: ``{now_ms, iso, world, clock_mode}`` (+ ``elapsed_ms`` in a world): the world's
+        virtual clock for an agent in a world (or the ``world`` named), the host's otherwise."""
+        return self.call(Opcode.TIME, _compact(world=world))
 
-    def sleep(self, ms):
-        """SLEEP on the kernel's (or the world's) clock."""
-        return self.call(Opcode.SLEEP, {"ms": ms}, wait_ms=ms)
+    def sleep(self, ms, world=None):
+        """SLEEP on the caller's clock: ``{slept_ms, now_ms, world}``. In a discrete world virtual
+        time jumps ahead once every agent waits, so an hour may pass at once; on a realtime clock the
+        call really takes ``ms``, and the client waits that long on top of its timeout."""
+        return self.call(Opcode.SLEEP, _compact(ms=int(ms), world=world), wait_ms=int(ms))
 
-    # -- worlds (request shapes follow docs/protocol.md; extra fields pass through) ----------
+    # -- worlds --------------------------------------------------------------------------------
 
-    def world_create(self, config=None, name=None, **kw):
-        return self.call(Opcode.WORLD_CREATE, _compact(config=config, name=name, **kw))
+    def world_create(self, source=None, path=None, file=None, name=None, seed=None, base_dir=None, config=None):
+        """WORLD_CREATE (operator, or grant ``worlds``): from YAML text ``source`` (``file`` names it in
+        error positions) or a world file ``path`` the kernel reads (made absolute here). ``config``
+        (the seed's spelling) is YAML text or a dict (sent as JSON, which is YAML). Returns the world
+        ``{name, seed, time, elapsed_ms, clock_mode, files, pending_events, timeline_length, requests,
+        agents, directory, state_hash}``."""
+        if config is not None and source is None:
+            source = config if isinstance(config, str) else json.dumps(config)
+        return self.call(Opcode.WORLD_CREATE, _compact(source=source, path=_abspath(path), file=file, name=name,
+                                                       seed=seed, base_dir=_abspath(base_dir)))
 
-    def world_destroy(self, world, **kw):
-        return self.call(Opcode.WORLD_DESTROY, _compact(world=world, **kw))
+    def world_destroy(self, world):
+        """WORLD_DESTROY (operator): stops the world's agents; ``{destroyed, agents_stopped}``."""
+        return self.call(Opcode.WORLD_DESTROY, {"world": world})
 
-    def world_list(self, **kw):
-        return self.call(Opcode.WORLD_LIST, _compact(**kw))
+    def world_list(self):
+        """WORLD_LIST: returns the list of worlds (as :meth:`world_create` describes one)."""
+        answer = self.call(Opcode.WORLD_LIST, {})
+        return answer.get("worlds", []) if isinstance(answer, dict) else (answer or [])
 
-    def world_join(self, world, agent=None, **kw):
-        return self.call(Opcode.WORLD_JOIN, _compact(world=world, agent=agent, **kw))
+    def world_join(self, world, agent=None):
+        """WORLD_JOIN: moves ``agent`` (default: the caller) into ``world``; ``{world, agent}``."""
+        return self.call(Opcode.WORLD_JOIN, _compact(world=world, agent=agent))
 
-    def world_leave(self, agent=None, **kw):
-        return self.call(Opcode.WORLD_LEAVE, _compact(agent=agent, **kw))
+    def world_leave(self, agent=None):
+        """WORLD_LEAVE: takes ``agent`` (default: the caller) out of its world; ``{world, agent}``."""
+        return self.call(Opcode.WORLD_LEAVE, _compact(agent=agent))
 
-    def world_event(self, world, event, **kw):
-        return self.call(Opcode.WORLD_EVENT, _compact(world=world, event=event, **kw))
+    def world_event(self, world, type, params=None, in_=None, label=None, **kw):
+        """WORLD_EVENT (operator): injects event ``type`` (e.g. ``"fs.write"``, ``"clock.jump"``) now
+        (``{entry}``), or schedules it ``in_`` a virtual delay, ms or "30s" (``{scheduled: id}``)."""
+        if in_ is None:
+            in_ = kw.pop("in", None)
+        if kw:
+            raise TypeError("world_event() got unexpected arguments: %s" % ", ".join(sorted(kw)))
+        payload = {"world": world, "type": type, "params": params if params is not None else {}}
+        payload.update(_compact(label=label))
+        if in_ is not None:
+            payload["in"] = in_
+        return self.call(Opcode.WORLD_EVENT, payload)
 
-    def world_state(self, world, **kw):
-        return self.call(Opcode.WORLD_STATE, _compact(world=world, **kw))
+    def world_state(self, world, timeline=False, requests=False, diff=False, kv=False, pending=False, limit=None):
+        """WORLD_STATE: ``{world: {...}}`` plus the parts asked for: ``timeline``, ``requests``,
+        ``diff`` (``{added, modified, deleted}``), ``kv``, ``pending``; ``limit`` keeps the newest
+        timeline entries."""
+        payload = {"world": world}
+        for field, wanted in (("timeline", timeline), ("requests", requests), ("diff", diff), ("kv", kv),
+                              ("pending", pending)):
+            if wanted:
+                payload[field] = True
+        payload.update(_compact(limit=limit))
+        return self.call(Opcode.WORLD_STATE, payload)
 
-    def world_snapshot(self, world, **kw):
-        return self.call(Opcode.WORLD_SNAPSHOT, _compact(world=world, **kw))
+    def world_snapshot(self, world, path=None):
+        """WORLD_SNAPSHOT (operator): writes the snapshot to ``path`` on the kernel's host (made
+        absolute here), or returns it as ``data_base64``; ``{world, bytes, state_hash,
+        processes_captured: false, path | data_base64}``."""
+        return self.call(Opcode.WORLD_SNAPSHOT, _compact(world=world, path=_abspath(path)))
 
-    def world_restore(self, snapshot, name=None, **kw):
-        return self.call(Opcode.WORLD_RESTORE, _compact(snapshot=snapshot, name=name, **kw))
+    def world_restore(self, path=None, data_base64=None, name=None, in_place=False, snapshot=None):
+        """WORLD_RESTORE (operator): from a snapshot file ``path`` or ``data_base64`` (or the dict
+        :meth:`world_snapshot` returned, as ``path``/``snapshot``). A new world (a fork) named
+        ``name`` (default: the snapshot's name, which must be free), or with ``in_place=True`` the
+        existing world of that name rewinds. Returns the world."""
+        if snapshot is None and isinstance(path, dict):
+            snapshot, path = path, None
+        if isinstance(snapshot, dict):
+            path = path or snapshot.get("path")
+            data_base64 = data_base64 or snapshot.get("data_base64")
+        elif isinstance(snapshot, (bytes, bytearray)):
+            data_base64 = base64.b64encode(bytes(snapshot)).decode("ascii")
+        elif isinstance(snapshot, str):
+            path = snapshot
+        payload = _compact(path=_abspath(path), data_base64=None if path else data_base64, name=name)
+        if in_place:
+            payload["in_place"] = True
+        return self.call(Opcode.WORLD_RESTORE, payload)
+
+
+_DEFAULT_CALL_MS = 30000
+_THINK_WAIT_MS = 270000
+
+
+def _abspath(path):
+    if path is None or os.path.isabs(path):
+        return path
+    return os.path.abspath(path)
 
 
 def _agent_ref(agent, name, agent_id, required=True):
