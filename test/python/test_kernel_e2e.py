@@ -125,9 +125,9 @@ class SyscallsTest(KernelTestCase):
         self.assertIn("cpu", c.get_system_metrics())
         self.assertIn("agents", c.get_all_agent_metrics())
 
-    def test_unimplemented_syscalls_raise_not_implemented(self):
+    def test_unassigned_opcodes_raise_not_implemented(self):
         c = self.client()
-        for call in (lambda: c.think("2+2?"), lambda: c.world_list()):
+        for call in (lambda: c.call(0x09, {}), lambda: c.call(0xFE)):
             with self.assertRaises(CloveError) as ctx:
                 call()
             self.assertEqual(ctx.exception.code, ErrorCode.NOT_IMPLEMENTED)

@@ -169,9 +169,10 @@ class CloveClient(object):
         return self.call(Opcode.WAIT, _compact(agent=agent, timeout_ms=timeout_ms),
                          timeout=None if timeout_ms is None else _DEFAULT, wait_ms=timeout_ms or 0)
 
-    def logs(self, agent, since_seq=None, wait_ms=None):
-        """LOGS: ``{agent_id, lines: [{seq, stream, time, text}], next_seq, dropped}``."""
-        return self.call(Opcode.LOGS, _compact(agent=agent, since_seq=since_seq, wait_ms=wait_ms),
+    def logs(self, agent, since_seq=None, wait_ms=None, max=None):
+        """LOGS: ``{agent_id, lines: [{seq, stream, time, text}], next_seq, dropped}``; at most ``max``
+        lines (kernel default 1000)."""
+        return self.call(Opcode.LOGS, _compact(agent=agent, since_seq=since_seq, wait_ms=wait_ms, max=max),
                          wait_ms=wait_ms or 0)
 
     def pause(self, agent=None, name=None, agent_id=None):
