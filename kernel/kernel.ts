@@ -8,7 +8,7 @@ import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
 import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
 import { extname, resolve } from 'node:path';
-import { parseDuration } from '../worlds/index.js';
+import { parseDuration } from '../worlds/duration.js';
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
 import { KernelError } from './errors.js';
 import { AuditLog } from './audit/index.js';

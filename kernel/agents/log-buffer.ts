@@ -13,6 +13,7 @@ export class LogBuffer {
   private readonly partial = { stdout: '', stderr: '' };
   private nextSeq = 1;
   private droppedCount = 0;
+  private finished = false;
   private readonly readers = new Waiters<true>();
 
   constructor(private readonly capacity: number) {}
@@ -40,7 +41,13 @@ export class LogBuffer {
   }
 
   async read(sinceSeq: number, waitMs: number, signal?: AbortSignal, max = 1000): Promise<Omit<LogsResponse, 'agent_id'>> {
-    if (waitMs > 0 && this.newestSeq() < sinceSeq) await this.readers.wait(waitMs, signal);
+    // Woken by any new line: keep waiting until one at or past sinceSeq arrives, the agent ends, or time is up.
+    const deadline = Date.now() + waitMs;
+    while (this.newestSeq() < sinceSeq && !this.finished && !signal?.aborted) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await this.readers.wait(left, signal);
+    }
     const lines = this.lines.filter((l) => l.seq >= sinceSeq).slice(0, max);
     const next = lines.length > 0 ? lines[lines.length - 1]!.seq + 1 : Math.max(sinceSeq, this.lines[0]?.seq ?? this.nextSeq);
     return { lines, next_seq: Math.min(next, this.nextSeq), dropped: this.droppedCount };
@@ -56,6 +63,7 @@ export class LogBuffer {
 
   /** Wakes followers so they can notice the agent is gone. */
   wake(): void {
+    this.finished = true;
     this.readers.wakeAll(true);
   }
 

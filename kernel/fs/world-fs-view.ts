@@ -1,5 +1,5 @@
 import type { World } from '../../worlds/index.js';
-import { worldPath } from '../../worlds/index.js';
+import { worldPath } from '../../worlds/fs/path.js';
 import type { HostedWorld } from '../worlds/hosted-world.js';
 import type { DirEntry, FileInfo, FileSystemView } from './file-system.js';
 

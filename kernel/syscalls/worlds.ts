@@ -54,7 +54,7 @@ export const worldSyscalls = syscalls(
     op: 'WORLD_CREATE',
     access: 'operator',
     grant: 'worlds',
-    handle(ctx, args) {
+    async handle(ctx, args) {
       const path = optStr('WORLD_CREATE', args, 'path');
       let source = optStr('WORLD_CREATE', args, 'source');
       let file = optStr('WORLD_CREATE', args, 'file');
@@ -70,7 +70,7 @@ export const worldSyscalls = syscalls(
       const seed = args.seed;
       if (seed !== undefined && seed !== null && typeof seed !== 'string' && typeof seed !== 'number') throw bad('WORLD_CREATE', 'seed', 'a number or string', seed);
       const baseDir = optStr('WORLD_CREATE', args, 'base_dir') ?? (file ? dirname(resolve(file)) : undefined);
-      const hosted = ctx.kernel.worlds.create({
+      const hosted = await ctx.kernel.worlds.create({
         source,
         ...(file ? { file } : {}),
         ...(baseDir ? { baseDir } : {}),

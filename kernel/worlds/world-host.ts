@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
-import { parseDuration, parseWorldSource, World, type TimelineEntry } from '../../worlds/index.js';
+import type { TimelineEntry, World } from '../../worlds/index.js';
+import { parseDuration } from '../../worlds/duration.js';
 import { KernelError } from '../errors.js';
 import { HostedWorld } from './hosted-world.js';
 
@@ -23,13 +24,25 @@ export interface CreateWorldRequest {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const FS_EVENTS = new Set(['fs.corrupt', 'fs.write']);
 
-/** The kernel's worlds by name. */
+type Engine = typeof import('../../worlds/index.js');
+
+/**
+ * The kernel's worlds by name. The world engine (msw, memfs, ajv) loads on the first world, so a
+ * kernel that never hosts one does not carry it.
+ */
 export class WorldHost {
   private readonly worlds = new Map<string, HostedWorld>();
+  private engine: Promise<Engine> | null = null;
 
   constructor(private readonly deps: WorldHostDeps) {}
 
-  create(request: CreateWorldRequest): HostedWorld {
+  private load(): Promise<Engine> {
+    this.engine ??= import('../../worlds/index.js');
+    return this.engine;
+  }
+
+  async create(request: CreateWorldRequest): Promise<HostedWorld> {
+    const { parseWorldSource, World } = await this.load();
     const loaded = parseWorldSource(request.source, {
       ...(request.file ? { file: request.file } : {}),
       ...(request.baseDir ? { baseDir: request.baseDir } : {}),
@@ -50,6 +63,7 @@ export class WorldHost {
       await hosted.rematerialise();
       return hosted;
     }
+    const { World } = await this.load();
     const world = World.restore(bytes, options.name ? { name: options.name } : {});
     try {
       this.checkFree(world.name);
