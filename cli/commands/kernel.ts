@@ -3,7 +3,6 @@ import { mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { startKernel } from '../../kernel/index.js';
 import { probeSocket } from '../../kernel/socket-path.js';
 import { socketPathOf, withClient } from '../connection.js';
 import { CliError, ExitCode, paint, printJson } from '../output.js';
@@ -48,6 +47,8 @@ export function kernelCommand(program: Command): void {
         return;
       }
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      // Loaded here, not at the top: every other command starts without the kernel and world engine.
+      const { startKernel } = await import('../../kernel/index.js');
       const handle = await startKernel({ socketPath, handleSignals: false, log, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
       if (options.json) printJson({ pid: process.pid, socket: handle.socketPath, token_file: handle.tokenFile });
       else log(`kernel ${handle.kernel.version} listening on ${handle.socketPath} (pid ${process.pid}); operator token in ${handle.tokenFile}`);

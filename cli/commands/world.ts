@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { WorldInfo, WorldTimelineEntry } from '../../sdk/index.js';
-import { parseWorldSource } from '../../worlds/index.js';
 import { withClient } from '../connection.js';
 import { CliError, ExitCode, paint, printJson, printTable } from '../output.js';
 
@@ -58,8 +57,10 @@ export function worldCommand(program: Command): void {
     .description('check a world file against the schema (no kernel needed); errors give line and column')
     .argument('<file>', 'world YAML file')
     .option('--json', 'print the result as JSON')
-    .action((file: string, options: { json?: boolean }) => {
+    .action(async (file: string, options: { json?: boolean }) => {
       const source = readSource(file);
+      // Loaded here, not at the top: the world engine is heavy and only validate needs it in the CLI process.
+      const { parseWorldSource } = await import('../../worlds/index.js');
       try {
         const loaded = parseWorldSource(source, { file, baseDir: dirname(resolve(file)) });
         const d = loaded.definition;
