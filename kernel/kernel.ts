@@ -379,6 +379,13 @@ export class Kernel {
     const request = agent.request;
     const script = agent.record.script;
     let command = launch.command;
+    const stateDir = resolve(this.options.stateDir);
+    if (request.sandboxed && (launch.cwd === stateDir || launch.cwd.startsWith(`${stateDir}/`))) {
+      throw new KernelError(
+        ErrorCode.SANDBOX_UNREACHABLE,
+        `SPAWN: the working directory ${launch.cwd} is inside the kernel's state directory ${stateDir}, which every sandbox hides; run the agent from another directory (cwd)`,
+      );
+    }
     if (request.sandboxed && agent.record.interpreter) {
       // The kernel's own interpreter may live where the agent's uid cannot go (a pyenv under /root).
       const reachable = resolveInterpreter(script);

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
 /** Directories a sandboxed agent never sees by default (each becomes an empty tmpfs). */
@@ -89,11 +89,17 @@ export function runtimeRoot(executable: string): string {
 /** True for version-manager shims (pyenv, asdf, rbenv…): scripts that re-exec from the user's home. */
 export function isShim(executable: string): boolean {
   if (executable.split(sep).includes('shims')) return true;
+  // Only the first bytes: interpreters are megabytes (node is ~100 MB) and this runs on every spawn.
+  let fd: number | undefined;
   try {
-    const head = readFileSync(executable, { encoding: 'latin1', flag: 'r' }).slice(0, 256);
+    fd = openSync(executable, 'r');
+    const buf = Buffer.alloc(256);
+    const head = buf.toString('latin1', 0, readSync(fd, buf, 0, 256, 0));
     return head.startsWith('#!') && /pyenv|asdf|rbenv|nodenv/.test(head);
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
