@@ -7,8 +7,9 @@ type Call = Parameters<CallObserver>[0];
 /** One answered syscall as an audit record: a permission denial names the rule that denied it. */
 export function auditEntry(call: Call): AuditInput {
   const caller = call.caller;
-  const denied = call.error?.code === ErrorCode.PERMISSION_DENIED || call.error?.code === ErrorCode.FORBIDDEN;
   const rule = call.error?.details?.rule;
+  // Anything refused by a rule (permissions, quotas) or by access control is a denial.
+  const denied = call.error?.code === ErrorCode.PERMISSION_DENIED || call.error?.code === ErrorCode.FORBIDDEN || typeof rule === 'string';
   return {
     caller: {
       agent_id: caller.role === 'agent' ? caller.agent.id : null,

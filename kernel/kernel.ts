@@ -9,6 +9,8 @@ import type { Agent } from './agents/agent.js';
 import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
 import { extname, resolve } from 'node:path';
 import { parseDuration } from '../worlds/duration.js';
+import { hostMatches } from '../worlds/network/host.js';
+import { checkDomain } from './permissions/index.js';
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
 import { KernelError } from './errors.js';
 import { AuditLog } from './audit/index.js';
@@ -141,7 +143,7 @@ export class Kernel {
   }
 
   async spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
-    if (!request.world) return this.agents.spawn(request, parent?.id ?? null);
+    if (!request.world) return this.agents.spawn(request, parent?.id ?? null, request.grants);
     const hosted = this.worlds.get(request.world);
     const defaults = hosted.world.agentDefaults;
     const { timeout, ...limits } = defaults.limits ?? {};
@@ -158,6 +160,7 @@ export class Kernel {
         ...(request.permissions ?? defaults.permissions ? { permissions: request.permissions ?? defaults.permissions } : {}),
       },
       parent?.id ?? null,
+      request.grants,
     );
     const ms = timeout === undefined ? null : parseDuration(timeout);
     if (ms !== null && agent.alive) {
@@ -176,8 +179,17 @@ export class Kernel {
   /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
   worldOf(ctx: CallContext, args: Args): HostedWorld | undefined {
     const named = typeof args.world === 'string' && args.world ? args.world : undefined;
-    if (named) return this.worlds.get(named);
     const caller = ctx.caller;
+    if (named) {
+      // A world is its agents' whole environment: an agent reaches its own, not its neighbours'.
+      if (caller.role === 'agent' && caller.agent.record.world !== named && !caller.agent.grants.has('worlds')) {
+        throw new KernelError(
+          ErrorCode.FORBIDDEN,
+          `${ctx.op}: agent '${caller.agent.name}' is ${caller.agent.record.world ? `in world '${caller.agent.record.world}'` : 'in no world'} and may not reach world '${named}' (an operator can grant 'worlds')`,
+        );
+      }
+      return this.worlds.get(named);
+    }
     if (caller.role === 'agent' && caller.agent.record.world && caller.agent.alive) return this.worlds.find(caller.agent.record.world);
     return undefined;
   }
@@ -352,8 +364,16 @@ export class Kernel {
   worldHttp(ctx: CallContext, args: Args): ((call: HttpCall) => Promise<HttpResult>) | undefined {
     const hosted = this.worldOf(ctx, args);
     if (!hosted) return undefined;
-    const agent = ctx.caller.role === 'agent' ? ctx.caller.agent.id : undefined;
+    const caller = ctx.caller;
+    const agent = caller.role === 'agent' ? caller.agent.id : undefined;
+    const network = hosted.world.definition.network;
     return async (call) => {
+      // Mocks are the world; a request an allow-list world lets out reaches the real network, so the
+      // agent's own HTTP rules apply to it too.
+      if (caller.role === 'agent' && network?.mode === 'allow-list' && hostMatches(new URL(call.url).hostname, network.allow ?? [])) {
+        const decision = checkDomain(caller.agent.permissions, call.url);
+        if (!decision.allowed) throw this.denied(ctx, `${call.method} ${call.url}`, decision.rule, decision.reason);
+      }
       const response = await hosted.world.fetch(
         { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
         { ...(agent !== undefined ? { agent } : {}), signal: ctx.signal },

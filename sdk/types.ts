@@ -39,6 +39,12 @@ export interface SpawnRequest {
   permissions?: string | Record<string, unknown>;
   restart?: RestartPolicy;
   world?: string;
+  /**
+   * Operator rights given to the agent: `kill` (KILL/PAUSE/RESUME any agent), `perms`
+   * (GET/SET_PERMS of others), `worlds` (WORLD_* and other worlds), `shutdown`. An agent can pass
+   * on only the grants it holds.
+   */
+  grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
 }
 
 /** What isolation is really in force for one agent; nothing is claimed that is not enforced. */
@@ -232,8 +238,12 @@ export interface PermissionSet {
 
 export interface CgroupMetrics {
   agent_id: number;
-  cgroup: { version: 'v1' | 'v2' | null; path: string | null };
-  [stat: string]: unknown;
+  version: 'v1' | 'v2';
+  path: string;
+  cpu: { usage_usec: number; nr_periods: number; nr_throttled: number; throttled_usec: number; quota_cores: number | null };
+  memory: { current: number; peak: number | null; max: number | null; oom_kills: number };
+  pids: { current: number; max: number | null };
+  frozen: boolean;
 }
 
 export interface ThinkOptions {

@@ -56,6 +56,7 @@ interface RunOptions {
   restart?: 'never' | 'on-failure' | 'always';
   maxRestarts?: number;
   world?: string;
+  grant?: string[];
   env?: string[];
   quiet?: boolean;
 }
@@ -81,6 +82,7 @@ export function agentCommand(program: Command): void {
     .addOption(new Option('--restart <policy>', 'restart policy').choices(['never', 'on-failure', 'always']))
     .option('--max-restarts <n>', 'give up after this many restarts in the window', (v) => parseInt(v, 10))
     .option('--world <name>', 'join this world')
+    .option('--grant <right...>', 'operator rights for the agent: kill, perms, worlds, shutdown')
     .option('-e, --env <KEY=VALUE...>', 'extra environment variables')
     .action(async (script: string, args: string[], options: RunOptions) => {
       const request: SpawnRequest = { script: resolve(script), args, cwd: process.cwd() };
@@ -95,6 +97,7 @@ export function agentCommand(program: Command): void {
       }
       if (options.restart) request.restart = { policy: options.restart, ...(options.maxRestarts !== undefined ? { max_restarts: options.maxRestarts } : {}) };
       if (options.world) request.world = options.world;
+      if (options.grant) request.grants = options.grant as SpawnRequest['grants'];
       if (options.env) {
         request.env = {};
         for (const pair of options.env) {

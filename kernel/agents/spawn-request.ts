@@ -2,6 +2,7 @@ import type { RestartPolicy, SpawnLimits, SpawnRequest } from '../../sdk/types.j
 import { bad, optBool, optEnum, optInt, optNum, optObj, optStr, optStrArray, str, type Args } from '../args.js';
 
 const OP = 'SPAWN';
+const GRANTS = ['kill', 'perms', 'worlds', 'shutdown'] as const;
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, KB: 1024, KIB: 1024, M: 1024 ** 2, MB: 1024 ** 2, MIB: 1024 ** 2, G: 1024 ** 3, GB: 1024 ** 3, GIB: 1024 ** 3 };
 
 /** Bytes from a number or a string such as "64M", "512k", "1.5G". */
@@ -69,6 +70,11 @@ export function parseSpawnRequest(args: Args): SpawnRequest {
   if (l) request.limits = l;
   const r = restart(args);
   if (r) request.restart = r;
+  const grants = optStrArray(OP, args, 'grants');
+  if (grants) {
+    for (const g of grants) if (!GRANTS.includes(g as (typeof GRANTS)[number])) throw bad(OP, 'grants', `a list of ${GRANTS.join(', ')}`, g);
+    request.grants = grants as SpawnRequest['grants'];
+  }
   const world = optStr(OP, args, 'world');
   if (world) request.world = world;
   const perms = args.permissions;

@@ -32,7 +32,8 @@ export interface AuditLogOptions {
   maxArgsChars?: number;
 }
 
-const SECRET_KEY = /token|secret|password|passwd|authorization|api[_-]?key|cookie|credential|private[_-]?key/i;
+// `token` but not token counts (max_tokens, total_tokens): those are usage, not credentials.
+const SECRET_KEY = /(?<!_)tokens?$|^token|secret|password|passwd|authorization|api[_-]?key|cookie|credential|private[_-]?key/i;
 
 /** JSON summary of syscall arguments with secrets redacted and long values cut. */
 export function summarizeArgs(value: unknown, maxChars = 300): string {

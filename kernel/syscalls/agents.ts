@@ -30,6 +30,10 @@ export const agentSyscalls = syscalls(
     async handle(ctx, args): Promise<AgentRecord> {
       const request = parseSpawnRequest(args);
       const parent = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+      const withheld = (request.grants ?? []).filter((g) => parent && !parent.grants.has(g));
+      if (withheld.length > 0) {
+        throw new KernelError(ErrorCode.FORBIDDEN, `SPAWN: agent '${parent!.name}' cannot grant what it does not hold: ${withheld.join(', ')}`);
+      }
       const agent = await ctx.kernel.spawnAgent(request, parent);
       return agent.snapshot();
     },

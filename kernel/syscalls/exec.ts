@@ -17,8 +17,7 @@ export const execSyscalls = syscalls({
   access: 'authenticated',
   async handle(ctx, args) {
     const cmd = command(args);
-    const extra = optStr('EXEC', args, 'args');
-    if (extra !== undefined) throw bad('EXEC', 'args', 'absent: put arguments in command (string or argv array)', extra);
+    if (args.args !== undefined && args.args !== null) throw bad('EXEC', 'args', 'absent: put arguments in command (a shell string or an argv array)', args.args);
     const env = optObj('EXEC', args, 'env') as Record<string, string> | undefined;
     const request: ExecRequest = {
       command: cmd,

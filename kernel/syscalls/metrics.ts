@@ -35,7 +35,7 @@ export const metricsSyscalls = syscalls(
           `METRICS_CGROUP: agent '${agent.name}' (#${agent.id}) has no cgroup${agent.alive ? ` (${agent.record.isolation.notes.join('; ') || 'cgroups unavailable'})` : ': it has ended'}`,
         );
       }
-      return { agent_id: agent.id, cgroup: agent.record.isolation.cgroup, ...stats };
+      return { agent_id: agent.id, ...stats };
     },
   },
   {

@@ -42,6 +42,8 @@ export const thinkSyscalls = syscalls({
       const decision = checkLlm(caller.agent.permissions, { ...usage, requested: maxTokens ?? 0 });
       if (!decision.allowed) {
         const error = ctx.kernel.denied(ctx, `THINK (${usage.calls} calls, ${usage.tokens} tokens used)`, decision.rule, decision.reason);
+        // Not allowed at all is a permission denial; over a quota is its own, retry-later kind.
+        if (decision.rule === 'llm.allowed') throw error;
         throw new KernelError(ErrorCode.LLM_QUOTA_EXCEEDED, error.message, error.details);
       }
     }

@@ -7,6 +7,11 @@ import { KernelError } from '../errors.js';
 import { syscalls, type CallContext } from '../syscall.js';
 import type { HostedWorld } from '../worlds/hosted-world.js';
 
+/** The wire is snake_case: `latencyMs` -> `latency_ms`. */
+function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v ?? null]));
+}
+
 /** What WORLD_CREATE, LIST, STATE and RESTORE say about a world. */
 export function describeWorld(hosted: HostedWorld): Record<string, unknown> {
   const d = hosted.world.describe();
@@ -28,6 +33,10 @@ export function describeWorld(hosted: HostedWorld): Record<string, unknown> {
 
 function worldName(ctx: CallContext, args: Args, field = 'world'): string {
   const name = optStr(ctx.op, args, field) ?? optStr(ctx.op, args, 'name');
+  const caller = ctx.caller;
+  if (name && caller.role === 'agent' && caller.agent.record.world !== name && !caller.agent.grants.has('worlds')) {
+    throw new KernelError(ErrorCode.FORBIDDEN, `${ctx.op}: agent '${caller.agent.name}' may only look at its own world, not '${name}' (an operator can grant 'worlds')`);
+  }
   if (name) return name;
   if (ctx.caller.role === 'agent' && ctx.caller.agent.record.world) return ctx.caller.agent.record.world;
   throw bad(ctx.op, field, 'a world name', args[field]);
@@ -100,7 +109,9 @@ export const worldSyscalls = syscalls(
   },
   {
     op: 'WORLD_JOIN',
-    access: 'authenticated',
+    // Moving between worlds (or out to the host) changes what an agent can reach.
+    access: 'operator',
+    grant: 'worlds',
     handle(ctx, args) {
       const hosted = ctx.kernel.worlds.get(str('WORLD_JOIN', args, 'world'));
       const agent = ctx.kernel.agentFor(ctx, optAgentRef('WORLD_JOIN', args, 'agent'));
@@ -110,7 +121,8 @@ export const worldSyscalls = syscalls(
   },
   {
     op: 'WORLD_LEAVE',
-    access: 'authenticated',
+    access: 'operator',
+    grant: 'worlds',
     handle(ctx, args) {
       const agent = ctx.kernel.agentFor(ctx, optAgentRef('WORLD_LEAVE', args, 'agent'));
       const left = agent.record.world;
@@ -146,7 +158,7 @@ export const worldSyscalls = syscalls(
       const out: Record<string, unknown> = { world: describeWorld(hosted) };
       if (optBool('WORLD_STATE', args, 'timeline')) out.timeline = world.timeline;
       if (optBool('WORLD_STATE', args, 'requests')) {
-        out.requests = world.requestLog.map((r) => ({ ...r, requestBody: r.requestBody ?? null }));
+        out.requests = world.requestLog.map((r) => snakeKeys(r as unknown as Record<string, unknown>));
       }
       if (optBool('WORLD_STATE', args, 'diff')) out.diff = world.fs.diff();
       if (optBool('WORLD_STATE', args, 'kv')) out.kv = Object.fromEntries(world.kv.entries());

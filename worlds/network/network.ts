@@ -1,4 +1,7 @@
 import { getResponse, type RequestHandler } from 'msw';
+import { hostMatches } from './host.js';
+
+export { hostMatches } from './host.js';
 import type { WorldClock } from '../clock.js';
 import { HttpBlockedError, HttpFailedError, WorldError } from '../errors.js';
 import { WorldRandom, type RandomState } from '../rng.js';
@@ -84,10 +87,6 @@ function logBody(bytes: Uint8Array | null): string | null {
   return buf.toString('utf8') + (bytes.byteLength > LOG_BODY_LIMIT ? `…(${bytes.byteLength} bytes)` : '');
 }
 
-/** Whether `host` matches one of the patterns: `api.example.com`, `*.example.com`, `*`. */
-export function hostMatches(host: string, patterns: readonly string[]): boolean {
-  return patterns.some((p) => p === '*' || p === host || (p.startsWith('*.') && host.endsWith(p.slice(1))));
-}
 
 type Plan =
   | { kind: 'respond'; status: number; statusText: string; headers: Record<string, string>; body: Buffer; route: string; latencyMs: number }
