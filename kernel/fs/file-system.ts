@@ -1,3 +1,5 @@
+import type { DirEntry, FileInfo } from '../../sdk/types.js';
+
 /** What a caller's file syscalls operate on: the host (permission-checked) or a world's tree. */
 export interface FileSystemView {
   readonly kind: 'host' | 'world';
@@ -11,18 +13,4 @@ export interface FileSystemView {
   mkdir(path: string, recursive: boolean): Promise<void>;
 }
 
-export type FileType = 'file' | 'dir' | 'symlink' | 'other';
-
-export interface FileInfo {
-  path: string;
-  type: FileType;
-  size: number;
-  mode: number;
-  mtime_ms: number | null;
-}
-
-export interface DirEntry {
-  name: string;
-  type: FileType;
-  size: number;
-}
+export type { DirEntry, FileInfo, FileType } from '../../sdk/types.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { SandboxHandle } from './sandbox.js';
+import type { ExecResult } from '../../sdk/types.js';
 
 export interface ExecRequest {
   /** A shell command line (run with /bin/sh -c) or an argv array (run directly). */
@@ -14,16 +15,8 @@ export interface ExecRequest {
   stdin?: string;
 }
 
-export interface ExecResult {
-  exit_code: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  stdout_truncated: boolean;
-  stderr_truncated: boolean;
-  timed_out: boolean;
-  duration_ms: number;
-}
+/** The EXEC result is a wire shape: it lives with the others in sdk/types.ts. */
+export type { ExecResult } from '../../sdk/types.js';
 
 export const EXEC_DEFAULTS = { timeoutMs: 30_000, maxOutputBytes: 1024 * 1024 } as const;
 

@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import type { HttpResponse } from '../../sdk/types.js';
 import { bad, optEnum, optInt, optObj, optStr, str, type Args } from '../args.js';
 import { KernelError } from '../errors.js';
 import { checkDomain } from '../permissions/index.js';
@@ -15,14 +16,7 @@ export interface HttpCall {
   maxBytes: number;
 }
 
-export interface HttpResult {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  body_encoding: 'utf8' | 'base64';
-  truncated: boolean;
-  duration_ms: number;
-}
+export type HttpResult = HttpResponse;
 
 export function parseHttpCall(args: Args): HttpCall {
   const url = str('HTTP', args, 'url');

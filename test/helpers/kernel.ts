@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKernel, type KernelHandle, type KernelOptions } from '../../kernel/index.js';
-import { connect, type CloveClient, type ConnectOptions } from '../../sdk/index.js';
+import { connect, type CloveClient, type ConnectOptions, type SpawnRequest } from '../../sdk/index.js';
 
 export interface TestKernel extends KernelHandle {
   dir: string;
@@ -41,4 +41,29 @@ export async function eventually<T>(probe: () => Promise<T | undefined> | T | un
     if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Outcome = { ok?: any; error?: string; message?: string };
+let scriptedRuns = 0;
+
+/**
+ * Runs the scripted agent fixture (test/fixtures/agents/scripted.ts): each step is
+ * `[sdkMethod, ...args]`; returns each step's outcome, `{ ok }` or `{ error: code, message }`.
+ */
+export async function runScripted(client: CloveClient, steps: unknown[][], spawn: Partial<SpawnRequest> = {}): Promise<Outcome[]> {
+  const prefix = `scripted-${process.pid}-${++scriptedRuns}`;
+  const agent = await client.spawn({
+    script: fixture('agents', 'scripted.ts'),
+    ...spawn,
+    env: { ...spawn.env, CLOVE_SCRIPT: JSON.stringify(steps), CLOVE_RESULT_PREFIX: prefix },
+  });
+  const done = await client.wait(agent.id, 30_000);
+  if (done.exit_code !== 0) {
+    const logs = await client.logs(agent.id);
+    throw new Error(`scripted agent ended ${done.state} (${done.exit_code ?? done.signal}):\n${logs.lines.map((l) => l.text).join('\n')}`);
+  }
+  const out: Outcome[] = [];
+  for (let i = 0; i < steps.length; i++) out.push((await client.fetch<Outcome>(`${prefix}:${i}`)).value ?? {});
+  return out;
 }

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted, testKernel, type Outcome, type TestKernel } from '../helpers/kernel.js';
 
 let k: TestKernel;
 let c: CloveClient;
@@ -15,18 +15,8 @@ afterAll(async () => {
   await k.stop();
 });
 
-type Outcome = { ok?: any; error?: string; message?: string };
-let runs = 0;
-
-async function run(steps: unknown[][], spawn: Record<string, unknown> = {}): Promise<Outcome[]> {
-  const prefix = `r${++runs}`;
-  const agent = await c.spawn({ script: fixture('agents', 'scripted.ts'), env: { CLOVE_SCRIPT: JSON.stringify(steps) }, ...spawn });
-  const done = await c.wait(agent.id, 20_000);
-  expect(done.exit_code, (await c.logs(agent.id)).lines.map((l) => l.text).join('\n')).toBe(0);
-  const out: Outcome[] = [];
-  for (let i = 0; i < steps.length; i++) out.push((await c.fetch<Outcome>(`result:${i}`)).value ?? {});
-  void prefix;
-  return out;
+function run(steps: unknown[][], spawn: Record<string, unknown> = {}): Promise<Outcome[]> {
+  return runScripted(c, steps, spawn);
 }
 
 describe('access control', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted, testKernel, type Outcome, type TestKernel } from '../helpers/kernel.js';
 
 let k: TestKernel;
 let operator: CloveClient;
@@ -19,17 +19,8 @@ afterAll(async () => {
   await k.stop();
 });
 
-type Outcome = { ok?: unknown; error?: string; message?: string };
-
-/** Runs a scripted agent and returns the outcome of each step. */
-async function runScript(steps: unknown[][], spawn: Record<string, unknown> = {}): Promise<Outcome[]> {
-  const agent = await operator.spawn({ script: fixture('agents', 'scripted.ts'), cwd: work, env: { CLOVE_SCRIPT: JSON.stringify(steps) }, ...spawn });
-  const done = await operator.wait(agent.id, 20_000);
-  const logs = await operator.logs(agent.id);
-  expect(done.exit_code, logs.lines.map((l) => l.text).join('\n')).toBe(0);
-  const out: Outcome[] = [];
-  for (let i = 0; i < steps.length; i++) out.push((await operator.fetch<Outcome>(`result:${i}`)).value ?? {});
-  return out;
+function runScript(steps: unknown[][], spawn: Record<string, unknown> = {}): Promise<Outcome[]> {
+  return runScripted(operator, steps, { cwd: work, ...spawn });
 }
 
 describe('host access through syscalls', () => {

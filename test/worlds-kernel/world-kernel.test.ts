@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, runScripted, testKernel, type Outcome, type TestKernel } from '../helpers/kernel.js';
 
 const source = readFileSync(fixture('worlds', 'project.yaml'), 'utf8');
 let k: TestKernel;
@@ -23,16 +23,8 @@ async function freshWorld(): Promise<string> {
   return name;
 }
 
-type Outcome = { ok?: any; error?: string; message?: string };
-
-async function runIn(world: string, steps: unknown[][]): Promise<Outcome[]> {
-  const agent = await c.spawn({ script: fixture('agents', 'scripted.ts'), world, env: { CLOVE_SCRIPT: JSON.stringify(steps) } });
-  const done = await c.wait(agent.id, 20_000);
-  const logs = await c.logs(agent.id);
-  expect(done.exit_code, logs.lines.map((l) => l.text).join('\n')).toBe(0);
-  const out: Outcome[] = [];
-  for (let i = 0; i < steps.length; i++) out.push((await c.fetch<Outcome>(`result:${i}`)).value ?? {});
-  return out;
+function runIn(world: string, steps: unknown[][]): Promise<Outcome[]> {
+  return runScripted(c, steps, { world });
 }
 
 describe('worlds in the kernel', () => {
