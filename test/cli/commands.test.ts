@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../cli/main.js';
 import type { AgentRecord } from '../../sdk/index.js';
-import { json, NO_DIST, runCli, withDaemon, type Daemon } from '../helpers/cli.js';
+import { json, NO_DIST, ROOT, runCli, withDaemon, type Daemon } from '../helpers/cli.js';
 import { eventually, fixture } from '../helpers/kernel.js';
 
 // The kernel, status and agent commands through the built CLI and a detached daemon.
@@ -19,7 +19,8 @@ const selfKill = fixture('agents', 'self-kill.js');
 function commandsOf(command: Command, path: string[] = []): Array<{ path: string[]; command: Command }> {
   return command.commands.flatMap((c) => [{ path: [...path, c.name()], command: c }, ...commandsOf(c, [...path, c.name()])]);
 }
-const COMMANDS = commandsOf(buildProgram());
+// The tree of the CLI as built, so the help text is compared with the same build.
+const COMMANDS = NO_DIST ? [] : commandsOf(((await import(pathToFileURL(join(ROOT, 'dist', 'cli', 'main.js')).href)) as typeof import('../../cli/main.js')).buildProgram());
 
 let daemon: Daemon;
 beforeAll(async () => {
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 // These need no daemon and share nothing, so they run concurrently.
-describe.concurrent.skipIf(NO_DIST)(`clove CLI usage${NO_DIST ? ` (skipped: ${NO_DIST})` : ''}`, () => {
+describe.skipIf(NO_DIST)(`clove CLI usage${NO_DIST ? ` (skipped: ${NO_DIST})` : ''}`, { concurrent: true }, () => {
   it('prints help for the program, listing every top-level command and the exit codes', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
@@ -196,11 +197,12 @@ describe.skipIf(NO_DIST)('clove agent', () => {
   });
 
   it('prints captured output with `logs NAME`, and `logs --follow` ends when the agent ends', async () => {
-    const started = await daemon.cli(['agent', 'run', countdown, '--name', 'counter', '--', '8']);
+    // 15 lines over 1.6 s: --follow attaches while the agent still counts.
+    const started = await daemon.cli(['agent', 'run', countdown, '--name', 'counter', '--', '15']);
     expect(started.code, started.stderr).toBe(0);
     const followed = await daemon.cli(['agent', 'logs', 'counter', '--follow']);
     expect(followed.code, followed.stderr).toBe(0);
-    const lines = ['count 8', 'count 7', 'count 6', 'count 5', 'count 4', 'count 3', 'count 2', 'count 1', 'liftoff'];
+    const lines = [...Array.from({ length: 15 }, (_, i) => `count ${15 - i}`), 'liftoff'];
     expect(followed.stdout).toBe(`${lines.join('\n')}\n`);
 
     const logs = await daemon.cli(['agent', 'logs', 'counter']);
@@ -224,7 +226,8 @@ describe.skipIf(NO_DIST)('clove agent', () => {
     expect(paused.stdout).toMatch(/^pausable \(#\d+\) paused \(via \S+\)\n$/);
     expect((await listAgents()).find((a) => a.name === 'pausable')?.state).toBe('paused');
 
-    // A frozen agent prints nothing new.
+    // A frozen agent prints nothing new (the wait lets a line already in the pipe arrive first).
+    await new Promise((r) => setTimeout(r, 200));
     const before = (await daemon.cli(['agent', 'logs', 'pausable'])).stdout;
     await new Promise((r) => setTimeout(r, 400));
     expect((await daemon.cli(['agent', 'logs', 'pausable'])).stdout).toBe(before);

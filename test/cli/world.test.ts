@@ -39,7 +39,7 @@ async function create(name: string, file = project): Promise<WorldInfo> {
   return json<WorldInfo>(created);
 }
 
-describe.concurrent.skipIf(NO_DIST)(`clove world validate${NO_DIST ? ` (skipped: ${NO_DIST})` : ''}`, () => {
+describe.skipIf(NO_DIST)(`clove world validate${NO_DIST ? ` (skipped: ${NO_DIST})` : ''}`, { concurrent: true }, () => {
   it.each([...examples.map((f) => join('worlds', 'examples', f)), 'test/fixtures/worlds/project.yaml'])('accepts %s without a kernel', async (file) => {
     const text = await runCli(['world', 'validate', file]);
     expect(text.code, text.stderr).toBe(0);
@@ -52,7 +52,8 @@ describe.concurrent.skipIf(NO_DIST)(`clove world validate${NO_DIST ? ` (skipped:
     expect(json(result)).toEqual({ valid: true, file: project, name: 'project', files: 2, routes: 2, events: 0 });
   });
 
-  it('rejects an invalid file with exit 1, giving file:line:col for every problem', async () => {
+  // Concurrent tests take a snapshot through their own `expect`.
+  it('rejects an invalid file with exit 1, giving file:line:col for every problem', async ({ expect }) => {
     const { code, stdout, stderr } = await runCli(['world', 'validate', invalid]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
