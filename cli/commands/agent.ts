@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AgentRecord, CloveClient, SpawnRequest } from '../../sdk/index.js';
 import { withClient } from '../connection.js';
 import { CliError, ExitCode, formatAge, paint, printJson, printTable } from '../output.js';
@@ -11,6 +11,18 @@ export function exitCodeOf(record: AgentRecord): number {
   if (record.exit_code !== null) return record.exit_code;
   if (record.signal) return 128 + (SIGNAL_NUMBERS[record.signal] ?? 0);
   return record.state === 'failed' ? ExitCode.FAILED : 0;
+}
+
+// Option parsers that refuse what is not a number: `--pids abc` is a usage error, not an agent without a limit.
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('Expected a whole number, e.g. 16.');
+  return Number(value);
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Expected a number above 0, e.g. 0.5.');
+  return n;
 }
 
 function ref(value: string): number | string {
@@ -76,11 +88,11 @@ export function agentCommand(program: Command): void {
     .option('--json', 'print the agent record as JSON')
     .option('--sandbox', 'run in a sandbox (namespaces, cgroups, unprivileged user)')
     .option('--memory <size>', 'memory limit, e.g. 64M')
-    .option('--cpu <cores>', 'CPU quota in cores, e.g. 0.5', parseFloat)
-    .option('--pids <n>', 'maximum processes', (v) => parseInt(v, 10))
+    .option('--cpu <cores>', 'CPU quota in cores, e.g. 0.5', positiveNumber)
+    .option('--pids <n>', 'maximum processes', wholeNumber)
     .option('--network', 'allow network access inside the sandbox')
     .addOption(new Option('--restart <policy>', 'restart policy').choices(['never', 'on-failure', 'always']))
-    .option('--max-restarts <n>', 'give up after this many restarts in the window', (v) => parseInt(v, 10))
+    .option('--max-restarts <n>', 'give up after this many restarts in the window', wholeNumber)
     .option('--world <name>', 'join this world')
     .option('--grant <right...>', 'operator rights for the agent: kill, perms, worlds, shutdown')
     .option('-e, --env <KEY=VALUE...>', 'extra environment variables')
@@ -89,11 +101,11 @@ export function agentCommand(program: Command): void {
       if (options.name) request.name = options.name;
       if (options.sandbox) request.sandboxed = true;
       if (options.network) request.network = true;
-      if (options.memory || options.cpu || options.pids) {
+      if (options.memory !== undefined || options.cpu !== undefined || options.pids !== undefined) {
         request.limits = {};
-        if (options.memory) request.limits.memory = options.memory;
-        if (options.cpu) request.limits.cpu_quota = options.cpu;
-        if (options.pids) request.limits.max_pids = options.pids;
+        if (options.memory !== undefined) request.limits.memory = options.memory;
+        if (options.cpu !== undefined) request.limits.cpu_quota = options.cpu;
+        if (options.pids !== undefined) request.limits.max_pids = options.pids;
       }
       if (options.restart) request.restart = { policy: options.restart, ...(options.maxRestarts !== undefined ? { max_restarts: options.maxRestarts } : {}) };
       if (options.world) request.world = options.world;
@@ -143,7 +155,7 @@ export function agentCommand(program: Command): void {
     .argument('<agent>', 'agent name or id')
     .option('--socket <path>', 'kernel socket path')
     .option('-s, --signal <signal>', 'signal to send (SIGTERM, SIGKILL, SIGINT, ...)', 'SIGTERM')
-    .option('--grace <ms>', 'grace period before SIGKILL', (v) => parseInt(v, 10))
+    .option('--grace <ms>', 'grace period before SIGKILL', wholeNumber)
     .option('--json', 'print the result as JSON')
     .action(async (target: string, options: { socket?: string; signal: string; grace?: number; json?: boolean }) => {
       const result = await withClient(options, (c) =>

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { probeSocket } from '../../kernel/socket-path.js';
 import { socketPathOf, withClient } from '../connection.js';
 import { CliError, ExitCode, paint, printJson } from '../output.js';
@@ -24,7 +24,11 @@ export function kernelCommand(program: Command): void {
     .description('start the kernel daemon on a Unix socket (in the foreground unless --detach)')
     .option('--socket <path>', 'socket path (default: $CLOVE_SOCKET, $XDG_RUNTIME_DIR/clove/kernel.sock or /tmp/clove-<uid>/kernel.sock)')
     .option('--detach', 'run in the background; output goes to kernel.log next to the socket')
-    .option('--max-frame-size <bytes>', 'largest frame accepted', (v) => Number(v))
+    .option('--max-frame-size <bytes>', 'largest frame accepted', (v) => {
+      // Refused here: a NaN would quietly start the kernel with the default size.
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError('Expected a byte count, e.g. 1048576.');
+      return Number(v);
+    })
     .option('--json', 'print the started kernel as JSON')
     .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; json?: boolean }) => {
       const socketPath = socketPathOf(options);

@@ -58,6 +58,11 @@ describe.skipIf(NO_DIST)(`clove CLI usage${NO_DIST ? ` (skipped: ${NO_DIST})` : 
     { args: ['agent', 'kill'], error: "error: missing required argument 'agent'" },
     { args: ['agent', 'run', 'x.js', '--restart', 'sometimes'], error: "error: option '--restart <policy>' argument 'sometimes' is invalid" },
     { args: ['agent', 'run', 'x.js', '--env', 'NOEQUALS'], error: "error: --env expects KEY=VALUE, got 'NOEQUALS'" },
+    // Not numbers: once quietly dropped, starting the agent with no limit at all.
+    { args: ['agent', 'run', 'x.js', '--pids', 'abc'], error: "error: option '--pids <n>' argument 'abc' is invalid. Expected a whole number" },
+    { args: ['agent', 'run', 'x.js', '--cpu', 'lots'], error: "error: option '--cpu <cores>' argument 'lots' is invalid. Expected a number above 0" },
+    { args: ['agent', 'kill', 'x', '--grace', 'soon'], error: "error: option '--grace <ms>' argument 'soon' is invalid. Expected a whole number" },
+    { args: ['kernel', 'start', '--max-frame-size', 'big'], error: "error: option '--max-frame-size <bytes>' argument 'big' is invalid. Expected a byte count" },
     { args: ['world', 'validate', join(tmpdir(), 'clove-no-such-world.yaml')], error: 'error: cannot read ' },
   ].map((c) => ({ ...c, line: c.args.join(' ') })))('exits 2 with one error line for `clove $line`', async ({ args, error }) => {
     const { code, stdout, stderr } = await runCli(args);
