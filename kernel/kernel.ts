@@ -21,7 +21,7 @@ import { EventBus } from './event-bus.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
 import { packageInfo } from './package-root.js';
-import { claimSocketPath } from './socket-path.js';
+import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
 import { agentSyscalls } from './syscalls/agents.js';
@@ -71,6 +71,7 @@ export class Kernel {
   private readonly server: Server;
   private nextConnectionId = 1;
   private readonly worldDeadlines = new Map<number, AbortController>();
+  private releaseStateDir: () => void = () => undefined;
   /** Chosen in listen(): probing the machine is asynchronous. */
   sandbox: Sandbox | null = null;
   audit: AuditLog | null = null;
@@ -274,7 +275,9 @@ export class Kernel {
   async listen(): Promise<void> {
     const { socketPath, stateDir } = this.options;
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    // The socket first: a live kernel or a foreign file there is the more precise refusal.
     const claimed = await claimSocketPath(socketPath);
+    this.releaseStateDir = claimStateDir(stateDir, socketPath);
     if (this.options.sandbox !== false) {
       this.sandbox = await selectBackend({ stateDir, ...this.options.sandbox });
       const removed = await this.sandbox.cleanupLeftovers();
@@ -329,6 +332,7 @@ export class Kernel {
       await this.worlds.closeAll();
       rmSync(this.tokenFile, { force: true });
       await this.audit?.close();
+      this.releaseStateDir();
       this.options.log('kernel stopped');
       this.stopped.resolve();
     })();

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { existsSync, lstatSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 export { defaultSocketPath } from '../sdk/socket-path.js';
 import { KernelAlreadyRunningError } from './errors.js';
 
@@ -30,4 +31,48 @@ export async function claimSocketPath(path: string): Promise<'fresh' | 'replaced
   if (await probeSocket(path)) throw new KernelAlreadyRunningError(path);
   unlinkSync(path);
   return 'replaced-stale';
+}
+
+const claimedStateDirs = new Set<string>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One kernel per state directory: its operator token, audit log and pid file live there, and a
+ * second kernel would overwrite the first one's token. Returns the release function.
+ */
+export function claimStateDir(stateDir: string, socketPath: string): () => void {
+  const pidFile = join(stateDir, 'kernel.pid');
+  if (claimedStateDirs.has(stateDir)) throw new StateDirInUseError(stateDir, process.pid, socketPath);
+  if (existsSync(pidFile)) {
+    const [pidText, holder] = readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(pidText);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new StateDirInUseError(stateDir, pid, holder ?? '?');
+  }
+  writeFileSync(pidFile, `${process.pid}\n${socketPath}\n`, { mode: 0o600 });
+  claimedStateDirs.add(stateDir);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    claimedStateDirs.delete(stateDir);
+    rmSync(pidFile, { force: true });
+  };
+}
+
+export class StateDirInUseError extends Error {
+  readonly code = 'KERNEL_ALREADY_RUNNING';
+  constructor(stateDir: string, pid: number, socketPath: string) {
+    super(
+      `the state directory ${stateDir} is in use by the kernel with pid ${pid} (socket ${socketPath}); its operator token lives there. Give this kernel another socket directory, or stop that kernel first`,
+    );
+    this.name = 'StateDirInUseError';
+  }
 }

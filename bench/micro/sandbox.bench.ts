@@ -107,7 +107,8 @@ const kernels = [
   { label: 'kernel, sandboxed, network: true', options: {}, spawn: { sandboxed: true, network: true } },
   { label: 'kernel, sandboxed full + limits', options: {}, spawn: { sandboxed: true, limits } },
 ];
-const handles = await Promise.all(kernels.map((k, i) => startKernel({ socketPath: join(dir, `k${i}.sock`), python, auditLog: false, ...k.options })));
+// One state directory per kernel: each keeps its operator token there.
+const handles = await Promise.all(kernels.map((k, i) => startKernel({ socketPath: join(dir, `k${i}`, 'k.sock'), python, auditLog: false, ...k.options })));
 const clients: Client[] = await Promise.all(handles.map((h) => connect({ socketPath: h.socketPath, token: h.token })));
 const waiting = new Map<string, () => void>();
 for (const c of clients) {

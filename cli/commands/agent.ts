@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { AgentRecord, CloveClient, SpawnRequest } from '../../sdk/index.js';
+import type { AgentRecord, CloveClient, LogsResponse, SpawnRequest } from '../../sdk/index.js';
 import { withClient } from '../connection.js';
 import { CliError, ExitCode, formatAge, paint, printJson, printTable } from '../output.js';
 
@@ -37,18 +37,23 @@ function isolationSummary(a: AgentRecord): string {
   return [`ns:${ns.join(',') || '-'}`, `limits:${limits.join(',') || '-'}`].join(' ');
 }
 
-/** Streams an agent's log lines to this terminal until it ends. */
-async function follow(client: CloveClient, agent: number | string, fromSeq = 0): Promise<void> {
-  let since = fromSeq;
+/** Streams an agent's log lines to this terminal (or as JSON lines) until it ends. */
+async function follow(client: CloveClient, agent: number | string, options: { json?: boolean } = {}): Promise<void> {
+  const print = (lines: LogsResponse['lines']) => {
+    for (const line of lines) {
+      if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+      else (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
+    }
+  };
+  let since = 0;
   for (;;) {
     const batch = await client.logs(agent, { since_seq: since, wait_ms: 1000 });
-    for (const line of batch.lines) (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
+    print(batch.lines);
     since = batch.next_seq;
     if (batch.lines.length === 0) {
       const [record] = (await client.list({ all: true })).filter((a) => a.id === batch.agent_id);
-      if (!record || !['starting', 'running', 'paused'].includes(record.state)) {
-        const rest = await client.logs(agent, { since_seq: since });
-        for (const line of rest.lines) (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
+      if (!record || !['starting', 'running', 'paused', 'restarting'].includes(record.state)) {
+        print((await client.logs(agent, { since_seq: since })).lines);
         return;
       }
     }
@@ -163,7 +168,10 @@ export function agentCommand(program: Command): void {
       );
       if (options.json) return printJson(result);
       const a = result.agent;
-      process.stdout.write(result.killed ? `killed ${a.name} (#${a.id}): ${a.state}\n` : `${a.name} (#${a.id}) was not running (${a.state})\n`);
+      const alive = ['starting', 'running', 'paused', 'restarting'].includes(a.state);
+      if (result.killed) process.stdout.write(`killed ${a.name} (#${a.id}): ${a.state}\n`);
+      else if (alive) process.stdout.write(`sent ${options.signal.toUpperCase()} to ${a.name} (#${a.id}); it is ${a.state}\n`);
+      else process.stdout.write(`${a.name} (#${a.id}) was not running (${a.state})\n`);
     });
 
   agent
@@ -172,10 +180,10 @@ export function agentCommand(program: Command): void {
     .argument('<agent>', 'agent name or id')
     .option('--socket <path>', 'kernel socket path')
     .option('-f, --follow', 'keep printing new output until the agent ends')
-    .option('--json', 'print the log lines as JSON')
+    .option('--json', 'print the log lines as JSON (one object per line with --follow)')
     .action(async (target: string, options: { socket?: string; follow?: boolean; json?: boolean }) => {
       await withClient(options, async (c) => {
-        if (options.follow && !options.json) return follow(c, ref(target));
+        if (options.follow) return follow(c, ref(target), { json: options.json ?? false });
         const logs = await c.logs(ref(target), { max: 100_000 });
         if (options.json) return printJson(logs);
         if (logs.dropped > 0) process.stderr.write(paint('yellow', `(${logs.dropped} older lines were dropped)\n`));

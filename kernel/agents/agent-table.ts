@@ -48,6 +48,8 @@ export interface SandboxedLaunch extends Launch {
   detached: boolean;
 }
 
+/** Signals that tell an agent something rather than stop it: never escalated to SIGKILL. */
+const NOTIFY_SIGNALS = new Set<NodeJS.Signals>(['SIGUSR1', 'SIGUSR2', 'SIGHUP']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
 // The kernel's own credentials never reach an agent's environment.
 const WITHHELD_ENV = new Set(['CLOVE_TOKEN', 'CLOVE_TOKEN_FILE', 'CLOVE_FD', 'CLOVE_AGENT_ID', 'CLOVE_AGENT_NAME']);
@@ -218,10 +220,18 @@ export class AgentTable {
       return true;
     }
     if (!agent.alive || !agent.process) return false;
+    if (NOTIFY_SIGNALS.has(signal)) {
+      // A notification, not a request to stop: deliver it and let the agent carry on.
+      this.signal(agent, signal);
+      return false;
+    }
     agent.killRequested = true;
     if (agent.record.state === 'paused') await this.resume(agent).catch(() => {});
     this.signal(agent, signal);
-    if (signal === 'SIGKILL') return true;
+    if (signal === 'SIGKILL') {
+      await this.waitExit(agent, 2000);
+      return true;
+    }
     const exited = await this.waitExit(agent, graceMs);
     if (!exited) {
       this.signal(agent, 'SIGKILL');
