@@ -8,9 +8,6 @@ import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
 import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
 import { extname, resolve } from 'node:path';
-import { parseDuration } from '../worlds/duration.js';
-import { hostMatches } from '../worlds/network/host.js';
-import { checkDomain } from './permissions/index.js';
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
 import { KernelError } from './errors.js';
 import { AuditLog } from './audit/index.js';
@@ -32,15 +29,13 @@ import { storeSyscalls } from './syscalls/store.js';
 import { systemSyscalls } from './syscalls/system.js';
 import { fileSyscalls } from './syscalls/files.js';
 import { execSyscalls } from './syscalls/exec.js';
-import { httpSyscalls, type HttpCall, type HttpResult } from './syscalls/http.js';
+import { httpSyscalls } from './syscalls/http.js';
 import { permSyscalls } from './syscalls/perms.js';
 import { thinkSyscalls } from './syscalls/think.js';
 import { worldSyscalls } from './syscalls/worlds.js';
 import { timeSyscalls } from './syscalls/time.js';
 import { WorldHost } from './worlds/world-host.js';
-import type { HostedWorld } from './worlds/hosted-world.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
-import { encodeBody } from './syscalls/http.js';
 import { LlmScheduler } from './llm/scheduler.js';
 import { createProvider } from './llm/config.js';
 import { HostFileSystem } from './fs/host-fs.js';
@@ -70,7 +65,6 @@ export class Kernel {
   private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
-  private readonly worldDeadlines = new Map<number, AbortController>();
   private releaseStateDir: () => void = () => undefined;
   /** Chosen in listen(): probing the machine is asynchronous. */
   sandbox: Sandbox | null = null;
@@ -82,23 +76,6 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
     this.events = new EventBus(this.options.eventQueueSize);
-    this.worlds = new WorldHost({
-      publish: (world, entry) => this.events.publish('WORLD_EVENT', null, { world, ...entry }),
-      killAgent: async (hosted, ref, signal) => {
-        const agent = this.worldMember(hosted, ref);
-        if (agent) await this.agents.kill(agent, signal);
-      },
-      pauseAgent: async (hosted, ref, durationMs) => {
-        const agent = this.worldMember(hosted, ref);
-        if (!agent?.alive) return;
-        await this.agents.pause(agent);
-        if (durationMs !== null) {
-          await hosted.world.sleep(durationMs).catch(() => undefined);
-          if (agent.record.state === 'paused') await this.agents.resume(agent);
-        }
-      },
-      log: (line) => this.options.log(line),
-    });
     this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
@@ -106,13 +83,17 @@ export class Kernel {
       pythonSdkDir: join(packageInfo().root, 'sdk', 'python'),
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
-      beforeStart: (agent) => {
-        const hosted = agent.record.world ? this.worlds.find(agent.record.world) : undefined;
-        if (hosted) this.joinWorld(agent, hosted);
-      },
+      beforeStart: (agent) => this.worlds.agentCreated(agent),
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
       publish: (type, agent, data) => this.events.publish(type, agent.id, data),
+    });
+    this.worlds = new WorldHost({
+      agents: this.agents,
+      publish: (world, entry) => this.events.publish('WORLD_EVENT', null, { world, ...entry }),
+      denied: (ctx, what, rule, reason) => this.denied(ctx, what, rule, reason),
+      sandboxOwner: () => (this.sandbox ? this.sandbox.agentOwner() : undefined),
+      log: (line) => this.options.log(line),
     });
     for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls, thinkSyscalls, worldSyscalls, timeSyscalls]) {
       this.register(list);
@@ -143,108 +124,9 @@ export class Kernel {
     return agent ? { role: 'agent', agent } : undefined;
   }
 
-  async spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
-    if (!request.world) return this.agents.spawn(request, parent?.id ?? null, request.grants);
-    const hosted = this.worlds.get(request.world);
-    const defaults = hosted.world.agentDefaults;
-    const { timeout, ...limits } = defaults.limits ?? {};
-    const sandboxUid = this.sandbox && request.sandboxed ? { uid: 65534, gid: 65534 } : undefined;
-    const dir = await hosted.ensureDir(sandboxUid);
-    const agent = await this.agents.spawn(
-      {
-        ...request,
-        // The script is resolved against the caller's directory; the agent then runs in the world's tree.
-        script: resolve(request.cwd ?? process.cwd(), request.script),
-        cwd: dir,
-        env: { ...request.env, CLOVE_WORLD: hosted.name },
-        ...(request.limits ?? (Object.keys(limits).length ? { limits } : {})) && { limits: request.limits ?? (limits as SpawnRequest['limits']) },
-        ...(request.permissions ?? defaults.permissions ? { permissions: request.permissions ?? defaults.permissions } : {}),
-      },
-      parent?.id ?? null,
-      request.grants,
-    );
-    const ms = timeout === undefined ? null : parseDuration(timeout);
-    if (ms !== null && agent.alive) {
-      // On the world's clock; cancelled when the agent ends, so a finished agent's deadline
-      // cannot pull a discrete clock forward.
-      const deadline = new AbortController();
-      this.worldDeadlines.set(agent.id, deadline);
-      void hosted.world.sleep(ms, { signal: deadline.signal }).then(
-        () => (agent.alive ? this.agents.kill(agent) : undefined),
-        () => undefined,
-      );
-    }
-    return agent;
-  }
-
-  /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
-  worldOf(ctx: CallContext, args: Args): HostedWorld | undefined {
-    const named = typeof args.world === 'string' && args.world ? args.world : undefined;
-    const caller = ctx.caller;
-    if (named) {
-      // A world is its agents' whole environment: an agent reaches its own, not its neighbours'.
-      if (caller.role === 'agent' && caller.agent.record.world !== named && !caller.agent.grants.has('worlds')) {
-        throw new KernelError(
-          ErrorCode.FORBIDDEN,
-          `${ctx.op}: agent '${caller.agent.name}' is ${caller.agent.record.world ? `in world '${caller.agent.record.world}'` : 'in no world'} and may not reach world '${named}' (an operator can grant 'worlds')`,
-        );
-      }
-      return this.worlds.get(named);
-    }
-    if (caller.role === 'agent' && caller.agent.record.world && caller.agent.alive) return this.worlds.find(caller.agent.record.world);
-    return undefined;
-  }
-
-  /** The agent a call is about: the named one, or the caller itself. */
-  agentFor(ctx: CallContext, ref: number | string | undefined): Agent {
-    if (ref !== undefined) {
-      const target = this.agents.get(ref);
-      if (ctx.caller.role === 'agent' && ctx.caller.agent !== target && !ctx.caller.agent.grants.has('worlds')) {
-        throw new KernelError(ErrorCode.FORBIDDEN, `${ctx.op}: agent '${ctx.caller.agent.name}' may only move itself between worlds`);
-      }
-      return target;
-    }
-    if (ctx.caller.role === 'agent') return ctx.caller.agent;
-    throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: field 'agent' is required for operators (an agent id or name)`);
-  }
-
-  joinWorld(agent: Agent, hosted: HostedWorld): void {
-    if (agent.record.world && agent.record.world !== hosted.name) this.leaveWorld(agent);
-    agent.record.world = hosted.name;
-    if (!hosted.members.has(agent.id)) {
-      hosted.members.add(agent.id);
-      hosted.world.agentJoined(agent.id);
-    }
-  }
-
-  leaveWorld(agent: Agent, keepRecord = false): void {
-    const hosted = agent.record.world ? this.worlds.find(agent.record.world) : undefined;
-    if (hosted?.members.delete(agent.id)) hosted.world.agentLeft(agent.id);
-    if (!keepRecord) agent.record.world = null;
-  }
-
-  /**
-   * Marks the caller blocked in its world while it waits (RECV, POLL_EVENTS), so that a discrete
-   * clock can move on once every agent of the world is waiting.
-   */
-  async blocking<T>(ctx: CallContext, wait: Promise<T>): Promise<T> {
-    const caller = ctx.caller;
-    const hosted = caller.role === 'agent' && caller.agent.record.world ? this.worlds.find(caller.agent.record.world) : undefined;
-    if (!hosted || caller.role !== 'agent' || !hosted.members.has(caller.agent.id)) return wait;
-    hosted.world.agentBlocked(caller.agent.id);
-    try {
-      return await wait;
-    } finally {
-      if (hosted.members.has(caller.agent.id)) hosted.world.agentUnblocked(caller.agent.id);
-    }
-  }
-
-  private worldMember(hosted: HostedWorld, ref: string | number): Agent | undefined {
-    for (const id of hosted.members) {
-      const agent = this.agents.find(id);
-      if (agent && (agent.id === ref || agent.name === ref || String(agent.id) === String(ref))) return agent;
-    }
-    return undefined;
+  spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
+    const parentId = parent?.id ?? null;
+    return request.world ? this.worlds.spawn({ ...request, world: request.world }, parentId) : this.agents.spawn(request, parentId, request.grants);
   }
 
   recordCall(caller: Caller, op: OpcodeName, args: unknown, durationMs: number, error?: KernelError): void {
@@ -350,7 +232,7 @@ export class Kernel {
 
   /** The filesystem a caller's file syscalls reach: its world's tree, or the host under its permissions. */
   fileSystemFor(ctx: CallContext, args: Args): FileSystemView {
-    const hosted = this.worldOf(ctx, args);
+    const hosted = this.worlds.worldOf(ctx, args);
     if (hosted) return new WorldFileSystem(hosted);
     const caller = ctx.caller;
     if (caller.role === 'agent') {
@@ -362,33 +244,6 @@ export class Kernel {
     return new HostFileSystem(process.cwd(), null, this.options.stateDir, () => {
       throw new Error('operators are not permission-checked');
     });
-  }
-
-  /** HTTP for a caller in a world goes to the world's mocks; undefined means the real network. */
-  worldHttp(ctx: CallContext, args: Args): ((call: HttpCall) => Promise<HttpResult>) | undefined {
-    const hosted = this.worldOf(ctx, args);
-    if (!hosted) return undefined;
-    const caller = ctx.caller;
-    const agent = caller.role === 'agent' ? caller.agent.id : undefined;
-    const network = hosted.world.definition.network;
-    return async (call) => {
-      // Mocks are the world; a request an allow-list world lets out reaches the real network, so the
-      // agent's own HTTP rules apply to it too.
-      if (caller.role === 'agent' && network?.mode === 'allow-list' && hostMatches(new URL(call.url).hostname, network.allow ?? [])) {
-        const decision = checkDomain(caller.agent.permissions, call.url);
-        if (!decision.allowed) throw this.denied(ctx, `${call.method} ${call.url}`, decision.rule, decision.reason);
-      }
-      const response = await hosted.world.fetch(
-        { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
-        { ...(agent !== undefined ? { agent } : {}), signal: ctx.signal },
-      );
-      return {
-        status: response.status,
-        headers: response.headers,
-        ...encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes),
-        duration_ms: response.latencyMs,
-      };
-    };
   }
 
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
@@ -447,13 +302,7 @@ export class Kernel {
   }
 
   private onAgentExited(agent: Agent): void {
-    this.worldDeadlines.get(agent.id)?.abort();
-    this.worldDeadlines.delete(agent.id);
-    const hosted = agent.record.world ? this.worlds.find(agent.record.world) : undefined;
-    if (hosted) {
-      void hosted.sync();
-      this.leaveWorld(agent, true);
-    }
+    this.worlds.agentExited(agent);
     this.metrics.forget(agent.record.pid);
     this.store.dropNamespace(StateStore.namespace('agent', agent.id));
     const r = agent.record;

@@ -140,7 +140,7 @@ try {
   const kernel = await startKernelProcess(join(dir, 'kernel.sock'));
   children.push(kernel.child);
   // The same kernel without its audit log, to show what auditing every call costs.
-  const quiet = await startKernelProcess(join(dir, 'quiet.sock'), { auditLog: false });
+  const quiet = await startKernelProcess(join(dir, 'quiet', 'k.sock'), { auditLog: false });
   children.push(quiet.child);
   const echo = await startChild(['-e', ECHO_SERVER_SOURCE, join(dir, 'echo.sock')]);
   children.push(echo);
@@ -148,7 +148,7 @@ try {
   const socketPath = join(dir, 'kernel.sock');
   const msgpack = await connect({ socketPath, token: kernel.token });
   const jsonClient = await connect({ socketPath, token: kernel.token, codec: 'json' });
-  const unaudited = await connect({ socketPath: join(dir, 'quiet.sock'), token: quiet.token });
+  const unaudited = await connect({ socketPath: join(dir, 'quiet', 'k.sock'), token: quiet.token });
   const raw = await RawPingPong.connect(join(dir, 'echo.sock'));
   const payload = { n: 1 };
   // The same bytes a NOOP request puts on the wire, so the raw ping-pong moves as much data.
@@ -225,11 +225,11 @@ try {
 
   // (d) RSS on a fresh kernel
   log('(d) kernel RSS idle and with 100 agents...');
-  const fresh = await startKernelProcess(join(dir, 'rss.sock'));
+  const fresh = await startKernelProcess(join(dir, 'rss', 'k.sock'));
   children.push(fresh.child);
   await sleep(500);
   const rssIdle = vmRssBytes(fresh.pid);
-  const op = await connect({ socketPath: join(dir, 'rss.sock'), token: fresh.token });
+  const op = await connect({ socketPath: join(dir, 'rss', 'k.sock'), token: fresh.token });
   const spawnStarted = performance.now();
   const agents = await Promise.all(Array.from({ length: 100 }, () => op.spawn({ script: join(agentsDir, 'sleeper-quiet.js') })));
   const spawn100Ms = performance.now() - spawnStarted;

@@ -385,8 +385,13 @@ export class AgentTable {
     }
   }
 
+  /** The script's absolute path: relative ones start at the request's working directory. */
+  resolveScript(request: SpawnRequest): string {
+    return resolve(request.cwd ?? process.cwd(), request.script);
+  }
+
   private checkScript(request: SpawnRequest): string {
-    const script = resolve(request.cwd ?? process.cwd(), request.script);
+    const script = this.resolveScript(request);
     let isFile = false;
     try {
       isFile = statSync(script).isFile();

@@ -92,7 +92,13 @@ export class Sandbox implements SandboxBackend {
     readonly isolating: SandboxBackend,
     /** Used for `sandboxed: false`. */
     readonly plain: SandboxBackend,
+    /** The uid/gid sandboxed agents run as, when it is not the kernel's own (files they must write get this owner). */
+    private readonly owner?: { uid: number; gid: number },
   ) {}
+
+  agentOwner(): { uid: number; gid: number } | undefined {
+    return this.owner;
+  }
 
   get name(): string {
     return this.isolating.name;
@@ -180,5 +186,6 @@ export async function selectBackend(options: SandboxOptions = {}): Promise<Sandb
   }
   const missing = ALL_NAMESPACES.filter((n) => n !== 'user' && !support.available.has(n));
   if (missing.length > 0 && support.available.size > 0) notes.push(`namespaces unavailable here: ${missing.join(', ')}`);
-  return new Sandbox(new NamespacesBackend({ ...ctx, helper: build.path }, support, notes), plain);
+  const owner = support.userns ? undefined : { uid: resolved.uid, gid: resolved.gid };
+  return new Sandbox(new NamespacesBackend({ ...ctx, helper: build.path }, support, notes), plain, owner);
 }

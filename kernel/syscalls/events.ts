@@ -63,7 +63,7 @@ export const eventSyscalls = syscalls(
       if (!sub) {
         throw new KernelError(ErrorCode.BAD_REQUEST, 'POLL_EVENTS: this connection has no subscription; call SUBSCRIBE with the event types first');
       }
-      const events = await ctx.kernel.blocking(ctx, sub.poll(max, timeout, ctx.signal));
+      const events = await ctx.kernel.worlds.blocking(ctx, sub.poll(max, timeout, ctx.signal));
       return { events, dropped: sub.dropped };
     },
   },

@@ -88,7 +88,7 @@ export const httpSyscalls = syscalls({
   access: 'authenticated',
   async handle(ctx, args) {
     const call = parseHttpCall(args);
-    const world = ctx.kernel.worldHttp(ctx, args);
+    const world = ctx.kernel.worlds.http(ctx, args);
     if (world) return world(call);
     checkAllowed(ctx, call);
     return realRequest(call);

@@ -45,7 +45,7 @@ export const ipcSyscalls = syscalls(
     async handle(ctx, args) {
       const me = self(ctx);
       const timeout = optInt('RECV', args, 'timeout_ms', 0, 24 * 3600 * 1000) ?? 0;
-      return { message: await ctx.kernel.blocking(ctx, me.mailbox.receive(timeout, ctx.signal)) };
+      return { message: await ctx.kernel.worlds.blocking(ctx, me.mailbox.receive(timeout, ctx.signal)) };
     },
   },
   {

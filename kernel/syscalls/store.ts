@@ -11,7 +11,7 @@ const SCOPES = ['global', 'agent', 'session', 'world'] as const;
 /** A world's own key-value state (captured in its snapshots), for `scope: 'world'`. */
 function worldKv(ctx: CallContext, args: Args): WorldKv | undefined {
   if (args.scope !== 'world') return undefined;
-  const hosted = ctx.kernel.worldOf(ctx, args);
+  const hosted = ctx.kernel.worlds.worldOf(ctx, args);
   if (!hosted) {
     throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: scope 'world' needs a world: join one, or name it in the 'world' field`);
   }

@@ -8,7 +8,7 @@ export const timeSyscalls = syscalls(
     op: 'TIME',
     access: 'authenticated',
     handle(ctx, args) {
-      const hosted = ctx.kernel.worldOf(ctx, args);
+      const hosted = ctx.kernel.worlds.worldOf(ctx, args);
       if (!hosted) {
         const now = Date.now();
         return { now_ms: now, iso: new Date(now).toISOString(), world: null, clock_mode: 'host' };
@@ -22,7 +22,7 @@ export const timeSyscalls = syscalls(
     access: 'authenticated',
     async handle(ctx, args) {
       const ms = optInt('SLEEP', args, 'ms', 0, MAX_SLEEP_MS) ?? 0;
-      const hosted = ctx.kernel.worldOf(ctx, args);
+      const hosted = ctx.kernel.worlds.worldOf(ctx, args);
       const started = hosted ? hosted.world.now() : Date.now();
       if (hosted) {
         const agent = ctx.caller.role === 'agent' ? ctx.caller.agent.id : undefined;

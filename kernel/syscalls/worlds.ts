@@ -6,6 +6,7 @@ import { bad, optAgentRef, optBool, optInt, optObj, optStr, str, type Args } fro
 import { KernelError } from '../errors.js';
 import { syscalls, type CallContext } from '../syscall.js';
 import type { HostedWorld } from '../worlds/hosted-world.js';
+import type { Agent } from '../agents/agent.js';
 
 /** The wire is snake_case: `latencyMs` -> `latency_ms`. */
 function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
@@ -40,6 +41,13 @@ function worldName(ctx: CallContext, args: Args, field = 'world'): string {
   if (name) return name;
   if (ctx.caller.role === 'agent' && ctx.caller.agent.record.world) return ctx.caller.agent.record.world;
   throw bad(ctx.op, field, 'a world name', args[field]);
+}
+
+/** The agent a JOIN or LEAVE moves: the named one, or the (granted) calling agent itself. */
+function agentFor(ctx: CallContext, ref: number | string | undefined): Agent {
+  if (ref !== undefined) return ctx.kernel.agents.get(ref);
+  if (ctx.caller.role === 'agent') return ctx.caller.agent;
+  throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: field 'agent' is required for operators (an agent id or name)`);
 }
 
 function snapshotBytes(op: string, args: Args): Uint8Array {
@@ -95,11 +103,7 @@ export const worldSyscalls = syscalls(
     grant: 'worlds',
     async handle(ctx, args) {
       const name = worldName(ctx, args);
-      const hosted = ctx.kernel.worlds.get(name);
-      const members = [...hosted.members].map((id) => ctx.kernel.agents.find(id)).filter((a) => a?.alive);
-      await Promise.all(members.map((a) => ctx.kernel.agents.kill(a!)));
-      await ctx.kernel.worlds.destroy(name);
-      return { destroyed: name, agents_stopped: members.length };
+      return { destroyed: name, agents_stopped: await ctx.kernel.worlds.destroy(name) };
     },
   },
   {
@@ -114,8 +118,8 @@ export const worldSyscalls = syscalls(
     grant: 'worlds',
     handle(ctx, args) {
       const hosted = ctx.kernel.worlds.get(str('WORLD_JOIN', args, 'world'));
-      const agent = ctx.kernel.agentFor(ctx, optAgentRef('WORLD_JOIN', args, 'agent'));
-      ctx.kernel.joinWorld(agent, hosted);
+      const agent = agentFor(ctx, optAgentRef('WORLD_JOIN', args, 'agent'));
+      ctx.kernel.worlds.join(agent, hosted);
       return { world: hosted.name, agent: agent.id };
     },
   },
@@ -124,9 +128,9 @@ export const worldSyscalls = syscalls(
     access: 'operator',
     grant: 'worlds',
     handle(ctx, args) {
-      const agent = ctx.kernel.agentFor(ctx, optAgentRef('WORLD_LEAVE', args, 'agent'));
+      const agent = agentFor(ctx, optAgentRef('WORLD_LEAVE', args, 'agent'));
       const left = agent.record.world;
-      ctx.kernel.leaveWorld(agent);
+      ctx.kernel.worlds.leave(agent);
       return { world: left, agent: agent.id };
     },
   },

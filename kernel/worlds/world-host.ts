@@ -1,15 +1,26 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import type { SpawnLimits, SpawnRequest } from '../../sdk/types.js';
 import type { TimelineEntry, World } from '../../worlds/index.js';
 import { parseDuration } from '../../worlds/duration.js';
+import { hostMatches } from '../../worlds/network/host.js';
+import type { Agent } from '../agents/agent.js';
+import type { AgentTable } from '../agents/agent-table.js';
+import type { Args } from '../args.js';
 import { KernelError } from '../errors.js';
+import { checkDomain } from '../permissions/index.js';
+import type { CallContext } from '../syscall.js';
+import { encodeBody, type HttpCall, type HttpResult } from '../syscalls/http.js';
 import { HostedWorld } from './hosted-world.js';
 
-/** What the world host needs from the kernel: the event bus and control over agents. */
+/** What the world host needs from the kernel. */
 export interface WorldHostDeps {
+  agents: AgentTable;
+  /** Timeline entries go on the kernel's event bus as WORLD_EVENT. */
   publish(world: string, entry: TimelineEntry): void;
-  /** agent.kill / agent.pause events: the world decides, the kernel acts. */
-  killAgent(world: HostedWorld, ref: string | number, signal: NodeJS.Signals): Promise<void>;
-  pauseAgent(world: HostedWorld, ref: string | number, durationMs: number | null): Promise<void>;
+  /** A permission denial (SYSCALL_BLOCKED + the error naming the rule). */
+  denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError;
+  /** The uid/gid sandboxed agents run as, when the kernel sandboxes them. */
+  sandboxOwner(): { uid: number; gid: number } | undefined;
   log(line: string): void;
 }
 
@@ -21,25 +32,25 @@ export interface CreateWorldRequest {
   seed?: number | string;
 }
 
+type Engine = typeof import('../../worlds/index.js');
+
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const FS_EVENTS = new Set(['fs.corrupt', 'fs.write']);
 
-type Engine = typeof import('../../worlds/index.js');
-
 /**
- * The kernel's worlds by name. The world engine (msw, memfs, ajv) loads on the first world, so a
- * kernel that never hosts one does not carry it.
+ * The kernel's worlds by name, and how agents live in them: spawning into a world, which world a
+ * call reaches, blocking on a discrete clock, world HTTP, and the agent.kill / agent.pause events.
+ * The world engine (msw, memfs, ajv) loads on the first world, so a kernel that never hosts one
+ * does not carry it.
  */
 export class WorldHost {
   private readonly worlds = new Map<string, HostedWorld>();
+  private readonly deadlines = new Map<number, AbortController>();
   private engine: Promise<Engine> | null = null;
 
   constructor(private readonly deps: WorldHostDeps) {}
 
-  private load(): Promise<Engine> {
-    this.engine ??= import('../../worlds/index.js');
-    return this.engine;
-  }
+  // --- the registry
 
   async create(request: CreateWorldRequest): Promise<HostedWorld> {
     const { parseWorldSource, World } = await this.load();
@@ -74,13 +85,6 @@ export class WorldHost {
     return this.adopt(world, null);
   }
 
-  async fork(name: string, as: string): Promise<HostedWorld> {
-    const hosted = this.get(name);
-    this.checkFree(as);
-    await hosted.sync();
-    return this.adopt(hosted.world.fork(as), hosted.source);
-  }
-
   get(name: string): HostedWorld {
     const hosted = this.worlds.get(name);
     if (!hosted) {
@@ -98,14 +102,158 @@ export class WorldHost {
     return [...this.worlds.values()];
   }
 
-  async destroy(name: string): Promise<void> {
+  /** Stops the world's agents, then disposes of it. */
+  async destroy(name: string): Promise<number> {
     const hosted = this.get(name);
+    const members = [...hosted.members].map((id) => this.deps.agents.find(id)).filter((a): a is Agent => a?.alive === true);
+    await Promise.all(members.map((a) => this.deps.agents.kill(a)));
     this.worlds.delete(name);
     await hosted.dispose();
+    return members.length;
   }
 
   async closeAll(): Promise<void> {
-    for (const name of [...this.worlds.keys()]) await this.destroy(name);
+    for (const hosted of [...this.worlds.values()]) {
+      this.worlds.delete(hosted.name);
+      await hosted.dispose();
+    }
+  }
+
+  // --- agents in worlds
+
+  /** Spawns into a world: the agent runs in the world's tree, with the world's agent defaults. */
+  async spawn(request: SpawnRequest & { world: string }, parentId: number | null): Promise<Agent> {
+    const hosted = this.get(request.world);
+    const defaults = hosted.world.agentDefaults;
+    const { timeout, ...worldLimits } = defaults.limits ?? {};
+    const limits = request.limits ?? (Object.keys(worldLimits).length > 0 ? (worldLimits as SpawnLimits) : undefined);
+    const permissions = request.permissions ?? defaults.permissions;
+    const dir = await hosted.ensureDir(request.sandboxed ? this.deps.sandboxOwner() : undefined);
+    const agent = await this.deps.agents.spawn(
+      {
+        ...request,
+        // The script is resolved against the caller's directory; the agent then runs in the world's tree.
+        script: this.deps.agents.resolveScript(request),
+        cwd: dir,
+        env: { ...request.env, CLOVE_WORLD: hosted.name },
+        ...(limits ? { limits } : {}),
+        ...(permissions ? { permissions } : {}),
+      },
+      parentId,
+      request.grants,
+    );
+    const ms = timeout === undefined ? null : parseDuration(timeout);
+    if (ms !== null && agent.alive) {
+      // On the world's clock; cancelled when the agent ends, so a finished agent's deadline
+      // cannot pull a discrete clock forward.
+      const deadline = new AbortController();
+      this.deadlines.set(agent.id, deadline);
+      void hosted.world.sleep(ms, { signal: deadline.signal }).then(
+        () => (agent.alive ? this.deps.agents.kill(agent) : undefined),
+        () => undefined,
+      );
+    }
+    return agent;
+  }
+
+  /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
+  worldOf(ctx: CallContext, args: Args): HostedWorld | undefined {
+    const named = typeof args.world === 'string' && args.world ? args.world : undefined;
+    const caller = ctx.caller;
+    if (named) {
+      // A world is its agents' whole environment: an agent reaches its own, not its neighbours'.
+      if (caller.role === 'agent' && caller.agent.record.world !== named && !caller.agent.grants.has('worlds')) {
+        throw new KernelError(
+          ErrorCode.FORBIDDEN,
+          `${ctx.op}: agent '${caller.agent.name}' is ${caller.agent.record.world ? `in world '${caller.agent.record.world}'` : 'in no world'} and may not reach world '${named}' (an operator can grant 'worlds')`,
+        );
+      }
+      return this.get(named);
+    }
+    if (caller.role === 'agent' && caller.agent.record.world && caller.agent.alive) return this.find(caller.agent.record.world);
+    return undefined;
+  }
+
+  join(agent: Agent, hosted: HostedWorld): void {
+    if (agent.record.world && agent.record.world !== hosted.name) this.leave(agent);
+    agent.record.world = hosted.name;
+    if (!hosted.members.has(agent.id)) {
+      hosted.members.add(agent.id);
+      hosted.world.agentJoined(agent.id);
+    }
+  }
+
+  /** Leaves the agent's world; `keepRecord` leaves the name on its record (an ended agent's history). */
+  leave(agent: Agent, keepRecord = false): void {
+    const hosted = agent.record.world ? this.find(agent.record.world) : undefined;
+    if (hosted?.members.delete(agent.id)) hosted.world.agentLeft(agent.id);
+    if (!keepRecord) agent.record.world = null;
+  }
+
+  /** Before its process starts, an agent spawned with `world` joins it (so its first call already counts). */
+  agentCreated(agent: Agent): void {
+    const hosted = agent.record.world ? this.find(agent.record.world) : undefined;
+    if (hosted) this.join(agent, hosted);
+  }
+
+  /** Pulls in what the agent wrote, then lets the world's clock stop waiting for it. */
+  agentExited(agent: Agent): void {
+    this.deadlines.get(agent.id)?.abort();
+    this.deadlines.delete(agent.id);
+    const hosted = agent.record.world ? this.find(agent.record.world) : undefined;
+    if (!hosted) return;
+    void hosted.sync();
+    this.leave(agent, true);
+  }
+
+  /**
+   * Marks the caller blocked in its world while it waits (RECV, POLL_EVENTS), so that a discrete
+   * clock can move on once every agent of the world is waiting.
+   */
+  async blocking<T>(ctx: CallContext, wait: Promise<T>): Promise<T> {
+    const caller = ctx.caller;
+    if (caller.role !== 'agent' || !caller.agent.record.world) return wait;
+    const hosted = this.find(caller.agent.record.world);
+    const id = caller.agent.id;
+    if (!hosted?.members.has(id)) return wait;
+    hosted.world.agentBlocked(id);
+    try {
+      return await wait;
+    } finally {
+      if (hosted.members.has(id)) hosted.world.agentUnblocked(id);
+    }
+  }
+
+  /** HTTP for a caller in a world goes to the world's mocks; undefined means the real network. */
+  http(ctx: CallContext, args: Args): ((call: HttpCall) => Promise<HttpResult>) | undefined {
+    const hosted = this.worldOf(ctx, args);
+    if (!hosted) return undefined;
+    const caller = ctx.caller;
+    const agent = caller.role === 'agent' ? caller.agent.id : undefined;
+    const network = hosted.world.definition.network;
+    return async (call) => {
+      // Mocks are the world; a request an allow-list world lets out reaches the real network, so the
+      // agent's own HTTP rules apply to it too.
+      if (caller.role === 'agent' && network?.mode === 'allow-list' && hostMatches(new URL(call.url).hostname, network.allow ?? [])) {
+        const decision = checkDomain(caller.agent.permissions, call.url);
+        if (!decision.allowed) throw this.deps.denied(ctx, `${call.method} ${call.url}`, decision.rule, decision.reason);
+      }
+      const response = await hosted.world.fetch(
+        { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
+        { ...(agent !== undefined ? { agent } : {}), signal: ctx.signal },
+      );
+      return {
+        status: response.status,
+        headers: response.headers,
+        ...encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes),
+        duration_ms: response.latencyMs,
+      };
+    };
+  }
+
+  private load(): Promise<Engine> {
+    this.engine ??= import('../../worlds/index.js');
+    return this.engine;
   }
 
   private checkFree(name: string): void {
@@ -123,16 +271,32 @@ export class WorldHost {
     return hosted;
   }
 
+  private member(hosted: HostedWorld, ref: string | number): Agent | undefined {
+    for (const id of hosted.members) {
+      const agent = this.deps.agents.find(id);
+      if (agent && (agent.id === ref || agent.name === ref || String(agent.id) === String(ref))) return agent;
+    }
+    return undefined;
+  }
+
+  /** Timeline entries reach the bus; file events reach the materialised tree; agent events reach agents. */
   private async onEvent(hosted: HostedWorld, entry: TimelineEntry): Promise<void> {
     this.deps.publish(hosted.name, entry);
     try {
       if (FS_EVENTS.has(entry.type) && typeof entry.params.path === 'string') await hosted.writeThrough(entry.params.path);
       const ref = entry.params.agent;
-      if ((entry.type === 'agent.kill' || entry.type === 'agent.pause') && (typeof ref === 'string' || typeof ref === 'number')) {
-        if (entry.type === 'agent.kill') await this.deps.killAgent(hosted, ref, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL');
-        else {
-          const duration = entry.params.duration;
-          await this.deps.pauseAgent(hosted, ref, typeof duration === 'number' || typeof duration === 'string' ? parseDuration(duration) : null);
+      if (typeof ref !== 'string' && typeof ref !== 'number') return;
+      const agent = this.member(hosted, ref);
+      if (!agent?.alive) return;
+      if (entry.type === 'agent.kill') {
+        await this.deps.agents.kill(agent, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL');
+      } else if (entry.type === 'agent.pause') {
+        await this.deps.agents.pause(agent);
+        const duration = entry.params.duration;
+        const ms = typeof duration === 'number' || typeof duration === 'string' ? parseDuration(duration) : null;
+        if (ms !== null) {
+          await hosted.world.sleep(ms).catch(() => undefined);
+          if (agent.record.state === 'paused') await this.deps.agents.resume(agent);
         }
       }
     } catch (error) {
