@@ -118,6 +118,22 @@ export function limitReport(requested: number | null, via: string | null): Limit
   return { requested, enforced: requested !== null && via !== null, via: requested !== null ? via : null };
 }
 
+/** The cgroup and limit parts of an isolation report: what the leaf, or an rlimit fallback, enforces. */
+export function enforcementReport(
+  leaf: CgroupLeaf | null,
+  limits: CgroupLimits,
+  fallbacks: { memory: string | null; pids: string | null },
+): Pick<IsolationReport, 'cgroup' | 'limits'> {
+  return {
+    cgroup: { version: leaf?.version ?? null, path: leaf?.path ?? null },
+    limits: {
+      memory: limitReport(limits.memoryBytes, cgroupVia(leaf, 'memory') ?? fallbacks.memory),
+      cpu: limitReport(limits.cpuCores, cgroupVia(leaf, 'cpu')),
+      pids: limitReport(limits.maxPids, cgroupVia(leaf, 'pids') ?? fallbacks.pids),
+    },
+  };
+}
+
 export function cgroupVia(leaf: CgroupLeaf | null, kind: 'memory' | 'cpu' | 'pids'): string | null {
   if (!leaf?.enforced[kind]) return null;
   const files = {

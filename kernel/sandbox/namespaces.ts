@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { IsolationReport } from '../../sdk/types.js';
 import type { CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
-import { cgroupVia, cleanupLeftovers, createLeaf, limitReport, type SandboxContext } from './context.js';
+import { cleanupLeftovers, createLeaf, enforcementReport, type SandboxContext } from './context.js';
 import { SandboxError, SandboxErrorCode } from './errors.js';
 import { namespaceMember } from './exec.js';
 import { AgentHandle } from './handle.js';
@@ -186,12 +186,7 @@ export class NamespacesBackend implements SandboxBackend {
       sandboxed: namespaces.length > 0 || this.switchesUser,
       backend: this.name,
       namespaces: Object.fromEntries(ALL_NAMESPACES.map((n) => [n, namespaces.includes(n)])) as IsolationReport['namespaces'],
-      cgroup: { version: leaf?.version ?? null, path: leaf?.path ?? null },
-      limits: {
-        memory: limitReport(limits.memoryBytes, cgroupVia(leaf, 'memory') ?? fallbacks.memory),
-        cpu: limitReport(limits.cpuCores, cgroupVia(leaf, 'cpu')),
-        pids: limitReport(limits.maxPids, cgroupVia(leaf, 'pids') ?? fallbacks.pids),
-      },
+      ...enforcementReport(leaf, limits, fallbacks),
       uid,
       no_new_privs: true,
       notes: [...notes, ...fallbacks.notes, ...(leaf ? [] : [this.ctx.cgroupNote])],

@@ -1,5 +1,5 @@
 import type { IsolationReport } from '../../sdk/types.js';
-import { cgroupVia, cleanupLeftovers, createLeaf, limitReport, type SandboxContext } from './context.js';
+import { cleanupLeftovers, createLeaf, enforcementReport, type SandboxContext } from './context.js';
 import { SandboxError, SandboxErrorCode } from './errors.js';
 import { AgentHandle } from './handle.js';
 import { resolveLimits } from './limits.js';
@@ -80,12 +80,7 @@ export class PlainBackend implements SandboxBackend {
         sandboxed: false,
         backend: this.name,
         namespaces: { ...NO_NAMESPACES },
-        cgroup: { version: leaf?.version ?? null, path: leaf?.path ?? null },
-        limits: {
-          memory: limitReport(limits.memoryBytes, cgroupVia(leaf, 'memory') ?? fallbacks.memory),
-          cpu: limitReport(limits.cpuCores, cgroupVia(leaf, 'cpu')),
-          pids: limitReport(limits.maxPids, cgroupVia(leaf, 'pids') ?? fallbacks.pids),
-        },
+        ...enforcementReport(leaf, limits, fallbacks),
         uid,
         no_new_privs: false,
         notes,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../sdk/index.js';
-import { cgroupDirsOf, leafOf, missing, processesOf, processState, sandboxFixture, sleep, waitForLine } from './helpers.js';
+import { cgroupDirsOf, exampleAgent, leafOf, missing, processesOf, processState, sandboxFixture, sleep, waitForLine } from './helpers.js';
 
 // A kernel daemon killed with SIGKILL leaves no agent and, once a new kernel starts, no cgroup.
 
@@ -54,7 +54,7 @@ describe.skipIf(reason)(`kernel crash${reason ? ` (skipped: ${reason})` : ''}`, 
     const c = await connect({ socketPath });
     const agents = [
       await c.spawn({ script: sandboxFixture('counter.py'), name: 'survivor-a', sandboxed: true, limits: { memory: '64M', cpu_quota: 0.5, max_pids: 16 } }),
-      await c.spawn({ script: sandboxFixture('fork-bomb.py'), name: 'survivor-b', sandboxed: true, limits: { max_pids: 8, cpu_quota: 0.2 } }),
+      await c.spawn({ script: exampleAgent('fork-bomb.py'), name: 'survivor-b', sandboxed: true, limits: { max_pids: 8, cpu_quota: 0.2 } }),
     ];
     // One of them paused: a frozen cgroup must not survive either.
     await waitForLine(c, agents[0]!.id, /^count 2$/);

@@ -23,6 +23,8 @@ export function missing(...needed: string[]): string | undefined {
 }
 
 export const sandboxFixture = (name: string) => fixture('sandbox', name);
+/** The hostile agents the sandbox demos use (examples/sandbox/agents), shared with these tests. */
+export const exampleAgent = (name: string) => join(import.meta.dirname, '..', '..', 'examples', 'sandbox', 'agents', name);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

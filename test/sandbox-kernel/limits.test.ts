@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
 import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture, sleep, textOf, waitForLine } from './helpers.js';
+import { cgroupDirsOf, exampleAgent, leafOf, missing, processesOf, sandboxFixture, sleep, textOf, waitForLine } from './helpers.js';
 
 // Cgroup limits through SPAWN, measured from the agent's cgroup (METRICS_CGROUP) and its record.
 
@@ -27,7 +27,7 @@ const noMemory = missing('memory');
 describe.skipIf(noMemory)(`memory limit${noMemory ? ` (skipped: ${noMemory})` : ''}`, () => {
   it('kills a memory hog at limits.memory, records oom_killed, and keeps a healthy agent running', async () => {
     const healthy = await c.spawn({ script: sandboxFixture('counter.py'), name: 'healthy', sandboxed: true, limits: { memory: '64M' } });
-    const hog = await c.spawn({ script: sandboxFixture('memory-hog.py'), name: 'mem-hog', sandboxed: true, limits: { memory: '48M' } });
+    const hog = await c.spawn({ script: exampleAgent('memory-hog.py'), name: 'mem-hog', sandboxed: true, limits: { memory: '48M' } });
     expect(hog.isolation.limits.memory).toMatchObject({ requested: 48 * 1024 * 1024, enforced: true });
 
     const ended = await c.wait(hog.id, 20_000);
@@ -75,7 +75,7 @@ describe.skipIf(noCpu)(`cpu quota${noCpu ? ` (skipped: ${noCpu})` : ''}`, () => 
 const noPids = missing('pids');
 describe.skipIf(noPids)(`pids limit${noPids ? ` (skipped: ${noPids})` : ''}`, () => {
   it('stops a fork bomb at max_pids while the kernel stays responsive, and leaves nothing after the kill', async () => {
-    const bomb = await c.spawn({ script: sandboxFixture('fork-bomb.py'), name: 'fork-bomb', sandboxed: true, limits: { max_pids: 16, cpu_quota: 0.5 } });
+    const bomb = await c.spawn({ script: exampleAgent('fork-bomb.py'), name: 'fork-bomb', sandboxed: true, limits: { max_pids: 16, cpu_quota: 0.5 } });
     expect(bomb.isolation.limits.pids).toMatchObject({ requested: 16, enforced: true });
     await waitForLine(c, bomb.id, /fork failed: Resource temporarily unavailable/);
 
