@@ -35,6 +35,7 @@ import { thinkSyscalls } from './syscalls/think.js';
 import { worldSyscalls } from './syscalls/worlds.js';
 import { timeSyscalls } from './syscalls/time.js';
 import { WorldHost } from './worlds/world-host.js';
+import { ResourceMonitor } from './resource-monitor.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
 import { LlmScheduler } from './llm/scheduler.js';
 import { createProvider } from './llm/config.js';
@@ -58,6 +59,7 @@ export class Kernel {
   readonly metrics: MetricsSampler;
   readonly llm: LlmScheduler;
   readonly worlds: WorldHost;
+  readonly resources: ResourceMonitor;
   readonly operatorToken = randomBytes(32).toString('hex');
   readonly startedAt = Date.now();
   private readonly table = new Map<number, Syscall>();
@@ -95,6 +97,7 @@ export class Kernel {
       sandboxOwner: () => (this.sandbox ? this.sandbox.agentOwner() : undefined),
       log: (line) => this.options.log(line),
     });
+    this.resources = new ResourceMonitor(this.agents, (warning) => this.events.publish('RESOURCE_WARNING', warning.agent, { ...warning }));
     for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls, thinkSyscalls, worldSyscalls, timeSyscalls]) {
       this.register(list);
     }
@@ -190,6 +193,7 @@ export class Kernel {
     }
     chmodSync(socketPath, 0o600);
     this.sweeper = setInterval(() => this.store.sweep(), 10_000).unref();
+    this.resources.start();
     if (this.options.handleSignals) {
       const stop = (signal: string) => {
         this.options.log(`received ${signal}: shutting down`);
@@ -205,6 +209,7 @@ export class Kernel {
     this.closing ??= (async () => {
       this.options.log('shutting down: stopping agents');
       if (this.sweeper) clearInterval(this.sweeper);
+      this.resources.stop();
       // net.Server calls back only once every connection has ended: stop accepting now, hang up
       // on clients after the agents are gone, then wait for the server.
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -303,6 +308,7 @@ export class Kernel {
 
   private onAgentExited(agent: Agent): void {
     this.worlds.agentExited(agent);
+    this.resources.forget(agent);
     this.metrics.forget(agent.record.pid);
     this.store.dropNamespace(StateStore.namespace('agent', agent.id));
     const r = agent.record;

@@ -32,6 +32,10 @@ export class Mailbox {
     return (await this.receivers.wait(timeoutMs, signal)) ?? null;
   }
 
+  get capacityLimit(): number {
+    return this.capacity;
+  }
+
   get length(): number {
     return this.queue.length;
   }

@@ -61,6 +61,10 @@ export class LogBuffer {
     return [...this.lines.slice(-n), ...partial];
   }
 
+  get droppedLines(): number {
+    return this.droppedCount;
+  }
+
   /** Wakes followers so they can notice the agent is gone. */
   wake(): void {
     this.finished = true;

@@ -18,6 +18,7 @@ function compose(ctx: CallContext, to: Agent, payload: unknown): Message {
 function deliver(ctx: CallContext, to: Agent, message: Message): void {
   if (!to.alive) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `${ctx.op}: agent '${to.name}' (#${to.id}) has ${to.record.state}; its mailbox is closed`);
   to.mailbox.deliver(message);
+  ctx.kernel.resources.mailbox(to, to.mailbox.length, to.mailbox.capacityLimit);
   ctx.kernel.events.publish('MESSAGE_RECEIVED', message.from, { message_id: message.id, from: message.from, from_name: message.from_name, to: to.id, to_name: to.name });
 }
 
