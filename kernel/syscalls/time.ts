@@ -26,7 +26,7 @@ export const timeSyscalls = syscalls(
       const started = hosted ? hosted.world.now() : Date.now();
       if (hosted) {
         const agent = ctx.caller.role === 'agent' ? ctx.caller.agent.id : undefined;
-        await hosted.world.sleep(ms, { ...(agent !== undefined ? { agent } : {}), signal: ctx.signal });
+        await hosted.world.sleep(ms, { ...(agent !== undefined ? { agent } : {}), signal: ctx.kernel.worlds.waitSignal(ctx) });
       } else {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, ms);

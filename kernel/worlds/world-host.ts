@@ -46,6 +46,8 @@ const FS_EVENTS = new Set(['fs.corrupt', 'fs.write']);
 export class WorldHost {
   private readonly worlds = new Map<string, HostedWorld>();
   private readonly deadlines = new Map<number, AbortController>();
+  /** Per member: aborted when it leaves, cancelling its sleeps and requests on the world clock. */
+  private readonly waits = new Map<number, AbortController>();
   private engine: Promise<Engine> | null = null;
 
   constructor(private readonly deps: WorldHostDeps) {}
@@ -149,7 +151,7 @@ export class WorldHost {
       const deadline = new AbortController();
       this.deadlines.set(agent.id, deadline);
       void hosted.world.sleep(ms, { signal: deadline.signal }).then(
-        () => (agent.alive ? this.deps.agents.kill(agent) : undefined),
+        () => this.evict(agent, 'SIGTERM'),
         () => undefined,
       );
     }
@@ -179,13 +181,32 @@ export class WorldHost {
     agent.record.world = hosted.name;
     if (!hosted.members.has(agent.id)) {
       hosted.members.add(agent.id);
+      this.waits.set(agent.id, new AbortController());
       hosted.world.agentJoined(agent.id);
     }
+  }
+
+  /** The signal a member's waits on the world clock (SLEEP, world HTTP) listen to, with the call's own. */
+  waitSignal(ctx: CallContext): AbortSignal {
+    const own = ctx.caller.role === 'agent' ? this.waits.get(ctx.caller.agent.id) : undefined;
+    return own ? AbortSignal.any([ctx.signal, own.signal]) : ctx.signal;
+  }
+
+  /**
+   * Takes an agent out of its world at once, then stops it: its pending sleeps end and it stops
+   * counting for the clock, so time cannot run ahead on its behalf while its process exits.
+   */
+  private async evict(agent: Agent, signal: NodeJS.Signals): Promise<void> {
+    if (!agent.alive) return;
+    this.leave(agent, true);
+    await this.deps.agents.kill(agent, signal);
   }
 
   /** Leaves the agent's world; `keepRecord` leaves the name on its record (an ended agent's history). */
   leave(agent: Agent, keepRecord = false): void {
     const hosted = agent.record.world ? this.find(agent.record.world) : undefined;
+    this.waits.get(agent.id)?.abort(new KernelError(ErrorCode.AGENT_NOT_RUNNING, `agent '${agent.name}' left world '${agent.record.world}'`));
+    this.waits.delete(agent.id);
     if (hosted?.members.delete(agent.id)) hosted.world.agentLeft(agent.id);
     if (!keepRecord) agent.record.world = null;
   }
@@ -240,7 +261,7 @@ export class WorldHost {
       }
       const response = await hosted.world.fetch(
         { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
-        { ...(agent !== undefined ? { agent } : {}), signal: ctx.signal },
+        { ...(agent !== undefined ? { agent } : {}), signal: this.waitSignal(ctx) },
       );
       return {
         status: response.status,
@@ -289,7 +310,7 @@ export class WorldHost {
       const agent = this.member(hosted, ref);
       if (!agent?.alive) return;
       if (entry.type === 'agent.kill') {
-        await this.deps.agents.kill(agent, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL');
+        await this.evict(agent, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL');
       } else if (entry.type === 'agent.pause') {
         await this.deps.agents.pause(agent);
         const duration = entry.params.duration;

@@ -130,4 +130,13 @@ describe('worlds in the kernel', () => {
     await expect(c.worldRestore({ path: file }, { name: `${name}-bad` })).rejects.toMatchObject({ code: 'WORLD_SNAPSHOT_INVALID' });
     expect((await c.worldList()).map((w) => w.name)).not.toContain(`${name}-bad`);
   });
+
+  it("stops an agent after the world's agent timeout of virtual time", async () => {
+    await c.worldCreate({ source: 'name: deadline\nclock: { mode: discrete }\nagents:\n  limits: { timeout: 5m }\n' });
+    const agent = await c.spawn({ script: fixture('agents', 'scripted.ts'), world: 'deadline', env: { CLOVE_SCRIPT: JSON.stringify([['sleep', 3_600_000]]) } });
+    const done = await c.wait(agent.id, 20_000);
+    expect(done.state).toBe('killed');
+    const state = await c.worldState('deadline');
+    expect(state.world.elapsed_ms).toBe(300_000);
+  });
 });
