@@ -281,14 +281,20 @@ export interface WorldInfo {
   state_hash: string;
 }
 
+/** One entry of a world's timeline: what happened, when on the world clock, in which order. */
 export interface WorldTimelineEntry {
+  /** 1, 2, 3, ... in the order events fired. */
   seq: number;
+  /** Virtual time, epoch milliseconds. */
   time: number;
+  /** Virtual milliseconds since the world's start time. */
   elapsed: number;
   type: string;
   params: Record<string, unknown>;
   source: 'scheduled' | 'injected';
+  /** The event's name in the world file (or given to inject/schedule), else null. */
   name: string | null;
+  /** What the world did, e.g. `truncated /data/a.csv to 12 bytes`, or why it did nothing. */
   note: string | null;
 }
 

@@ -1,3 +1,4 @@
+import type { WorldTimelineEntry } from '../sdk/types.js';
 import type { ClockTimer, WorldClock } from './clock.js';
 import { parseDuration } from './duration.js';
 import type { ScheduledEventDefinition } from './schema.js';
@@ -21,22 +22,8 @@ export function isWorldEventType(type: string): type is WorldEventType {
   return (WORLD_EVENT_TYPES as readonly string[]).includes(type) || /^custom\..+/.test(type);
 }
 
-/** One entry of a world's timeline: what happened, when on the world clock, in which order. */
-export interface TimelineEntry {
-  /** 1, 2, 3, ... in the order events fired. */
-  seq: number;
-  /** Virtual time, epoch milliseconds. */
-  time: number;
-  /** Virtual milliseconds since the world's start time. */
-  elapsed: number;
-  type: string;
-  params: Record<string, unknown>;
-  source: 'scheduled' | 'injected';
-  /** The event's name in the world file (or given to inject/schedule), else null. */
-  name: string | null;
-  /** What the world did, e.g. `truncated /data/a.csv to 12 bytes`, or why it did nothing. */
-  note: string | null;
-}
+/** One entry of a world's timeline; the shape is the wire's (sdk/types.ts), which the SDKs share. */
+export type TimelineEntry = WorldTimelineEntry;
 
 /** An event waiting on the world clock. Plain data: it is part of snapshots. */
 export interface PendingEvent {
