@@ -1,47 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
+import { ErrorCode } from '../sdk/protocol/error-codes.js';
 import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
 import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
-import { extname, resolve } from 'node:path';
-import { ErrorCode } from '../sdk/protocol/error-codes.js';
-import { KernelError } from './errors.js';
-import { AuditLog } from './audit/index.js';
+import type { Args } from './args.js';
 import { auditEntry } from './audit-entry.js';
-import { resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
+import { AuditLog } from './audit/index.js';
 import { Connection } from './connection.js';
+import { KernelError } from './errors.js';
 import { EventBus } from './event-bus.js';
+import type { FileSystemView } from './fs/file-system.js';
+import { HostFileSystem } from './fs/host-fs.js';
+import { WorldFileSystem } from './fs/world-fs-view.js';
+import { createProvider } from './llm/config.js';
+import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
 import { packageInfo } from './package-root.js';
+import { ResourceMonitor } from './resource-monitor.js';
+import { resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
-import { agentSyscalls } from './syscalls/agents.js';
-import { eventSyscalls } from './syscalls/events.js';
-import { ipcSyscalls } from './syscalls/ipc.js';
-import { metricsSyscalls } from './syscalls/metrics.js';
-import { storeSyscalls } from './syscalls/store.js';
-import { systemSyscalls } from './syscalls/system.js';
-import { fileSyscalls } from './syscalls/files.js';
-import { execSyscalls } from './syscalls/exec.js';
-import { httpSyscalls } from './syscalls/http.js';
-import { permSyscalls } from './syscalls/perms.js';
-import { thinkSyscalls } from './syscalls/think.js';
-import { worldSyscalls } from './syscalls/worlds.js';
-import { timeSyscalls } from './syscalls/time.js';
+import { SYSCALLS } from './syscalls/index.js';
 import { WorldHost } from './worlds/world-host.js';
-import { ResourceMonitor } from './resource-monitor.js';
-import { WorldFileSystem } from './fs/world-fs-view.js';
-import { LlmScheduler } from './llm/scheduler.js';
-import { createProvider } from './llm/config.js';
-import { HostFileSystem } from './fs/host-fs.js';
-import type { FileSystemView } from './fs/file-system.js';
-import type { Args } from './args.js';
 
 /** Observes every answered syscall (the audit log is one). */
 export type CallObserver = (call: { caller: Caller; op: OpcodeName; args: unknown; durationMs: number; error?: KernelError }) => void;
@@ -98,9 +85,7 @@ export class Kernel {
       log: (line) => this.options.log(line),
     });
     this.resources = new ResourceMonitor(this.agents, (warning) => this.events.publish('RESOURCE_WARNING', warning.agent, { ...warning }));
-    for (const list of [systemSyscalls, agentSyscalls, ipcSyscalls, storeSyscalls, eventSyscalls, metricsSyscalls, fileSyscalls, execSyscalls, httpSyscalls, permSyscalls, thinkSyscalls, worldSyscalls, timeSyscalls]) {
-      this.register(list);
-    }
+    this.register(SYSCALLS);
     this.server = createServer((socket) => this.accept(socket, { role: 'anonymous' }));
   }
 
@@ -109,7 +94,7 @@ export class Kernel {
   }
 
   /** Adds or replaces syscalls; layers above the spine (sandbox, worlds) register theirs this way. */
-  register(list: Syscall[]): void {
+  register(list: readonly Syscall[]): void {
     for (const syscall of list) this.table.set(Opcode[syscall.op], syscall);
   }
 
