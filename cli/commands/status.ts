@@ -2,6 +2,18 @@ import type { Command } from 'commander';
 import { withClient } from '../connection.js';
 import { formatBytes, paint, printJson } from '../output.js';
 
+/** `namespaces (pid, net, ...), cgroup v1 (memory, cpu, ...)` from the kernel's sandbox probe. */
+function describeSandbox(probe: Record<string, unknown>): string {
+  const namespaces = Object.entries((probe.namespaces as Record<string, boolean> | undefined) ?? {})
+    .filter(([, on]) => on)
+    .map(([name]) => name);
+  const cgroup = probe.cgroup as { version: string; controllers: string[] } | null | undefined;
+  return [
+    `${String(probe.backend ?? 'none')}${namespaces.length ? ` (${namespaces.join(', ')})` : ''}`,
+    cgroup ? `cgroup ${cgroup.version} (${cgroup.controllers.join(', ')})` : 'no cgroups',
+  ].join(', ');
+}
+
 export function statusCommand(program: Command): void {
   program
     .command('status')
@@ -18,7 +30,9 @@ export function statusCommand(program: Command): void {
         `machine  cpu ${system.cpu.percent}% of ${system.cpu.count} cores, load ${system.cpu.load_avg.join(' ')}; memory ${formatBytes(system.memory.used)} / ${formatBytes(system.memory.total)}`,
         `kernel   rss ${formatBytes(system.kernel.rss)}`,
       ];
-      if (Object.keys(status.sandbox).length > 0) lines.push(`sandbox  ${JSON.stringify(status.sandbox)}`);
+      lines.push(`sandbox  ${describeSandbox(status.sandbox)}`);
+      for (const note of (status.sandbox.notes as string[] | undefined) ?? []) lines.push(`         ${paint('yellow', note)}`);
+      lines.push(`llm      ${status.llm.provider}: ${status.llm.calls} calls, ${status.llm.tokens} tokens, ${status.llm.queued} queued`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
