@@ -7,10 +7,14 @@ import { syscalls, type CallContext } from '../syscall.js';
 
 let nextMessageId = 1;
 
-function compose(ctx: CallContext, to: Agent, payload: unknown): Message {
+/** Refuses a payload over the message limit; checked once per call, however many recipients. */
+function checkSize(ctx: CallContext, payload: unknown): void {
   const size = Buffer.byteLength(JSON.stringify(payload ?? null));
   const max = ctx.kernel.options.maxMessageBytes;
   if (size > max) throw new KernelError(ErrorCode.MESSAGE_TOO_LARGE, `${ctx.op}: message of ${size} bytes exceeds the ${max}-byte limit; store large data with STORE and send its key`);
+}
+
+function compose(ctx: CallContext, to: Agent, payload: unknown): Message {
   const from = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
   return { id: nextMessageId++, from: from?.id ?? null, from_name: from?.name ?? 'operator', to: to.id, time: Date.now(), payload: payload ?? null };
 }
@@ -35,6 +39,7 @@ export const ipcSyscalls = syscalls(
     access: 'authenticated',
     handle(ctx, args) {
       const to = ctx.kernel.agents.get(agentRef('SEND', args, 'to'));
+      checkSize(ctx, args.payload);
       const message = compose(ctx, to, args.payload);
       deliver(ctx, to, message);
       return { message_id: message.id, to: to.id };
@@ -54,6 +59,7 @@ export const ipcSyscalls = syscalls(
     access: 'authenticated',
     handle(ctx, args) {
       const includeSelf = optBool('BROADCAST', args, 'include_self') ?? false;
+      checkSize(ctx, args.payload);
       const sender = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
       let delivered = 0;
       const failed: Array<{ to: number; code: string }> = [];
@@ -63,7 +69,6 @@ export const ipcSyscalls = syscalls(
           deliver(ctx, agent, compose(ctx, agent, args.payload));
           delivered++;
         } catch (error) {
-          if (error instanceof KernelError && error.code === ErrorCode.MESSAGE_TOO_LARGE) throw error;
           failed.push({ to: agent.id, code: (error as KernelError).code ?? ErrorCode.INTERNAL });
         }
       }
