@@ -3,23 +3,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { parseResults, type Results } from './results.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXERCISE = join(import.meta.dirname, 'fixtures', 'exercise.py');
 const SLEEPER = join(import.meta.dirname, 'fixtures', 'sleeper.py');
 const run = promisify(execFile);
 
-type Results = Record<string, any>;
-
-/** `RESULT <name> <json>` lines of the exercise script, by name. */
-function parseResults(lines: string[]): Results {
-  const out: Results = {};
-  for (const line of lines) {
-    const m = /^RESULT (\S+) (.*)$/.exec(line);
-    if (m) out[m[1]!] = JSON.parse(m[2]!);
-  }
-  return out;
-}
 
 const err = (code: string) => ({ code, is_clove_error: true, has_message: true });
 

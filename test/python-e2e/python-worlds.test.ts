@@ -3,22 +3,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { parseResults, type Results } from './results.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const OPERATOR = join(import.meta.dirname, 'fixtures', 'world_operator.py');
 const run = promisify(execFile);
 
-type Results = Record<string, any>;
-
-/** `RESULT <name> <json>` lines, by name. */
-function parseResults(lines: string[]): Results {
-  const out: Results = {};
-  for (const line of lines) {
-    const m = /^RESULT (\S+) (.*)$/.exec(line);
-    if (m) out[m[1]!] = JSON.parse(m[2]!);
-  }
-  return out;
-}
 
 let k: TestKernel;
 let op: Results;
