@@ -10,6 +10,7 @@ import { Agent, noIsolation } from './agent.js';
 import type { SandboxHandle } from '../sandbox/index.js';
 import { resolvePermissions } from '../permissions/index.js';
 import { invocationFor } from './interpreter.js';
+import { boundPermissions, type SpawnParent } from './spawn-bounds.js';
 import { decideRestart, resolveRestartPolicy } from './supervisor.js';
 import { SETUP_FAILED_EXIT_CODE } from '../sandbox/index.js';
 
@@ -27,6 +28,8 @@ export interface AgentTableDeps {
   attachChannel(agent: Agent, socket: Socket): void;
   /** Wraps a launch in the sandbox backend (isolating or plain, by the request); undefined when the kernel runs without one. */
   sandbox(agent: Agent, launch: Launch): Promise<SandboxedLaunch> | undefined;
+  /** What bounds a child of this agent (SPAWN by an agent): its rights, workspace and sandbox view. */
+  spawnParent(agent: Agent): SpawnParent;
   /** Runs once the agent exists, before its process starts (joining a world happens here). */
   beforeStart(agent: Agent): void;
   onSpawned(agent: Agent): void;
@@ -129,7 +132,12 @@ export class AgentTable {
       isolation: noIsolation(),
       error: null,
     };
-    const permissions = resolvePermissions(request.permissions ?? (request.sandboxed ? 'SANDBOXED' : 'STANDARD'));
+    const fallback = request.sandboxed ? 'SANDBOXED' : 'STANDARD';
+    const parent = parentId !== null ? this.byId.get(parentId) : undefined;
+    // A child's permissions are a subset of its parent's (refused when asked beyond them).
+    const permissions = parent
+      ? boundPermissions(this.deps.spawnParent(parent), request.permissions, fallback, request.cwd ? resolve(request.cwd) : process.cwd())
+      : resolvePermissions(request.permissions ?? fallback);
     const agent = new Agent(record, token, request, this.deps, permissions, grants);
     this.byId.set(id, agent);
     this.byToken.set(token, agent);

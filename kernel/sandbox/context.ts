@@ -77,10 +77,12 @@ export function instanceOf(leaf: string): number | null {
   return match?.[1] ? Number(match[1]) : null;
 }
 
-export async function createLeaf(ctx: SandboxContext, agentId: number, limits: CgroupLimits): Promise<CgroupLeaf | null> {
+/** Creates the agent's cgroup; inside `within` (its parent agent's group) when the hierarchy nests. */
+export async function createLeaf(ctx: SandboxContext, agentId: number, limits: CgroupLimits, within?: string | null): Promise<CgroupLeaf | null> {
   if (!ctx.driver) return null;
+  const name = leafName(ctx.options.instance, agentId);
   try {
-    return await ctx.driver.create(leafName(ctx.options.instance, agentId), limits);
+    return await ctx.driver.create(within && ctx.driver.nests ? `${within}/${name}` : name, limits);
   } catch (error) {
     throw new SandboxError(
       SandboxErrorCode.CGROUP_FAILED,
@@ -106,7 +108,8 @@ export async function cleanupLeftovers(ctx: SandboxContext): Promise<number> {
   for (const name of await ctx.driver.list()) {
     const owner = instanceOf(name);
     if (owner === null || owner === ctx.options.instance || isAlive(owner)) continue;
-    await ctx.driver.open(name).remove();
+    const leaf = ctx.driver.open(name);
+    await (leaf.removeTree ? leaf.removeTree() : leaf.remove());
     removed += 1;
   }
   return removed;

@@ -140,7 +140,7 @@ export class NamespacesBackend implements SandboxBackend {
         throw new SandboxError(SandboxErrorCode.UNREACHABLE, `the agent's ${what} is unreachable for uid ${uid}: ${reason}`);
       }
     }
-    const leaf = await createLeaf(this.ctx, spec.agentId, limits);
+    const leaf = await createLeaf(this.ctx, spec.agentId, limits, spec.within);
     const fallbacks = rlimitFallbacks(leaf, limits, uid);
     const namespaces = ALL_NAMESPACES.filter((n) => has(n) && !(n === 'net' && spec.network));
     const args = ['--die-with-parent'];

@@ -47,7 +47,7 @@ export class PlainBackend implements SandboxBackend {
     const command = whichCommand(spec.command, spec.env['PATH'] ?? process.env['PATH']);
     if (!command) throw new SandboxError(SandboxErrorCode.UNREACHABLE, `command ${spec.command} was not found on PATH`);
     const uid = process.getuid?.() ?? 0;
-    const leaf = await createLeaf(this.ctx, spec.agentId, limits);
+    const leaf = await createLeaf(this.ctx, spec.agentId, limits, spec.within);
     const helper = this.ctx.helper;
     const fallbacks = helper ? rlimitFallbacks(leaf, limits, uid) : { args: [], memory: null, pids: null, notes: [] };
     let launch: { command: string; args: string[] };
