@@ -10,6 +10,7 @@ import { Agent, noIsolation } from './agent.js';
 import type { SandboxHandle } from '../sandbox/index.js';
 import { resolvePermissions } from '../permissions/index.js';
 import { invocationFor } from './interpreter.js';
+import { agentEnvironment } from './environment.js';
 import { boundPermissions, type SpawnParent } from './spawn-bounds.js';
 import { decideRestart, resolveRestartPolicy } from './supervisor.js';
 import { SETUP_FAILED_EXIT_CODE } from '../sandbox/index.js';
@@ -54,8 +55,6 @@ export interface SandboxedLaunch extends Launch {
 /** Signals that tell an agent something rather than stop it: never escalated to SIGKILL. */
 const NOTIFY_SIGNALS = new Set<NodeJS.Signals>(['SIGUSR1', 'SIGUSR2', 'SIGHUP']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
-// The kernel's own credentials never reach an agent's environment.
-const WITHHELD_ENV = new Set(['CLOVE_TOKEN', 'CLOVE_TOKEN_FILE', 'CLOVE_FD', 'CLOVE_AGENT_ID', 'CLOVE_AGENT_NAME']);
 
 /** Live and recently ended agents, by id, name and token; spawns, signals and reaps them. */
 export class AgentTable {
@@ -154,21 +153,23 @@ export class AgentTable {
   /** Starts (or restarts) the agent's process from its recorded request. */
   async start(agent: Agent, invocation = invocationFor(agent.record.script, agent.record.args, this.deps.python)): Promise<void> {
     const request = agent.request;
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !WITHHELD_ENV.has(k))) as Record<string, string>;
     let launch: Launch = {
       command: invocation.command,
       args: invocation.args,
       cwd: request.cwd ? resolve(request.cwd) : process.cwd(),
-      env: {
-        ...inherited,
-        ...request.env,
-        CLOVE_SOCKET: this.deps.socketPath,
-        CLOVE_TOKEN: agent.token,
-        CLOVE_FD: '3',
-        CLOVE_AGENT_ID: String(agent.id),
-        CLOVE_AGENT_NAME: agent.name,
-        PYTHONPATH: [this.deps.pythonSdkDir, request.env?.PYTHONPATH ?? inherited.PYTHONPATH].filter(Boolean).join(':'),
-      },
+      // A clean environment: nothing of the kernel's own (API keys, credentials) unless named.
+      env: agentEnvironment({
+        kernel: process.env,
+        explicit: request.env,
+        pythonSdkDir: this.deps.pythonSdkDir,
+        clove: {
+          CLOVE_SOCKET: this.deps.socketPath,
+          CLOVE_TOKEN: agent.token,
+          CLOVE_FD: '3',
+          CLOVE_AGENT_ID: String(agent.id),
+          CLOVE_AGENT_NAME: agent.name,
+        },
+      }),
     };
     let attach: ((pid: number) => Promise<void>) | null = null;
     let detached = true;

@@ -137,7 +137,7 @@ export class WorldHost {
         // The script is resolved against the caller's directory; the agent then runs in the world's tree.
         script: this.deps.agents.resolveScript(request),
         cwd: dir,
-        env: { ...request.env, CLOVE_WORLD: hosted.name },
+        env: { ...defaults.env, ...request.env, CLOVE_WORLD: hosted.name },
         ...(limits ? { limits } : {}),
         ...(permissions ? { permissions } : {}),
       },

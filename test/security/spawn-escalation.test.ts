@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CloveClient, SpawnRequest } from '../../sdk/index.js';
+import type { AgentRecord, CloveClient, SpawnRequest } from '../../sdk/index.js';
 import { fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
 import { cgroupVersion, missing } from '../sandbox-kernel/helpers.js';
 
@@ -73,7 +73,7 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
 
   it('a child that asks nothing inherits the sandbox, limits and permissions, in a cgroup nested in the parent', async () => {
     const [outcome] = await runScripted(c, [['spawn', child({ name: 'inherits' })]], parentSpawn({ name: 'esc-parent' }));
-    const record = outcome!.ok as { id: number; isolation: { sandboxed: boolean; uid: number; cgroup: { path: string }; limits: Record<string, { requested: number }> } };
+    const record = outcome!.ok as AgentRecord & { isolation: { cgroup: { path: string } } };
     try {
       expect(record.isolation.sandboxed).toBe(true);
       expect(record.isolation.uid).toBe(65534);
@@ -92,7 +92,7 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
         expect(Number(readFileSync(join(pidsDir, 'pids.current'), 'utf8'))).toBeGreaterThanOrEqual(1);
       }
     } finally {
-      await c.kill(record.id, 'SIGKILL');
+      await c.kill(record.id, { signal: 'SIGKILL' });
     }
   });
 
@@ -107,7 +107,7 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
     );
     const record = inWorld!.ok as { id: number; world: string };
     expect(record.world).toBe('esc-a');
-    await c.kill(record.id, 'SIGKILL');
+    await c.kill(record.id, { signal: 'SIGKILL' });
     expect(other).toMatchObject({ error: 'SPAWN_EXCEEDS_PARENT' });
   });
 
@@ -125,6 +125,6 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
   it('operators keep full rights', async () => {
     const agent = await c.spawn(child({ permissions: 'UNRESTRICTED', grants: ['kill'], world: 'esc-b' }));
     expect(agent.world).toBe('esc-b');
-    await c.kill(agent.id, 'SIGKILL');
+    await c.kill(agent.id, { signal: 'SIGKILL' });
   });
 });
