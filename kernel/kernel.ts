@@ -83,7 +83,7 @@ export class Kernel {
       agents: this.agents,
       publish: (world, entry) => this.events.publish('WORLD_EVENT', null, { world, ...entry }),
       denied: (ctx, what, rule, reason) => this.denied(ctx, what, rule, reason),
-      sandboxOwner: () => (this.sandbox ? this.sandbox.agentOwner() : undefined),
+      sandboxOwner: (sandboxed) => (this.sandbox ? this.sandbox.agentOwner(sandboxed) : undefined),
       log: (line) => this.options.log(line),
     });
     this.resources = new ResourceMonitor(this.agents, (warning) => this.events.publish('RESOURCE_WARNING', warning.agent, { ...warning }));
@@ -272,7 +272,8 @@ export class Kernel {
         `SPAWN: the working directory ${launch.cwd} is inside the kernel's state directory ${stateDir}, which every sandbox hides; run the agent from another directory (cwd)`,
       );
     }
-    if (request.sandboxed && agent.record.interpreter) {
+    const otherUser = request.sandboxed === true || sandbox.agentOwner(false) !== undefined;
+    if (otherUser && agent.record.interpreter) {
       // The kernel's own interpreter may live where the agent's uid cannot go (a pyenv under /root).
       const reachable = resolveInterpreter(script);
       if (!reachable) {

@@ -100,8 +100,10 @@ export class Sandbox implements SandboxBackend {
     private readonly owner?: { uid: number; gid: number },
   ) {}
 
-  agentOwner(): { uid: number; gid: number } | undefined {
-    return this.owner;
+  /** Who the agent's processes run as, when not the kernel's own uid (files it must write get this owner). */
+  agentOwner(sandboxed = true): { uid: number; gid: number } | undefined {
+    if (sandboxed) return this.owner;
+    return this.plain instanceof PlainBackend ? (this.plain.agentIds() ?? undefined) : undefined;
   }
 
   get name(): string {
