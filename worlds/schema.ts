@@ -90,6 +90,8 @@ export interface ScheduledEventDefinition {
 export interface AgentDefaults {
   limits?: { memory?: number | string; cpu_quota?: number; max_pids?: number; timeout?: Duration };
   permissions?: string | Record<string, unknown>;
+  /** Environment variables every agent of the world gets (a SPAWN's own `env` wins). */
+  env?: Record<string, string>;
 }
 
 /** Where the shipped schema lives: beside this module in the source tree, under worlds/schema/ in the package. */

@@ -20,7 +20,7 @@ export interface WorldHostDeps {
   /** A permission denial (SYSCALL_BLOCKED + the error naming the rule). */
   denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError;
   /** The uid/gid sandboxed agents run as, when the kernel sandboxes them. */
-  sandboxOwner(): { uid: number; gid: number } | undefined;
+  sandboxOwner(sandboxed: boolean): { uid: number; gid: number } | undefined;
   log(line: string): void;
 }
 
@@ -130,14 +130,14 @@ export class WorldHost {
     const { timeout, ...worldLimits } = defaults.limits ?? {};
     const limits = request.limits ?? (Object.keys(worldLimits).length > 0 ? (worldLimits as SpawnLimits) : undefined);
     const permissions = request.permissions ?? defaults.permissions;
-    const dir = await hosted.ensureDir(request.sandboxed ? this.deps.sandboxOwner() : undefined);
+    const dir = await hosted.ensureDir(this.deps.sandboxOwner(request.sandboxed === true));
     const agent = await this.deps.agents.spawn(
       {
         ...request,
         // The script is resolved against the caller's directory; the agent then runs in the world's tree.
         script: this.deps.agents.resolveScript(request),
         cwd: dir,
-        env: { ...request.env, CLOVE_WORLD: hosted.name },
+        env: { ...defaults.env, ...request.env, CLOVE_WORLD: hosted.name },
         ...(limits ? { limits } : {}),
         ...(permissions ? { permissions } : {}),
       },
