@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
-import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import { ErrorCode, type ErrorCodeValue } from '../sdk/protocol/error-codes.js';
 import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
@@ -16,7 +16,9 @@ import { Connection } from './connection.js';
 import { KernelError } from './errors.js';
 import { EventBus } from './event-bus.js';
 import type { FileSystemView } from './fs/file-system.js';
+import { kernelCredentials } from './fs/credentials.js';
 import { HostFileSystem } from './fs/host-fs.js';
+import type { FsView } from './fs/view-walk.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
 import { createProvider } from './llm/config.js';
 import { LlmScheduler } from './llm/scheduler.js';
@@ -244,8 +246,12 @@ export class Kernel {
     const caller = ctx.caller;
     if (caller.role === 'agent') {
       const agent = caller.agent;
-      return new HostFileSystem(agent.request.cwd ?? process.cwd(), agent.permissions, this.options.stateDir, (op, path, rule, reason) =>
-        this.denied(ctx, `${op} ${path}`, rule, reason),
+      return new HostFileSystem(
+        agent.request.cwd ?? process.cwd(),
+        agent.permissions,
+        this.options.stateDir,
+        (op, path, rule, reason, code) => this.denied(ctx, `${op} ${path}`, rule, reason, code),
+        () => this.fsView(agent),
       );
     }
     return new HostFileSystem(process.cwd(), null, this.options.stateDir, () => {
@@ -253,11 +259,31 @@ export class Kernel {
     });
   }
 
+  /**
+   * Where and as whom an agent's file syscalls act: in its own mount namespace when it has one
+   * (through `/proc/<pid>/root`, so `/tmp` is its private /tmp), with its uid and gid.
+   */
+  private fsView(agent: Agent): FsView {
+    const isolation = agent.record.isolation;
+    const pid = agent.record.pid;
+    let root = '/';
+    if (isolation.namespaces.mnt) {
+      if (!agent.alive || !pid) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `agent '${agent.name}' is not running; its filesystem view exists only while it runs`);
+      root = `/proc/${pid}/root`;
+    }
+    const own = kernelCredentials();
+    const uid = isolation.uid ?? own.uid;
+    if (uid === own.uid) return { root, creds: own };
+    const owner = this.sandbox?.agentOwner();
+    // Sandboxed agents drop every supplementary group (setgroups(0)).
+    return { root, creds: { uid, gid: owner && owner.uid === uid ? owner.gid : uid, groups: [] } };
+  }
+
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
-  denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError {
+  denied(ctx: CallContext, what: string, rule: string, reason: string, code: ErrorCodeValue = ErrorCode.PERMISSION_DENIED): KernelError {
     const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
     this.events.publish('SYSCALL_BLOCKED', source, { op: ctx.op, what, rule, reason, caller: callerLabel(ctx.caller) });
-    return new KernelError(ErrorCode.PERMISSION_DENIED, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
+    return new KernelError(code, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
   }
 
   /** Resolves what the agent's uid can run and reach, then asks the sandbox backend for the launch. */

@@ -128,7 +128,7 @@ export class WorldEventError extends WorldError {
     super(
       'EVENT_TYPE_INVALID',
       `Event ${JSON.stringify(type)} is invalid: ${why}. ` +
-        'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, agent.kill, ' +
+        'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, fs.refused, agent.kill, ' +
         'agent.pause, clock.jump, custom (or custom.<anything>); see docs/worlds.md#events.',
     );
   }

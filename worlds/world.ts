@@ -484,6 +484,8 @@ export class World {
         p.fs.writeFile(String(params.path), String(params.content ?? ''), { parents: true, append: params.append === true, ...(mode === undefined ? {} : { mode }) });
         return `wrote ${String(params.path)}`;
       }
+      case 'fs.refused':
+        return `left out of the world: ${String(params.reason)}`;
       case 'fs.corrupt':
         return this.#corrupt(String(params.path), String(params.mode ?? 'truncate'), typeof params.length === 'number' ? params.length : undefined);
       case 'clock.jump': {
