@@ -141,6 +141,20 @@ export class WorldClosedError extends WorldError {
   }
 }
 
+/**
+ * An in-place restore replaced the world while something waited on it (an agent's SLEEP, a
+ * request's latency): the wait ends with this error and the caller goes on in the restored world.
+ */
+export class WorldRestoredError extends WorldError {
+  constructor(name: string) {
+    super(
+      'WORLD_RESTORED',
+      `World ${JSON.stringify(name)} was restored from a snapshot while this call waited; the call was cancelled. ` +
+        'The world (files, clock, mocks, state, timeline) is now the snapshot\'s; call again to continue in it.',
+    );
+  }
+}
+
 /** Normalises anything thrown into an `Error` (listeners and handlers may throw strings). */
 export function toError(value: unknown): Error {
   if (value instanceof Error) return value;

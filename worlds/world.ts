@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { RequestHandler } from 'msw';
 import { WorldClock, type WaitOptions } from './clock.js';
 import { type Duration, durationMs, parseDuration } from './duration.js';
-import { toError, WorldEventError, WorldSnapshotError } from './errors.js';
+import { toError, WorldClosedError, WorldEventError, WorldRestoredError, WorldSnapshotError } from './errors.js';
 import { EventScheduler, isWorldEventType, type PendingEvent, type TimelineEntry } from './events.js';
 import { HostLayer } from './fs/host-layer.js';
 import type { ReadonlyLayer } from './fs/layer.js';
@@ -59,6 +59,16 @@ export interface WorldSummary {
   timelineLength: number;
   requests: number;
   agents: Array<{ agent: string; blocked: boolean }>;
+}
+
+/** An in-place restore built but not applied yet; see {@link World.prepareRestore}. */
+export interface PreparedRestore {
+  /** The snapshot's filesystem (materialise it to check the disk work before committing). */
+  readonly fs: WorldFs;
+  /** Swaps the world to the snapshot's state; cannot fail (unless the world was closed meanwhile). */
+  commit(): void;
+  /** Drops the prepared state; the world is untouched. */
+  discard(): void;
 }
 
 interface WorldEvents {
@@ -320,23 +330,63 @@ export class World {
   }
 
   /**
-   * Replaces this world's state with a snapshot's, keeping its name, listeners and joined agents
-   * (now counted as running). Pending sleeps and requests of the old state are rejected with
-   * WORLD_CLOSED. On invalid bytes nothing changes.
+   * Replaces this world's state with a snapshot's, keeping its name, listeners and joined agents.
+   * Same as `prepareRestore(bytes).commit()`. On invalid bytes nothing changes.
    */
   restoreFrom(bytes: Uint8Array): void {
+    this.prepareRestore(bytes).commit();
+  }
+
+  /**
+   * The first half of an in-place restore: decodes and builds the snapshot's state without touching
+   * this world (its clock is held, so nothing fires). Do any other work that can fail (the kernel
+   * rewrites the world's tree on disk from `prepared.fs`), then `commit()` (cannot fail) or
+   * `discard()`. Throws `WorldSnapshotError` (WORLD_SNAPSHOT_INVALID) for bad bytes: nothing changed.
+   *
+   * On commit, agents joined to the world stay joined (blocked ones stay blocked); their pending
+   * sleeps and requests on the old clock end with `WorldRestoredError` (WORLD_RESTORED).
+   *
+   * @example
+   * const prepared = world.prepareRestore(bytes);
+   * try { await prepared.fs.materialise(stagingDir); } catch (e) { prepared.discard(); throw e; }
+   * prepared.commit();
+   */
+  prepareRestore(bytes: Uint8Array): PreparedRestore {
+    if (this.#closed) throw new WorldClosedError(this.#name, 'is closed');
     const state = decodeSnapshot(bytes);
     let parts: Parts;
     try {
-      parts = this.#partsFromState(state);
+      parts = this.#partsFromState(state, true);
     } catch (error) {
       throw new WorldSnapshotError(`its content is inconsistent (${toError(error).message})`, { cause: error });
     }
-    const old = this.#parts;
-    // Agents stay joined (their processes run on); they count as running again.
-    for (const { agent } of old.clock.agents()) parts.clock.agentJoined(agent);
-    this.#parts = parts;
-    old.clock.close('was restored from a snapshot');
+    let settled = false;
+    const settle = (): void => {
+      if (settled) throw new Error('this prepared restore was committed or discarded already');
+      settled = true;
+    };
+    return {
+      fs: parts.fs,
+      commit: () => {
+        settle();
+        if (this.#closed) {
+          parts.clock.close();
+          throw new WorldClosedError(this.#name, 'was closed before the restore was committed');
+        }
+        const old = this.#parts;
+        for (const { agent, blocks } of old.clock.handover()) {
+          parts.clock.agentJoined(agent);
+          for (let i = 0; i < blocks; i++) parts.clock.agentBlocked(agent);
+        }
+        this.#parts = parts;
+        old.clock.close(new WorldRestoredError(this.#name));
+        parts.clock.release();
+      },
+      discard: () => {
+        settle();
+        parts.clock.close();
+      },
+    };
   }
 
   /** An independent copy of this world under a new name (no encoding round trip). */
@@ -379,15 +429,15 @@ export class World {
     this.#emitter.removeAllListeners();
   }
 
-  #partsFromState(state: WorldState): Parts {
+  #partsFromState(state: WorldState, held = false): Parts {
     return this.#buildParts({
-      clock: state.clock,
+      clock: { ...state.clock, held },
       fs: WorldFs.fromCapture(state.fs),
       state,
     });
   }
 
-  #buildParts(input: { clock: WorldState['clock']; fs: WorldFs; state?: WorldState }): Parts {
+  #buildParts(input: { clock: WorldState['clock'] & { held?: boolean }; fs: WorldFs; state?: WorldState }): Parts {
     const { state } = input;
     const clock = new WorldClock({ ...input.clock, name: this.#name, onError: (e) => this.#reportError(e) });
     const parts: Parts = {

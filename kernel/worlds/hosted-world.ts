@@ -1,7 +1,9 @@
-import { chown, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { World } from '../../worlds/index.js';
+import { KernelError } from '../errors.js';
 
 /**
  * A world inside the kernel: the engine's World plus the agents that joined it and, once a
@@ -69,17 +71,67 @@ export class HostedWorld {
     if (this.owner) await chownTree(host, this.owner);
   }
 
-  /** Rewrites the whole directory from the world (after an in-place restore). */
-  async rematerialise(): Promise<void> {
-    if (!this.dir) return;
-    await this.world.fs.materialise(this.dir);
-    if (this.owner) await chownTree(this.dir, this.owner);
+  /**
+   * Rewinds the world to a snapshot, all or nothing: the snapshot's state is built first, then the
+   * tree on disk is swapped (the old entries move aside, the snapshot's tree is written in their
+   * place, in the same directory so running agents keep their working directory), and only then
+   * does the world switch state. If any step fails, the old entries move back and the world is
+   * left as it was. Serialised with `sync()`, so no pull from the tree interleaves.
+   */
+  restore(bytes: Uint8Array): Promise<void> {
+    const run = this.syncing.then(async () => {
+      const prepared = this.world.prepareRestore(bytes);
+      let aside: string | null = null;
+      try {
+        if (this.dir) aside = await swapTree(this.dir, (dir) => prepared.fs.materialise(dir), this.owner);
+      } catch (error) {
+        prepared.discard();
+        if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('FS_')) throw error;
+        throw new KernelError(
+          ErrorCode.FS_ERROR,
+          `the snapshot's tree cannot be written to ${this.dir}: ${(error as Error).message}; nothing was changed (the world and its tree are as before)`,
+          { world: this.name },
+        );
+      }
+      prepared.commit();
+      if (aside) await rm(aside, { recursive: true, force: true }).catch(() => undefined);
+    });
+    this.syncing = run.catch(() => undefined);
+    return run;
   }
 
   async dispose(): Promise<void> {
     this.world.close();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = null;
+  }
+}
+
+/**
+ * Replaces the content of `dir` with what `write` puts there, keeping `dir` itself (its inode: a
+ * running agent's working directory and a sandbox's bind mount stay valid). Returns the directory
+ * holding the old entries (the caller removes it once committed). On failure everything moves
+ * back and the error is rethrown.
+ */
+async function swapTree(dir: string, write: (dir: string) => Promise<void>, owner: { uid: number; gid: number } | null): Promise<string> {
+  const aside = await mkdtemp(join(dirname(dir), `.${basename(dir)}-before-restore-`));
+  const moved: string[] = [];
+  const moveBack = async (): Promise<void> => {
+    for (const name of await readdir(dir).catch(() => [] as string[])) await rm(join(dir, name), { recursive: true, force: true });
+    for (const name of moved) await rename(join(aside, name), join(dir, name));
+    await rm(aside, { recursive: true, force: true });
+  };
+  try {
+    for (const name of await readdir(dir)) {
+      await rename(join(dir, name), join(aside, name));
+      moved.push(name);
+    }
+    await write(dir);
+    if (owner) await chownTree(dir, owner);
+    return aside;
+  } catch (error) {
+    await moveBack().catch(() => undefined);
+    throw error;
   }
 }
 
