@@ -125,11 +125,14 @@ export class HttpFailedError extends WorldError {
 /** An event type is unknown or its params do not match what the type needs. */
 export class WorldEventError extends WorldError {
   constructor(type: string, why: string) {
+    const unknownType = why === 'the type is unknown';
     super(
       'EVENT_TYPE_INVALID',
       `Event ${JSON.stringify(type)} is invalid: ${why}. ` +
-        'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, agent.kill, ' +
-        'agent.pause, clock.jump, custom (or custom.<anything>); see docs/worlds.md#events.',
+        (unknownType
+          ? 'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, agent.kill, ' +
+            'agent.pause, clock.jump, custom (or custom.<anything>); see docs/worlds.md#events.'
+          : 'See docs/worlds.md#events for what each type takes.'),
     );
   }
 }

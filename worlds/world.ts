@@ -88,6 +88,15 @@ interface Parts {
   timeline: TimelineEntry[];
 }
 
+/** A schedule option as milliseconds; bad input is the caller's (WorldEventError, EVENT_TYPE_INVALID), never a crash. */
+function scheduleDuration(type: string, value: unknown, option: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    throw new WorldEventError(type, `${option} must be a duration (milliseconds, or a string like "30s", "5m", "1h30m"), got ${JSON.stringify(value)}`);
+  }
+  return ms;
+}
+
 function seedString(seed: number | string | undefined): string {
   return String(seed ?? 0);
 }
@@ -279,10 +288,11 @@ export class World {
   /** Schedules an event on the world clock; returns its id (for {@link cancelEvent}). */
   schedule(type: string, params: Record<string, unknown> = {}, options: ScheduleOptions = {}): number {
     this.#checkEvent(type, params);
-    const every = options.every === undefined ? null : durationMs(options.every, 'every');
+    const every = options.every === undefined ? null : scheduleDuration(type, options.every, 'every');
     if (every === 0) throw new WorldEventError(type, 'every must be greater than 0');
+    const delay = options.in === undefined ? 0 : scheduleDuration(type, options.in, 'in');
     return this.#parts.scheduler.add({
-      at: this.now() + (options.in === undefined ? 0 : durationMs(options.in, 'in')),
+      at: this.now() + delay,
       type,
       params: structuredClone(params),
       name: options.name ?? null,
@@ -494,16 +504,26 @@ export class World {
       name: event.name,
       note: null,
     };
+    let then: (() => void) | undefined;
     try {
-      entry.note = this.#apply(entry);
+      const applied = this.#apply(entry);
+      entry.note = applied.note;
+      then = applied.then;
     } catch (error) {
       entry.note = `failed: ${toError(error).message}`;
     }
+    // The entry is in the timeline (and told) before anything it causes: a clock.jump is listed
+    // before the events its jump fires, each with the next sequence number.
     p.timeline.push(entry);
     try {
       if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
     } catch (error) {
       this.#reportError(toError(error));
+    }
+    if (then !== undefined) {
+      // Inside a timer callback the clock is mid-step: act right after it.
+      if (this.#inTimer) queueMicrotask(then);
+      else then();
     }
     return entry;
   }
@@ -512,8 +532,13 @@ export class World {
     if (this.#emitter.listenerCount('error') > 0) this.#emitter.emit('error', error);
   }
 
-  /** Applies an event's effect on the world; returns a note for the timeline. */
-  #apply(entry: TimelineEntry): string | null {
+  /** Applies an event's effect on the world; returns a note for the timeline and what to do once it is listed. */
+  #apply(entry: TimelineEntry): { note: string | null; then?: () => void } {
+    const note = this.#effect(entry);
+    return typeof note === 'object' && note !== null ? note : { note };
+  }
+
+  #effect(entry: TimelineEntry): string | null | { note: string; then: () => void } {
     const p = this.#parts;
     const params = entry.params;
     const duration = params.duration === undefined ? null : parseDuration(params.duration);
@@ -538,10 +563,7 @@ export class World {
         return this.#corrupt(String(params.path), String(params.mode ?? 'truncate'), typeof params.length === 'number' ? params.length : undefined);
       case 'clock.jump': {
         const by = durationMs(params.by, 'clock.jump by');
-        // Inside a timer callback the clock is mid-step: jump right after it.
-        if (this.#inTimer) queueMicrotask(() => p.clock.jump(by));
-        else p.clock.jump(by);
-        return `clock moved forward ${by} ms`;
+        return { note: `clock moved forward ${by} ms`, then: () => p.clock.jump(by) };
       }
       case 'agent.kill':
       case 'agent.pause':
