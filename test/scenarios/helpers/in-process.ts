@@ -182,7 +182,8 @@ export async function runInProcess(instance: ScenarioInstance, agent: ScriptedAg
   };
   const peers = (instance.peers ?? []).map((peer) => runAgent(peer.name, () => peer.agent(toolsFor(peer.name, false), peer.task), false));
   await runAgent(instance.task.agent, () => agent(toolsFor(instance.task.agent, true), instance.task), true);
-  // Peers still waiting on the evaluated agent end with it.
+  // Let peers finish what the last message started (an ack), then end the ones still waiting.
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
   world.close();
   await Promise.allSettled(peers);
 
