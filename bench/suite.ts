@@ -28,6 +28,8 @@ export interface SuiteAgent {
   model?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** What every episode of this agent must do: `clove bench run` exits 1 when one does not. Default 'any'. */
+  expect?: 'any' | 'succeed' | 'fail';
 }
 
 /** A scenario selector: an id, a glob over ids, a path, or tags. */
@@ -235,7 +237,9 @@ function resolveSuite(raw: RawSuite, file: string, dir: string): Suite {
     prices: raw.prices ?? {},
     record: raw.record ?? SUITE_DEFAULTS.record,
   };
-  const hash = createHash('sha256').update(canonical({ format: 1, ...base })).digest('hex');
+  // `expect` is a check on the results, not something that changes them.
+  const hashed = { format: 1, ...base, agents: agents.map(({ expect: _expect, ...rest }) => rest) };
+  const hash = createHash('sha256').update(canonical(hashed)).digest('hex');
   return {
     ...base,
     ...(raw.description === undefined ? {} : { description: raw.description }),

@@ -48,9 +48,17 @@ describe.skipIf(NO_CHROMIUM)('report.html in headless Chromium', () => {
     });
     await page.goto(pathToFileURL(join(dir, 'report.html')).href);
     await page.waitForSelector('body[data-charts-ready]', { timeout: 20_000 });
+    // Runs in the page; typed loosely because the project compiles without the DOM library.
+    interface Canvas {
+      id: string;
+      width: number;
+      height: number;
+      getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+    }
     const charts = await page.evaluate(() => {
-      return [...document.querySelectorAll('canvas')].map((canvas) => {
-        const ctx = canvas.getContext('2d')!;
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<Canvas> } }).document;
+      return [...doc.querySelectorAll('canvas')].map((canvas) => {
+        const ctx = canvas.getContext('2d');
         const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
         let painted = 0;
         for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) painted++;
@@ -63,7 +71,7 @@ describe.skipIf(NO_CHROMIUM)('report.html in headless Chromium', () => {
       // Axes, labels and data: a drawn chart paints well over a thousand pixels.
       expect(c.painted, c.id).toBeGreaterThan(1000);
     }
-    const count = await page.evaluate(() => (window as unknown as { cloveCharts: unknown[] }).cloveCharts.length);
+    const count = await page.evaluate(() => (globalThis as unknown as { cloveCharts: unknown[] }).cloveCharts.length);
     expect(count).toBe(7);
     // The failures table lists the random agent's failed episodes with their check messages.
     const failures = await page.locator('section:has(h2:text-matches("did not succeed")) tbody tr').count();
