@@ -7,6 +7,7 @@ import type { CheckOutcome, EpisodeMetrics, EpisodeRecord, TerminationReason } f
 import { EnvClosedError, GymError, InvalidActionError, ResetNeededError, toError } from './errors.js';
 import { execInWorld } from './internal/world-exec.js';
 import { EpisodeMailroom } from './internal/mailroom.js';
+import { buildRecord, TRUNCATING_REASONS } from './record.js';
 import { observationSchema, type Observation } from './observation.js';
 import type { EpisodeLimits, GradeResult, Grader, GymInstance, GymScenario } from './scenario.js';
 import { Space } from './spaces.js';
@@ -129,7 +130,8 @@ interface Cached {
 const SEED_MAX = 2 ** 31 - 1;
 const caches = new WeakMap<GymScenario, Map<number, Promise<Cached>>>();
 
-function cachedInitial(scenario: GymScenario, seed: number, limit: number): Promise<Cached> {
+/** The instance and initial world snapshot of a seed, built once and shared by every env of the scenario. */
+export function cachedInitial(scenario: GymScenario, seed: number, limit: number): Promise<Cached> {
   let cache = caches.get(scenario);
   if (!cache) caches.set(scenario, (cache = new Map()));
   const hit = cache.get(seed);
@@ -170,7 +172,7 @@ function limitReason(limits: EpisodeLimits, ep: Episode, now: number): Terminati
   return null;
 }
 
-const TRUNCATING = new Set<TerminationReason>(['step_limit', 'time_limit', 'wall_limit', 'token_limit', 'syscall_limit']);
+const TRUNCATING = TRUNCATING_REASONS;
 
 /**
  * One scenario as a Gymnasium-style environment over a Clove world. `reset` restores the seed's
@@ -195,6 +197,8 @@ export class ScenarioEnv implements Env {
   #episode: Episode | null = null;
   #closed = false;
   readonly #argSpaces = new Map<ToolName, Space>();
+  /** The agent label records carry (runEpisode sets it). */
+  label = 'policy';
 
   constructor(scenario: GymScenario, grade: Grader, options: EnvOptions = {}, spec?: Partial<EnvSpecInfo>, hints: ActionHints = {}) {
     this.scenario = scenario;
@@ -516,20 +520,7 @@ export class ScenarioEnv implements Env {
         reason = 'error';
       }
     }
-    const truncated = TRUNCATING.has(reason);
-    const errored = reason === 'error' || reason === 'agent_crash';
-    const success = !truncated && !errored && grade?.success === true;
-    const checks: CheckOutcome[] = grade?.checks ?? [];
-    const breakdown = grade
-      ? structuredClone(grade.breakdown)
-      : { total: 0, success: 0, components: [], penalties: [] };
-    let reward = grade?.reward ?? 0;
-    if (truncated || errored) {
-      // A premature end scores 0 (as tau2-bench); the checks still say what was done.
-      if (reward !== 0) breakdown.penalties.push({ id: reason, amount: reward, reason: `the episode ended early (${reason}): a premature end scores 0` });
-      reward = 0;
-      breakdown.total = 0;
-    }
+    if (!failure && ep.peerErrors.length > 0) failure = { code: 'GYM_PEER_FAILED', message: ep.peerErrors.join('; ') };
     const cpu = process.cpuUsage(ep.cpuStart);
     const metrics: EpisodeMetrics = {
       cpuUserMs: Math.round(cpu.user / 1000),
@@ -546,27 +537,23 @@ export class ScenarioEnv implements Env {
       exitCode: null,
       signal: null,
     };
-    const record: EpisodeRecord = {
-      scenario: this.spec.id,
-      scenarioVersion: this.spec.version,
+    const record = buildRecord({
+      scenario: this.scenario,
       seed: ep.seed,
-      agent: 'policy',
+      agent: this.label,
       mode: 'in-process',
-      outcome: errored ? 'errored' : truncated ? 'truncated' : success ? 'succeeded' : 'failed',
       reason,
-      success,
-      reward,
-      breakdown,
-      checks,
+      grade,
+      error: failure,
       steps: ep.steps,
-      wallMs: Math.round((performance.now() - ep.wallStart) * 1000) / 1000,
+      wallMs: performance.now() - ep.wallStart,
       virtualMs: ep.world.now() - ep.virtualStart,
       metrics,
       worldHash: ep.world.stateHash(),
-      ...(ep.submitted ? { answer: ep.answer } : {}),
-      ...(failure ? { error: failure } : ep.peerErrors.length > 0 ? { error: { code: 'GYM_PEER_FAILED', message: ep.peerErrors.join('; ') } } : {}),
+      submitted: ep.submitted,
+      answer: ep.answer,
       startedAt: ep.startedAt,
-    };
+    });
     ep.done = record;
     this.#stopEpisode();
     return record;

@@ -1,4 +1,5 @@
-import { ScenarioEnv, type Env, type EnvOptions } from './env.js';
+import type { ActionHints } from './actions/index.js';
+import { cachedInitial, ScenarioEnv, type Env, type EnvOptions } from './env.js';
 import { registry, type EnvSpec } from './registry.js';
 import type { GymScenario } from './scenario.js';
 import { OrderEnforcing } from './wrappers/order-enforcing.js';
@@ -29,13 +30,30 @@ export function scenarioOf(spec: EnvSpec): Promise<GymScenario> {
   return scenario;
 }
 
+/** Paths and URLs of the seed-0 instance, so that sampled actions touch the world (random baseline). */
+async function actionHints(scenario: GymScenario, cache: number): Promise<ActionHints> {
+  const { instance } = await cachedInitial(scenario, 0, cache);
+  const fs = instance.world.filesystem;
+  const paths = [...(fs?.files ?? []).map((f) => f.path), ...(fs?.directories ?? []), '/'].slice(0, 200);
+  const urls = (instance.world.network?.routes ?? [])
+    .map((r) => r.url.replace(/:([A-Za-z_]\w*)/g, '1').replace(/\*/g, 'x'))
+    .filter((u) => /^https?:\/\//.test(u))
+    .slice(0, 100);
+  return { paths: [...new Set(paths)], ...(urls.length > 0 ? { urls: [...new Set(urls)] } : { urls: ['http://example.invalid/'] }) };
+}
+
 /** The bare env of a spec (no wrappers): what make wraps, vector envs and benchmarks use. */
 export async function makeUnwrapped(idOrSpec: string | EnvSpec, options: EnvOptions = {}): Promise<ScenarioEnv> {
   const spec = typeof idOrSpec === 'string' ? await registry.lookup(idOrSpec) : idOrSpec;
   const scenario = await scenarioOf(spec);
-  return new ScenarioEnv(scenario, spec.grade, { ...spec.options, ...options }, {
-    ...(spec.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: spec.maxEpisodeSteps } : {}),
-  });
+  const merged = { ...spec.options, ...options };
+  return new ScenarioEnv(
+    scenario,
+    spec.grade,
+    merged,
+    { ...(spec.maxEpisodeSteps !== undefined ? { maxEpisodeSteps: spec.maxEpisodeSteps } : {}) },
+    await actionHints(scenario, merged.snapshotCache ?? 64),
+  );
 }
 
 /**

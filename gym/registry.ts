@@ -1,6 +1,7 @@
 import type { EnvOptions } from './env.js';
 import { EnvSpecError, UnknownEnvError } from './errors.js';
 import type { Grader, GymScenario } from './scenario.js';
+import type { ScriptedAgent } from './tools.js';
 
 /** What `register` takes: a scenario (or a loader of one) and how to grade it. */
 export interface EnvSpec {
@@ -13,6 +14,8 @@ export interface EnvSpec {
   /** Defaults of `make(id, options)`. */
   options?: EnvOptions;
   description?: string;
+  /** A scripted reference agent (else the scenario's reference module is imported). */
+  reference?: ScriptedAgent;
   /** Where it came from ('builtin', a file, 'user'). */
   source?: string;
 }

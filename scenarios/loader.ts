@@ -230,7 +230,7 @@ export async function loadScenario(dirOrYamlPath: string): Promise<Scenario> {
         try {
           return render(value, scope);
         } catch (error) {
-          if (error instanceof TemplateMissingValueError) fail(seed, [issueAt(src, srcFile, pointer, error.message)]);
+          if (error instanceof TemplateMissingValueError) fail(seed, [issueAt(src, srcFile, `${pointer}${error.pointer}`, error.message)]);
           throw error;
         }
       };

@@ -16,6 +16,8 @@ export interface TemplateScope {
 /** Thrown when a placeholder names a value the generator did not return. */
 export class TemplateMissingValueError extends Error {
   readonly placeholder: string;
+  /** JSON pointer of the string holding the placeholder, relative to the rendered value. */
+  pointer = '';
 
   constructor(placeholder: string) {
     super(`{{${placeholder}}} names no value the generator returned`);
@@ -43,18 +45,27 @@ export function render<T>(value: T, scope: TemplateScope): T {
   return renderAny(value, scope) as T;
 }
 
-function renderAny(value: unknown, scope: TemplateScope): unknown {
+function renderAny(value: unknown, scope: TemplateScope, pointer = ''): unknown {
   if (typeof value === 'string') {
-    const whole = WHOLE.exec(value);
-    if (whole !== null) return structuredClone(lookup(scope, whole[1] ?? 'seed'));
-    return value.replace(PLACEHOLDER, (_, path: string) => {
-      const found = lookup(scope, path);
-      return typeof found === 'object' && found !== null ? JSON.stringify(found) : String(found);
-    });
+    try {
+      return renderString(value, scope);
+    } catch (error) {
+      if (error instanceof TemplateMissingValueError) error.pointer = pointer;
+      throw error;
+    }
   }
-  if (Array.isArray(value)) return value.map((v) => renderAny(v, scope));
+  if (Array.isArray(value)) return value.map((v, i) => renderAny(v, scope, `${pointer}/${i}`));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderAny(v, scope)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderAny(v, scope, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`)]));
   }
   return value;
+}
+
+function renderString(value: string, scope: TemplateScope): unknown {
+  const whole = WHOLE.exec(value);
+  if (whole !== null) return structuredClone(lookup(scope, whole[1] ?? 'seed'));
+  return value.replace(PLACEHOLDER, (_, path: string) => {
+    const found = lookup(scope, path);
+    return typeof found === 'object' && found !== null ? JSON.stringify(found) : String(found);
+  });
 }

@@ -42,10 +42,11 @@ export function actionSchema(tools: readonly ToolName[] = TOOL_NAMES, hints: Act
     const args = structuredClone(TOOLS[name].args) as { properties: Record<string, Record<string, unknown>> };
     const props = args.properties;
     if (hints.paths?.length && props.path) props.path.examples = hints.paths;
-    if (hints.urls?.length && props.url) props.url.examples = hints.urls;
+    if (props.url) props.url.examples = hints.urls?.length ? hints.urls : ['http://example.invalid/'];
     if (hints.agents?.length && props.to) props.to.examples = hints.agents;
     if (props.command) props.command.examples = ['ls', 'cat', 'true', 'false'];
-    if (props.ms) props.ms.maximum = props.ms.maximum;
+    if (props.ms) props.ms.examples = [0, 1000, 60_000, 3_600_000];
+    if (props.timeout_ms) props.timeout_ms.examples = [0, 1000, 60_000];
     return {
       type: 'object',
       title: name,
