@@ -3,7 +3,9 @@ import { CloveError } from '../sdk/index.js';
 import { packageInfo } from '../kernel/package-root.js';
 import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
+import { benchCommand } from './commands/bench.js';
 import { kernelCommand } from './commands/kernel.js';
+import { reportCommand } from './commands/report.js';
 import { statusCommand } from './commands/status.js';
 import { worldCommand } from './commands/world.js';
 import { CliError, ExitCode, paint, printJson } from './output.js';
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   agentCommand(program);
   worldCommand(program);
   auditCommand(program);
+  benchCommand(program);
+  reportCommand(program);
   program.addHelpText(
     'after',
     `
