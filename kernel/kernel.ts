@@ -17,7 +17,7 @@ import { EventBus } from './event-bus.js';
 import type { FileSystemView } from './fs/file-system.js';
 import { HostFileSystem } from './fs/host-fs.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
-import { createProvider } from './llm/config.js';
+import { createProvider, llmConcurrency } from './llm/config.js';
 import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
@@ -65,7 +65,7 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
     this.events = new EventBus(this.options.eventQueueSize);
-    this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
+    this.llm = new LlmScheduler(createProvider(this.options.llm), llmConcurrency(this.options.llm));
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
       ...this.options,

@@ -12,6 +12,7 @@ import { resolvePermissions } from '../permissions/index.js';
 import { invocationFor } from './interpreter.js';
 import { decideRestart, resolveRestartPolicy } from './supervisor.js';
 import { SETUP_FAILED_EXIT_CODE } from '../sandbox/index.js';
+import { LLM_SECRET_ENV } from '../llm/config.js';
 
 /** What the table needs from the rest of the kernel. */
 export interface AgentTableDeps {
@@ -51,8 +52,8 @@ export interface SandboxedLaunch extends Launch {
 /** Signals that tell an agent something rather than stop it: never escalated to SIGKILL. */
 const NOTIFY_SIGNALS = new Set<NodeJS.Signals>(['SIGUSR1', 'SIGUSR2', 'SIGHUP']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
-// The kernel's own credentials never reach an agent's environment.
-const WITHHELD_ENV = new Set(['CLOVE_TOKEN', 'CLOVE_TOKEN_FILE', 'CLOVE_FD', 'CLOVE_AGENT_ID', 'CLOVE_AGENT_NAME']);
+// The kernel's own credentials, and the model keys THINK uses, never reach an agent's environment.
+const WITHHELD_ENV = new Set(['CLOVE_TOKEN', 'CLOVE_TOKEN_FILE', 'CLOVE_FD', 'CLOVE_AGENT_ID', 'CLOVE_AGENT_NAME', ...LLM_SECRET_ENV]);
 
 /** Live and recently ended agents, by id, name and token; spawns, signals and reaps them. */
 export class AgentTable {
