@@ -379,6 +379,26 @@ export interface WorldStateResponse {
   diff?: { added: string[]; modified: string[]; deleted: string[] };
   kv?: Record<string, unknown>;
   pending?: Array<Record<string, unknown>>;
+  /** With `llm: true`: the world's LLM mode, every call (prompt, rule, answer, tokens, latency) and active faults. */
+  llm?: { mode: 'mock' | 'passthrough'; calls: WorldLlmCall[]; faults: Array<Record<string, unknown>> };
+}
+
+/** One call to a world's LLM, in order (WORLD_STATE `llm`): what was asked and what it answered. */
+export interface WorldLlmCall {
+  seq: number;
+  time: number;
+  agent: string | null;
+  mode: 'mock' | 'passthrough';
+  /** The whole conversation, one `role: text` line per message: what graders search. */
+  prompt: string;
+  messages: LlmMessage[];
+  tools: string[];
+  rule: string | null;
+  outcome: string;
+  content: string;
+  tool_calls: LlmToolCall[];
+  tokens: number;
+  latency_ms: number;
 }
 
 export interface WorldSnapshotInfo {

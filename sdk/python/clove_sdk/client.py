@@ -481,13 +481,15 @@ class CloveClient(object):
             payload["in"] = in_
         return self.call(Opcode.WORLD_EVENT, payload)
 
-    def world_state(self, world, timeline=False, requests=False, diff=False, kv=False, pending=False, limit=None):
+    def world_state(self, world, timeline=False, requests=False, diff=False, kv=False, pending=False, limit=None,
+                    llm=False):
         """WORLD_STATE: ``{world: {...}}`` plus the parts asked for: ``timeline``, ``requests``,
-        ``diff`` (``{added, modified, deleted}``), ``kv``, ``pending``; ``limit`` keeps the newest
+        ``diff`` (``{added, modified, deleted}``), ``kv``, ``pending``, ``llm`` (``{mode, calls,
+        faults}``: every call to the world's LLM with its prompt); ``limit`` keeps the newest
         timeline entries."""
         payload = {"world": world}
         for field, wanted in (("timeline", timeline), ("requests", requests), ("diff", diff), ("kv", kv),
-                              ("pending", pending)):
+                              ("pending", pending), ("llm", llm)):
             if wanted:
                 payload[field] = True
         payload.update(_compact(limit=limit))
