@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import type { CloveClient, KernelEvent, WorldDefinition } from '../../sdk/index.js';
+import type { CloveClient, KernelEvent } from '../../sdk/index.js';
+import type { WorldDefinition } from '../../worlds/index.js';
 import { testKernel, type TestKernel } from '../helpers/kernel.js';
 
 /**
