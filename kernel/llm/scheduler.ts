@@ -23,7 +23,6 @@ interface Job {
   enqueued: number;
   resolve(result: ScheduledCompletion): void;
   reject(error: unknown): void;
-  unlisten(): void;
 }
 
 interface Flow {
@@ -93,17 +92,7 @@ export class LlmScheduler {
         reject(call.signal.reason);
         return;
       }
-      const job: Job = { call, start, seq: this.seq++, enqueued: performance.now(), resolve, reject, unlisten: () => undefined };
-      const onAbort = () => {
-        const i = theFlow.queue.indexOf(job);
-        if (i < 0) return;
-        theFlow.queue.splice(i, 1);
-        theLane.queued--;
-        reject(call.signal.reason);
-      };
-      call.signal.addEventListener('abort', onAbort, { once: true });
-      job.unlisten = () => call.signal.removeEventListener('abort', onAbort);
-      theFlow.queue.push(job);
+      theFlow.queue.push({ call, start, seq: this.seq++, enqueued: performance.now(), resolve, reject });
       theLane.queued++;
       this.pump(theLane);
     });
@@ -127,7 +116,11 @@ export class LlmScheduler {
     while (lane.running < lane.concurrency) {
       const job = this.take(lane);
       if (!job) break;
-      job.unlisten();
+      // A caller that went away while queued (its connection closed) is dropped here, not run.
+      if (job.call.signal.aborted) {
+        job.reject(job.call.signal.reason);
+        continue;
+      }
       lane.running++;
       lane.vtime = Math.max(lane.vtime, job.start);
       this.run(lane, job);
