@@ -108,7 +108,7 @@ export class GeminiProvider implements LlmProvider {
     const policy = { ...DEFAULT_RETRY, maxRetries: this.options.maxRetries ?? DEFAULT_RETRY.maxRetries, baseDelayMs: this.options.retryBaseMs ?? DEFAULT_RETRY.baseDelayMs };
     let response: GenerateContentResponse;
     try {
-      response = await withRetries(policy, signal, () => this.client.models.generateContent({ model, contents, config: { ...config, abortSignal: signal } }), (e) => this.classify(e, signal));
+      response = await withRetries(policy, signal, () => this.client.models.generateContent({ model, contents, config: { ...config, abortSignal: AbortSignal.any([signal]) } }), (e) => this.classify(e, signal));
     } catch (error) {
       if (error instanceof KernelError) throw error;
       throw this.classify(error, signal).error;

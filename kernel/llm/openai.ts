@@ -88,7 +88,8 @@ export class OpenAiProvider implements LlmProvider {
     const model = request.model ?? this.options.model;
     let body: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      body = await this.client.chat.completions.create(chatCompletionBody(request, model), { signal });
+      // A signal of its own per call: the client listens on it, and callers share theirs (one per connection).
+      body = await this.client.chat.completions.create(chatCompletionBody(request, model), { signal: AbortSignal.any([signal]) });
     } catch (error) {
       throw this.failure(error, signal);
     }
