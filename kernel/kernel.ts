@@ -20,7 +20,7 @@ import { kernelCredentials } from './fs/credentials.js';
 import { HostFileSystem } from './fs/host-fs.js';
 import type { FsView } from './fs/view-walk.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
-import { createProvider } from './llm/config.js';
+import { createProvider, llmConcurrency } from './llm/config.js';
 import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
@@ -68,7 +68,7 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
     this.events = new EventBus(this.options.eventQueueSize);
-    this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
+    this.llm = new LlmScheduler(createProvider(this.options.llm), llmConcurrency(this.options.llm));
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
       ...this.options,

@@ -131,9 +131,23 @@ export class WorldEventError extends WorldError {
       `Event ${JSON.stringify(type)} is invalid: ${why}. ` +
         (unknownType
           ? 'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, fs.refused, agent.kill, ' +
-            'agent.pause, clock.jump, custom (or custom.<anything>); see docs/worlds.md#events.'
+            'agent.pause, clock.jump, llm.outage, llm.error_rate, llm.latency, custom (or custom.<anything>); see docs/worlds.md#events.'
           : 'See docs/worlds.md#events for what each type takes.'),
     );
+  }
+}
+
+/** A call to the world's LLM failed as scripted (rule `fail`, error_rate, or an llm.* event). */
+export class LlmFailedError extends WorldError {
+  readonly kind: string;
+  readonly status: number;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: string, status: number, message: string, options: { retryAfterMs?: number } = {}) {
+    super('LLM_FAILED', message);
+    this.kind = kind;
+    this.status = status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -27,7 +27,16 @@ export type {
   ClockMode,
   ScheduledEventDefinition,
   AgentDefaults,
+  LlmDefinition,
+  LlmRuleDefinition,
+  LlmAnswerDefinition,
+  LlmMatchDefinition,
+  LlmToolCallDefinition,
+  LlmFailureKind,
 } from './schema.js';
+export { WorldLlm } from './llm/world-llm.js';
+export type { WorldLlmRequest, WorldLlmAnswer, WorldLlmState, LlmCallEntry, LlmFault } from './llm/world-llm.js';
+export { jsonPath, conversationText } from './llm/match.js';
 export { WorldClock } from './clock.js';
 export type { ClockOptions, WaitOptions } from './clock.js';
 export { WorldFs } from './fs/world-fs.js';
@@ -59,6 +68,7 @@ export {
   FsError,
   HttpBlockedError,
   HttpFailedError,
+  LlmFailedError,
   formatSchemaIssue,
 } from './errors.js';
 export type { SchemaIssue } from './errors.js';

@@ -12,10 +12,11 @@ import { MemoryLayer } from './fs/memory-layer.js';
 import { parseMode, worldPath } from './fs/path.js';
 import { WorldFs } from './fs/world-fs.js';
 import { WorldKv } from './kv.js';
+import { WorldLlm } from './llm/world-llm.js';
 import { loadWorldFile, validateWorldDefinition, type LoadedWorld } from './loader.js';
 import { WorldNetwork, type RequestLogEntry, type WorldRequest, type WorldResponse } from './network/network.js';
 import { WorldRandom } from './rng.js';
-import { type AgentDefaults, validateEventParams, type WorldDefinition } from './schema.js';
+import { type AgentDefaults, type LlmFailureKind, validateEventParams, type WorldDefinition } from './schema.js';
 import { decodeSnapshot, encodeSnapshot, type WorldState } from './snapshot.js';
 
 /** Default virtual start time when a world file gives none. */
@@ -86,6 +87,7 @@ interface Parts {
   eventsRandom: WorldRandom;
   scheduler: EventScheduler;
   timeline: TimelineEntry[];
+  llm: WorldLlm;
 }
 
 /** A schedule option as milliseconds; bad input is the caller's (WorldEventError, EVENT_TYPE_INVALID), never a crash. */
@@ -209,6 +211,11 @@ export class World {
     return this.#parts.kv;
   }
 
+  /** The world's LLM: scripted answers to its agents' THINK calls, and the log of what was asked. */
+  get llm(): WorldLlm {
+    return this.#parts.llm;
+  }
+
   /** The world's seeded random source for agents and scenarios (the network and events have their own streams). */
   get random(): WorldRandom {
     return this.#parts.random;
@@ -328,6 +335,7 @@ export class World {
       events: p.scheduler.state(),
       timeline: structuredClone(p.timeline),
       fs: p.fs.capture(),
+      llm: p.llm.state(),
     };
   }
 
@@ -465,6 +473,7 @@ export class World {
       eventsRandom: state ? WorldRandom.fromState(state.eventsRandom) : new WorldRandom(`${this.seed}:events`),
       scheduler: undefined as unknown as EventScheduler,
       timeline: state ? structuredClone(state.timeline) : [],
+      llm: new WorldLlm({ definition: this.definition.llm, clock, seed: `${this.seed}:llm`, world: this.#name, ...(state?.llm ? { state: state.llm } : {}) }),
     };
     if (state) parts.kv.load(state.kv);
     parts.scheduler = new EventScheduler(
@@ -554,6 +563,15 @@ export class World {
       case 'network.error':
         p.network.addFault({ kind: 'error', until, hosts, status: Number(params.status), rate: params.rate === undefined ? 1 : Number(params.rate) });
         return `requests answer ${Number(params.status)}${params.rate === undefined ? '' : ` with probability ${Number(params.rate)}`}`;
+      case 'llm.outage':
+        p.llm.addFault({ kind: 'outage', until, ...(typeof params.kind === 'string' ? { failure: params.kind as LlmFailureKind } : {}) });
+        return until === null ? 'LLM down until further notice' : `LLM down until ${new Date(until).toISOString()}`;
+      case 'llm.error_rate':
+        p.llm.addFault({ kind: 'error_rate', until, rate: Number(params.rate), failure: (params.kind as LlmFailureKind | undefined) ?? 'rate_limit' });
+        return `LLM calls fail (${String(params.kind ?? 'rate_limit')}) with probability ${Number(params.rate)}${until === null ? '' : ` until ${new Date(until).toISOString()}`}`;
+      case 'llm.latency':
+        p.llm.addFault({ kind: 'latency', until, latencyMs: Number(params.latency_ms) });
+        return `+${Number(params.latency_ms)} ms per LLM call${until === null ? '' : ` until ${new Date(until).toISOString()}`}`;
       case 'fs.write': {
         const mode = params.mode === undefined ? undefined : parseMode(params.mode as number | string, 0o644);
         p.fs.writeFile(String(params.path), String(params.content ?? ''), { parents: true, append: params.append === true, ...(mode === undefined ? {} : { mode }) });
