@@ -8,7 +8,8 @@ const SEEDS = Array.from({ length: 20 }, (_, i) => i);
 const only = process.env.SCENARIO;
 
 describe.each(scenarios.filter((s) => only === undefined || s.id.startsWith(only)).map((s) => [s.id, s] as const))('%s', (_id, scenario) => {
-  it('is solved by its reference agent on seeds 0..19', async () => {
+  // Scenarios graded by running commands (the project's tests) spawn a process per seed: give them room on a loaded machine.
+  it('is solved by its reference agent on seeds 0..19', { timeout: 180_000 }, async () => {
     const reference = await loadReference(scenario);
     for (const seed of SEEDS) {
       const instance = await scenario.instantiate(seed);
@@ -20,7 +21,7 @@ describe.each(scenarios.filter((s) => only === undefined || s.id.startsWith(only
     }
   });
 
-  it('is failed by a random agent on seeds 0..19', async () => {
+  it('is failed by a random agent on seeds 0..19', { timeout: 180_000 }, async () => {
     for (const seed of SEEDS) {
       const instance = await scenario.instantiate(seed);
       const urls = (instance.world.network?.routes ?? []).map((r) => r.url.replace(/:\w+/g, '1'));
