@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { probeSocket } from '../../kernel/socket-path.js';
+import { stateDirFor } from '../../sdk/socket-path.js';
 import { socketPathOf, withClient } from '../connection.js';
 import { CliError, ExitCode, paint, printJson } from '../output.js';
 
@@ -23,7 +24,7 @@ export function kernelCommand(program: Command): void {
     .command('start')
     .description('start the kernel daemon on a Unix socket (in the foreground unless --detach)')
     .option('--socket <path>', 'socket path (default: $CLOVE_SOCKET, $XDG_RUNTIME_DIR/clove/kernel.sock or /tmp/clove-<uid>/kernel.sock)')
-    .option('--detach', 'run in the background; output goes to kernel.log next to the socket')
+    .option('--detach', 'run in the background; output goes to kernel.log in the state directory (the socket\'s directory, or <socket>.state when that is shared like /tmp)')
     .option('--max-frame-size <bytes>', 'largest frame accepted', (v) => {
       // Refused here: a NaN would quietly start the kernel with the default size.
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError('Expected a byte count, e.g. 1048576.');
@@ -33,7 +34,8 @@ export function kernelCommand(program: Command): void {
     .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; json?: boolean }) => {
       const socketPath = socketPathOf(options);
       if (options.detach) {
-        const dir = dirname(socketPath);
+        const dir = stateDirFor(socketPath);
+        mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const logFile = join(dir, 'kernel.log');
         const out = openSync(logFile, 'a', 0o600);

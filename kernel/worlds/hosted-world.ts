@@ -33,7 +33,8 @@ export class HostedWorld {
   async ensureDir(owner?: { uid: number; gid: number }): Promise<string> {
     if (!this.dir) {
       // Outside the kernel's state directory: sandboxes hide that one.
-      this.dir = await mkdtemp(join(tmpdir(), `clove-world-${this.name.replace(/[^\w.-]/g, '_')}-`));
+      // Named with the kernel's pid: a later kernel removes the trees of one that died (kill -9).
+      this.dir = await mkdtemp(join(tmpdir(), `clove-world-${process.pid}-${this.name.replace(/[^\w.-]/g, '_')}-`));
       await this.world.fs.materialise(this.dir);
     }
     if (owner && !this.owner) {
