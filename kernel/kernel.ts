@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isSharedDirectory } from '../sdk/socket-path.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { ErrorCode, type ErrorCodeValue } from '../sdk/protocol/error-codes.js';
@@ -27,6 +28,8 @@ import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } 
 import { packageInfo } from './package-root.js';
 import { ResourceMonitor } from './resource-monitor.js';
 import { DEFAULT_HIDDEN, resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
+import { AgentSocket } from './agent-socket.js';
+import { removeLeftoverDirs } from './leftovers.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
@@ -57,6 +60,9 @@ export class Kernel {
   private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
+  /** The socket agents reach the kernel on beyond their channel (agent tokens only). */
+  private agentSocket: AgentSocket | null = null;
+  private readonly agentOnly = new WeakSet<Connection>();
   private releaseStateDir: () => void = () => undefined;
   /** Chosen in listen(): probing the machine is asynchronous. */
   sandbox: Sandbox | null = null;
@@ -76,6 +82,7 @@ export class Kernel {
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
       spawnParent: (agent) => this.spawnParent(agent),
+      agentSocket: () => this.agentSocketPath,
       beforeStart: (agent) => this.worlds.agentCreated(agent),
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
@@ -164,9 +171,15 @@ export class Kernel {
   async listen(): Promise<void> {
     const { socketPath, stateDir } = this.options;
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    checkStateDir(stateDir);
     // The socket first: a live kernel or a foreign file there is the more precise refusal.
     const claimed = await claimSocketPath(socketPath);
     this.releaseStateDir = claimStateDir(stateDir, socketPath);
+    // World trees and agent socket directories of kernels that died (kill -9).
+    const leftovers = removeLeftoverDirs();
+    if (leftovers.length > 0) this.options.log(`removed ${leftovers.length} director${leftovers.length === 1 ? 'y' : 'ies'} left by a kernel that died: ${leftovers.join(', ')}`);
+    this.agentSocket = new AgentSocket((socket) => this.accept(socket, { role: 'anonymous' }, true));
+    await this.agentSocket.listen();
     if (this.options.sandbox !== false) {
       this.sandbox = await selectBackend({ stateDir, ...this.options.sandbox });
       const removed = await this.sandbox.cleanupLeftovers();
@@ -217,9 +230,11 @@ export class Kernel {
       // net.Server calls back only once every connection has ended: stop accepting now, hang up
       // on clients after the agents are gone, then wait for the server.
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const agentSocketClosed = this.agentSocket?.close();
       await this.agents.shutdown();
       for (const conn of [...this.connections]) conn.close();
       await serverClosed;
+      await agentSocketClosed;
       await this.worlds.closeAll();
       rmSync(this.tokenFile, { force: true });
       await this.audit?.close();
@@ -320,20 +335,31 @@ export class Kernel {
       network: request.network ?? false,
       limits: request.limits ?? {},
       // The SDKs and the TypeScript loader live in the package.
-      readablePaths: [packageInfo().root],
+      readablePaths: [packageInfo().root, this.agentSocketPath],
       writablePaths: [],
       within: agent.record.parent_id !== null ? (this.agents.find(agent.record.parent_id)?.sandbox?.cgroupName ?? null) : null,
     });
     return prepared;
   }
 
-  private accept(socket: Socket, caller: Caller): void {
+  private accept(socket: Socket, caller: Caller, agentsOnly = false): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
     const conn = new Connection(this, socket, this.nextConnectionId++, caller);
+    if (agentsOnly) this.agentOnly.add(conn);
     this.connections.add(conn);
+  }
+
+  /** True for a connection that came in on the agents' socket: it may authenticate as an agent only. */
+  agentsOnly(conn: Connection): boolean {
+    return this.agentOnly.has(conn);
+  }
+
+  /** Path of the agents' socket (CLOVE_SOCKET of every agent). */
+  get agentSocketPath(): string {
+    return this.agentSocket?.path ?? this.options.socketPath;
   }
 
   private onAgentExited(agent: Agent): void {
@@ -343,6 +369,24 @@ export class Kernel {
     this.store.dropNamespace(StateStore.namespace('agent', agent.id));
     const r = agent.record;
     this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed });
+  }
+}
+
+/** The state directory holds the operator token: never a link, never another user's, never open to others. */
+function checkStateDir(stateDir: string): void {
+  const stat = lstatSync(stateDir);
+  const uid = process.getuid?.();
+  const problem = stat.isSymbolicLink()
+    ? 'is a symbolic link'
+    : !stat.isDirectory()
+      ? 'is not a directory'
+      : uid !== undefined && stat.uid !== uid
+        ? `belongs to uid ${stat.uid}, not to this kernel's uid ${uid}`
+        : isSharedDirectory(stateDir)
+          ? 'is writable by other users'
+          : null;
+  if (problem) {
+    throw new Error(`the state directory ${stateDir} ${problem}; the operator token lives there. Put the socket in a private directory (e.g. /tmp/clove-${uid ?? 'me'}/kernel.sock) or remove ${stateDir}`);
   }
 }
 

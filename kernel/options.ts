@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { SandboxOptions } from './sandbox/index.js';
 import type { LlmOptions } from './llm/config.js';
 import { defaultSocketPath } from './socket-path.js';
+import { stateDirFor } from '../sdk/socket-path.js';
 
 /** Options of {@link startKernel}; every field is optional and its default is given. */
 export interface KernelOptions {
   /** Socket path. Default: `CLOVE_SOCKET`, else `$XDG_RUNTIME_DIR/clove/kernel.sock`, else `/tmp/clove-<uid>/kernel.sock`. */
   socketPath?: string;
-  /** Where the operator token and other kernel state live. Default: the socket's directory. */
+  /** Where the operator token and other kernel state live. Default: the socket's directory, or `<socket>.state` when that directory is shared (`/tmp/x.sock`). */
   stateDir?: string;
   /** Largest frame accepted, header included. Default 16 MiB. */
   maxFrameSize?: number;
@@ -69,16 +70,11 @@ export function resolveKernelOptions(options: KernelOptions = {}): ResolvedKerne
     ...KERNEL_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     socketPath,
-    stateDir: options.stateDir ?? socketPathDir(socketPath),
+    stateDir: options.stateDir ?? stateDirFor(socketPath),
     python: options.python ?? process.env.CLOVE_PYTHON,
     sandbox: options.sandbox ?? {},
     llm: options.llm ?? {},
-    auditLog: options.auditLog ?? join(options.stateDir ?? socketPathDir(socketPath), 'audit.log'),
+    auditLog: options.auditLog ?? join(options.stateDir ?? stateDirFor(socketPath), 'audit.log'),
     log: options.log ?? (() => {}),
   } as ResolvedKernelOptions;
-}
-
-function socketPathDir(socketPath: string): string {
-  const i = socketPath.lastIndexOf('/');
-  return i <= 0 ? '/' : socketPath.slice(0, i);
 }

@@ -7,7 +7,7 @@ import { encodeFrame, FrameDecoder, FrameKind, DEFAULT_MAX_FRAME_SIZE, type Fram
 import { Opcode, type OpcodeName } from './protocol/opcodes.js';
 import { ClientErrorCode, CloveError } from './errors.js';
 import { openSocket } from './transport.js';
-import { defaultSocketPath } from './socket-path.js';
+import { defaultSocketPath, stateDirFor } from './socket-path.js';
 import type {
   AgentRecord,
   CgroupMetrics,
@@ -382,7 +382,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
 function findToken(options: ConnectOptions, socketPath: string): string | undefined {
   if (options.token) return options.token;
   if (process.env.CLOVE_TOKEN) return process.env.CLOVE_TOKEN;
-  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(dirname(socketPath), 'operator.token');
+  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(stateDirFor(socketPath), 'operator.token');
   if (!existsSync(file)) return undefined;
   try {
     return readFileSync(file, 'utf8').trim();

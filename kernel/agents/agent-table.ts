@@ -32,6 +32,8 @@ export interface AgentTableDeps {
   sandbox(agent: Agent, launch: Launch): Promise<SandboxedLaunch> | undefined;
   /** What bounds a child of this agent (SPAWN by an agent): its rights, workspace and sandbox view. */
   spawnParent(agent: Agent): SpawnParent;
+  /** The socket agents connect to beyond their channel (CLOVE_SOCKET); default `socketPath`. */
+  agentSocket?(): string;
   /** Runs once the agent exists, before its process starts (joining a world happens here). */
   beforeStart(agent: Agent): void;
   onSpawned(agent: Agent): void;
@@ -164,7 +166,7 @@ export class AgentTable {
         explicit: withoutKernelSecrets(request.env),
         pythonSdkDir: this.deps.pythonSdkDir,
         clove: {
-          CLOVE_SOCKET: this.deps.socketPath,
+          CLOVE_SOCKET: this.deps.agentSocket?.() ?? this.deps.socketPath,
           CLOVE_TOKEN: agent.token,
           CLOVE_FD: '3',
           CLOVE_AGENT_ID: String(agent.id),

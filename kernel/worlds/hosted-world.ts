@@ -56,7 +56,8 @@ export class HostedWorld {
   async ensureDir(owner?: Owner): Promise<string> {
     if (!this.dir) {
       // Outside the kernel's state directory: sandboxes hide that one.
-      const dir = await mkdtemp(join(tmpdir(), `clove-world-${this.name.replace(/[^\w.-]/g, '_')}-`));
+      // Named with the kernel's pid: a later kernel removes the trees of one that died (kill -9).
+      const dir = await mkdtemp(join(tmpdir(), `clove-world-${process.pid}-${this.name.replace(/[^\w.-]/g, '_')}-`));
       this.dirFd = openRootDir(dir);
       this.dir = dir;
       await this.world.fs.materialise(this.ref());
