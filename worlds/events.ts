@@ -14,6 +14,9 @@ export const WORLD_EVENT_TYPES = [
   'agent.kill',
   'agent.pause',
   'clock.jump',
+  'llm.outage',
+  'llm.error_rate',
+  'llm.latency',
   'custom',
 ] as const;
 

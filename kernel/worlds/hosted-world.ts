@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { SyncResult, World } from '../../worlds/index.js';
@@ -14,6 +14,8 @@ import {
   type Owner,
 } from '../../worlds/fs/host-dir.js';
 import { worldPath } from '../../worlds/fs/path.js';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { KernelError } from '../errors.js';
 
 /**
  * A world inside the kernel: the engine's World plus the agents that joined it and, once a
@@ -105,10 +107,36 @@ export class HostedWorld {
     }
   }
 
-  /** Rewrites the whole directory from the world (after an in-place restore). */
-  async rematerialise(): Promise<void> {
-    if (this.dirFd === null) return;
-    await this.world.fs.materialise(this.ref(), { owner: this.owner });
+  /**
+   * Rewinds the world to a snapshot, all or nothing: the snapshot's state is built first, then the
+   * tree on disk is swapped (the old entries move aside, the snapshot's tree is written in their
+   * place, in the same directory so running agents keep their working directory), and only then
+   * does the world switch state. If any step fails, the old entries move back and the world is
+   * left as it was. Serialised with `sync()`, so no pull from the tree interleaves.
+   */
+  restore(bytes: Uint8Array): Promise<void> {
+    const run = this.syncing.then(async () => {
+      const prepared = this.world.prepareRestore(bytes);
+      let aside: string | null = null;
+      try {
+        if (this.dir && this.dirFd !== null) {
+          const ref = this.ref();
+          aside = await swapTree(this.dir, () => prepared.fs.materialise(ref, { owner: this.owner }));
+        }
+      } catch (error) {
+        prepared.discard();
+        if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('FS_')) throw error;
+        throw new KernelError(
+          ErrorCode.FS_ERROR,
+          `the snapshot's tree cannot be written to ${this.dir}: ${(error as Error).message}; nothing was changed (the world and its tree are as before)`,
+          { world: this.name },
+        );
+      }
+      prepared.commit();
+      if (aside) await rm(aside, { recursive: true, force: true }).catch(() => undefined);
+    });
+    this.syncing = run.catch(() => undefined);
+    return run;
   }
 
   async dispose(): Promise<void> {
@@ -164,5 +192,33 @@ export class HostedWorld {
         // the world closed meanwhile
       }
     }
+  }
+}
+
+/**
+ * Replaces the content of `dir` with what `write` puts there, keeping `dir` itself (its inode: a
+ * running agent's working directory and a sandbox's bind mount stay valid). Returns the directory
+ * holding the old entries (the caller removes it once committed). On failure everything moves
+ * back and the error is rethrown. `rename` and `rm` act on the entries themselves, never on what a
+ * link among them points to.
+ */
+async function swapTree(dir: string, write: () => Promise<void>): Promise<string> {
+  const aside = await mkdtemp(join(dirname(dir), `.${basename(dir)}-before-restore-`));
+  const moved: string[] = [];
+  const moveBack = async (): Promise<void> => {
+    for (const name of await readdir(dir).catch(() => [] as string[])) await rm(join(dir, name), { recursive: true, force: true });
+    for (const name of moved) await rename(join(aside, name), join(dir, name));
+    await rm(aside, { recursive: true, force: true });
+  };
+  try {
+    for (const name of await readdir(dir)) {
+      await rename(join(dir, name), join(aside, name));
+      moved.push(name);
+    }
+    await write();
+    return aside;
+  } catch (error) {
+    await moveBack().catch(() => undefined);
+    throw error;
   }
 }
