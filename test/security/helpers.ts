@@ -57,9 +57,9 @@ export async function lineFrom(c: CloveClient, id: number, text: string, timeout
  * a 0700 root directory under `base` (which must be visible to the agent).
  */
 export function rootSecret(base: string, content: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(base, 'clove-secret-'));
+  const dir = mkdtempSync(join(base, 'clove-private-'));
   chmodSync(dir, 0o700);
-  const file = join(dir, 'secret.txt');
+  const file = join(dir, 'data.txt');
   writeFileSync(file, content, { mode: 0o600 });
   return { dir, file };
 }

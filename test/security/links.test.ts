@@ -36,7 +36,7 @@ function untouched(v: { dir: string; file: string }): void {
   expect({ uid: file.uid, gid: file.gid, mode: file.mode & 0o7777 }).toEqual({ uid: 0, gid: 0, mode: 0o600 });
   const dir = statSync(v.dir);
   expect({ uid: dir.uid, mode: dir.mode & 0o7777 }).toEqual({ uid: 0, mode: 0o700 });
-  expect(readdirSync(v.dir)).toEqual(['secret.txt']);
+  expect(readdirSync(v.dir)).toEqual(['data.txt']);
 }
 
 async function world(): Promise<string> {
