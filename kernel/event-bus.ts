@@ -8,6 +8,11 @@ import { Waiters } from './waiters.js';
 export class Subscription {
   readonly types = new Set<EventType | '*'>();
   push: ((event: KernelEvent) => void) | null = null;
+  /**
+   * Which worlds' events this subscriber may see (`world` is the event's world, or null for an event
+   * of no world); every event when unset. The kernel sets it for agents: their own world only.
+   */
+  visible: ((world: string | null) => boolean) | null = null;
   private readonly queue: KernelEvent[] = [];
   private readonly pollers = new Waiters<true>();
   dropped = 0;
@@ -43,7 +48,11 @@ export class EventBus {
   private readonly subscriptions = new Set<Subscription>();
   private seq = 0;
 
-  constructor(private readonly queueSize: number) {}
+  constructor(
+    private readonly queueSize: number,
+    /** The world an event's source agent is in (null: none), so a world's events stay inside it. */
+    private readonly worldOfSource: (source: number) => string | null = () => null,
+  ) {}
 
   subscribe(): Subscription {
     const sub = new Subscription(this.queueSize);
@@ -58,7 +67,8 @@ export class EventBus {
 
   publish(type: EventType, source: number | null, data: Record<string, unknown>): KernelEvent {
     const event: KernelEvent = { seq: ++this.seq, type, time: Date.now(), source, data };
-    for (const sub of this.subscriptions) if (sub.wants(type)) sub.offer(event);
+    const world = type === 'WORLD_EVENT' ? (typeof data.world === 'string' ? data.world : null) : source === null ? null : this.worldOfSource(source);
+    for (const sub of this.subscriptions) if (sub.wants(type) && (sub.visible === null || sub.visible(world))) sub.offer(event);
     return event;
   }
 }

@@ -73,7 +73,7 @@ export class Kernel {
 
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
-    this.events = new EventBus(this.options.eventQueueSize);
+    this.events = new EventBus(this.options.eventQueueSize, (source) => this.agents.find(source)?.record.world ?? null);
     this.llm = new LlmScheduler(createProvider(this.options.llm), llmConcurrency(this.options.llm));
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({

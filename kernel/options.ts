@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_FRAME_SIZE } from '../sdk/protocol/frame.js';
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { SandboxOptions } from './sandbox/index.js';
 import type { LlmOptions } from './llm/config.js';
 import { defaultSocketPath } from './socket-path.js';
@@ -65,16 +66,36 @@ export const KERNEL_DEFAULTS = {
 } as const;
 
 export function resolveKernelOptions(options: KernelOptions = {}): ResolvedKernelOptions {
-  const socketPath = options.socketPath ?? defaultSocketPath();
+  // Absolute and real before anything is built from them: a relative socket (`--socket k.sock`)
+  // must not put the state directory at `/`, and the `{state}/**` deny rule must name the
+  // directory as the kernel's file syscalls see it (links resolved), or it never matches.
+  const socketPath = resolve(options.socketPath ?? defaultSocketPath());
+  const stateDir = realLocation(resolve(options.stateDir ?? stateDirFor(socketPath)));
   return {
     ...KERNEL_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     socketPath,
-    stateDir: options.stateDir ?? stateDirFor(socketPath),
+    stateDir,
     python: options.python ?? process.env.CLOVE_PYTHON,
     sandbox: options.sandbox ?? {},
     llm: options.llm ?? {},
-    auditLog: options.auditLog ?? join(options.stateDir ?? stateDirFor(socketPath), 'audit.log'),
+    auditLog: options.auditLog === false ? false : options.auditLog !== undefined ? resolve(options.auditLog) : join(stateDir, 'audit.log'),
     log: options.log ?? (() => {}),
   } as ResolvedKernelOptions;
+}
+
+/** The real path of `abs`: its deepest existing ancestor resolved, the rest (not made yet) appended. */
+function realLocation(abs: string): string {
+  const tail: string[] = [];
+  let dir = abs;
+  for (;;) {
+    try {
+      return join(realpathSync.native(dir), ...tail.reverse());
+    } catch {
+      const parent = dirname(dir);
+      if (parent === dir) return abs;
+      tail.push(basename(dir));
+      dir = parent;
+    }
+  }
 }
