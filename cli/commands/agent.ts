@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AgentRecord, CloveClient, LogsResponse, SpawnRequest } from '../../sdk/index.js';
+import { AGENT_RUNNERS } from '../../kernel/agents/interpreter.js';
 import { withClient } from '../connection.js';
 import { CliError, ExitCode, formatAge, paint, printJson, printTable } from '../output.js';
 
@@ -83,7 +84,7 @@ export function agentCommand(program: Command): void {
 
   agent
     .command('run')
-    .description('start an agent: .py runs with python3, .js/.mjs with node, .ts with tsx, anything else is executed')
+    .description(`start an agent: ${AGENT_RUNNERS} (node agents run as ES modules and can import clove/sdk from any directory)`)
     .argument('<script>', 'the agent script or executable')
     .argument('[args...]', 'arguments for the agent (put them after --)')
     .option('--socket <path>', 'kernel socket path')
