@@ -368,7 +368,7 @@ export class Kernel {
     this.metrics.forget(agent.record.pid);
     this.store.dropNamespace(StateStore.namespace('agent', agent.id));
     const r = agent.record;
-    this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed });
+    this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed, reason: r.end_reason });
   }
 }
 

@@ -81,6 +81,13 @@ export interface AgentRecord {
   restarts: number;
   isolation: IsolationReport;
   error: string | null;
+  /**
+   * Why it ended (null while it runs): `exit <code>`, `signal <NAME>`, `oom`, `timeout` (its
+   * world's agents.limits.timeout), `killed by <who>` (`operator`, `agent <name>`, `world <w> event
+   * #<seq>`, `world <w> destroyed`, `kernel shutdown`), `sandbox setup failed`, or
+   * `gave up after <n> restarts within <ms> ms (last: <reason>)`.
+   */
+  end_reason: string | null;
 }
 
 export interface HelloResponse {
@@ -373,7 +380,8 @@ export interface WorldTimelineEntry {
   elapsed: number;
   type: string;
   params: Record<string, unknown>;
-  source: 'scheduled' | 'injected';
+  /** `kernel`: written by the kernel itself (e.g. `agent.exited` when a member agent ends). */
+  source: 'scheduled' | 'injected' | 'kernel';
   /** The event's name in the world file (or given to inject/schedule), else null. */
   name: string | null;
   /** What the world did, e.g. `truncated /data/a.csv to 12 bytes`, or why it did nothing. */

@@ -292,6 +292,31 @@ export class World {
     return this.#fire({ type, params, name: options.name ?? null, source: 'injected' });
   }
 
+  /**
+   * Writes what happened outside the world's own events into its timeline (source `kernel`, no
+   * effect): the kernel records `agent.exited` with the agent's end reason this way.
+   */
+  record(type: string, params: Record<string, unknown> = {}): TimelineEntry {
+    const p = this.#parts;
+    const entry: TimelineEntry = {
+      seq: p.timeline.length + 1,
+      time: p.clock.now(),
+      elapsed: p.clock.elapsed(),
+      type,
+      params: structuredClone(params),
+      source: 'kernel',
+      name: null,
+      note: null,
+    };
+    p.timeline.push(entry);
+    try {
+      if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
+    } catch (error) {
+      this.#reportError(toError(error));
+    }
+    return entry;
+  }
+
   /** Schedules an event on the world clock; returns its id (for {@link cancelEvent}). */
   schedule(type: string, params: Record<string, unknown> = {}, options: ScheduleOptions = {}): number {
     this.#checkEvent(type, params);

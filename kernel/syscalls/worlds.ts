@@ -149,6 +149,7 @@ export const worldSyscalls = syscalls(
         const id = hosted.world.schedule(type, params, { in: delay, ...(label ? { name: label } : {}) });
         return { scheduled: id };
       }
+      ctx.kernel.worlds.checkEventTarget(hosted, type, params);
       return { entry: hosted.world.inject(type, params, label ? { name: label } : {}) };
     },
   },
