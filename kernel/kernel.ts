@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
-import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
+import { encodeFrame, FrameKind, PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
+import { Codec, encodePayload } from '../sdk/protocol/codec.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
@@ -22,6 +23,7 @@ import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
 import { packageInfo } from './package-root.js';
+import { agentQuota, quotaExceeded, RateLimiter, type AgentQuotaName } from './quota/index.js';
 import { ResourceMonitor } from './resource-monitor.js';
 import { resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
@@ -48,9 +50,13 @@ export class Kernel {
   readonly worlds: WorldHost;
   readonly resources: ResourceMonitor;
   readonly operatorToken = randomBytes(32).toString('hex');
+  /** EMIT rate per caller (the emit_rate quota). */
+  readonly emitLimiter = new RateLimiter();
   readonly startedAt = Date.now();
   private readonly table = new Map<number, Syscall>();
   private readonly connections = new Set<Connection>();
+  /** Connections that have not said HELLO yet (bounded by the unauthenticated_connections quota). */
+  private readonly anonymous = new Set<Connection>();
   private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
@@ -64,12 +70,15 @@ export class Kernel {
 
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
-    this.events = new EventBus(this.options.eventQueueSize);
+    this.events = new EventBus(this.options.eventQueueSize, this.options.quotas.eventQueueBytes, (error, event) =>
+      this.options.log(`delivering event #${event.seq} (${event.type}) to a subscriber failed: ${(error as Error)?.message ?? String(error)}`),
+    );
     this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
       ...this.options,
       pythonSdkDir: join(packageInfo().root, 'sdk', 'python'),
+      quotaOf: (agent, name) => this.quotaFor({ role: 'agent', agent }, name).limit,
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
       beforeStart: (agent) => this.worlds.agentCreated(agent),
@@ -117,11 +126,39 @@ export class Kernel {
     return request.world ? this.worlds.spawn({ ...request, world: request.world }, parentId) : this.agents.spawn(request, parentId, request.grants);
   }
 
+  /** Tells every observer; an observer that throws is logged and skipped, the call is answered anyway. */
   recordCall(caller: Caller, op: OpcodeName, args: unknown, durationMs: number, error?: KernelError): void {
-    for (const observer of this.observers) observer({ caller, op, args, durationMs, error });
+    for (const observer of this.observers) {
+      try {
+        observer({ caller, op, args, durationMs, error });
+      } catch (failure) {
+        this.options.log(`an observer of ${op} failed (the call was answered): ${(failure as Error)?.message ?? String(failure)}`);
+      }
+    }
+  }
+
+  /** A connection said HELLO: it no longer counts against the unauthenticated connections quota. */
+  connectionIdentified(conn: Connection): void {
+    this.anonymous.delete(conn);
+  }
+
+  /** The quota of an agent (its SPAWN quotas, capped by its spawner's), or the kernel's for others. */
+  quotaFor(caller: Caller, name: AgentQuotaName): { limit: number; scope: 'agent' | 'kernel' } {
+    if (caller.role !== 'agent') return { limit: this.options.quotas[name], scope: 'kernel' };
+    return { limit: agentQuota(this.options.quotas, caller.agent, name, (id) => this.agents.find(id)), scope: 'agent' };
+  }
+
+  /** Approximate bytes an agent makes the kernel hold: store values it wrote, its mailbox, its logs, its event queues. */
+  kernelBytes(agent: Agent): number {
+    let queued = 0;
+    for (const conn of this.connections) {
+      if (conn.subscription && conn.caller.role === 'agent' && conn.caller.agent === agent) queued += conn.subscription.bytes;
+    }
+    return this.store.bytesOwnedBy(agent.id) + agent.mailbox.bytes + agent.logs.bytes + queued;
   }
 
   connectionClosed(conn: Connection): void {
+    this.anonymous.delete(conn);
     this.connections.delete(conn);
     if (conn.subscription) this.events.unsubscribe(conn.subscription);
     this.store.dropNamespace(StateStore.namespace('session', conn.id));
@@ -287,8 +324,18 @@ export class Kernel {
       socket.destroy();
       return;
     }
+    if (caller.role === 'anonymous' && this.anonymous.size >= this.options.quotas.unauthenticatedConnections) {
+      // A connection-level refusal: one error frame (JSON, request id 0), then hang up.
+      const limit = this.options.quotas.unauthenticatedConnections;
+      const error = quotaExceeded('connect', 'unauthenticatedConnections', limit, limit + 1, 'connections that have not sent HELLO');
+      socket.on('error', () => undefined);
+      socket.end(encodeFrame({ kind: FrameKind.ERROR, opcode: 0, codec: Codec.JSON, requestId: 0 }, encodePayload(Codec.JSON, { code: error.code, message: error.message, details: error.details })));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
     const conn = new Connection(this, socket, this.nextConnectionId++, caller);
     this.connections.add(conn);
+    if (caller.role === 'anonymous') this.anonymous.add(conn);
   }
 
   private onAgentExited(agent: Agent): void {

@@ -45,6 +45,12 @@ export interface SpawnRequest {
    * on only the grants it holds.
    */
   grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
+  /**
+   * Kernel resource quotas for this agent (docs/protocol.md#quotas): `store_bytes`, `store_keys`,
+   * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`. Byte quotas take sizes such as
+   * "8M". Never more than the spawning agent's own.
+   */
+  quotas?: Record<string, number | string>;
 }
 
 /** What isolation is really in force for one agent; nothing is claimed that is not enforced. */
@@ -151,6 +157,8 @@ export interface ProcessMetrics {
   vms: number;
   threads: number;
   open_fds: number;
+  /** Approximate bytes the agent makes the kernel hold: store values it wrote, unread mail, kept logs, queued events. */
+  kernel_bytes?: number;
 }
 
 export interface KernelStatus {

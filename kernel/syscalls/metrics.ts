@@ -21,7 +21,10 @@ export const metricsSyscalls = syscalls(
   {
     op: 'METRICS_AGENT',
     access: 'authenticated',
-    handle: (ctx, args) => ctx.kernel.metrics.agent(target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'))),
+    handle(ctx, args) {
+      const agent = target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'));
+      return { ...ctx.kernel.metrics.agent(agent), kernel_bytes: ctx.kernel.kernelBytes(agent) };
+    },
   },
   {
     op: 'METRICS_CGROUP',
@@ -41,6 +44,6 @@ export const metricsSyscalls = syscalls(
   {
     op: 'METRICS_ALL_AGENTS',
     access: 'authenticated',
-    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ctx.kernel.metrics.agent(a)) }),
+    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ({ ...ctx.kernel.metrics.agent(a), kernel_bytes: ctx.kernel.kernelBytes(a) })) }),
   },
 );
