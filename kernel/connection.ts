@@ -97,7 +97,14 @@ export class Connection {
     try {
       frames = this.decoder.push(chunk);
     } catch (error) {
-      const fe = error instanceof FrameError ? error : new FrameError(ErrorCode.FRAME_MALFORMED, String(error));
+      let fe = error instanceof FrameError ? error : new FrameError(ErrorCode.FRAME_MALFORMED, String(error));
+      if (fe.code === ErrorCode.FRAME_TOO_LARGE && this.#caller.role === 'anonymous') {
+        fe = new FrameError(
+          fe.code,
+          `${fe.message}: before HELLO a connection may send frames of at most ${this.decoder.maxFrameSize} bytes (the pre_hello_frame_bytes quota); send HELLO first`,
+          fe.requestId,
+        );
+      }
       this.fail(fe);
       return;
     }

@@ -31,6 +31,7 @@ import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
 import { SYSCALLS } from './syscalls/index.js';
 import { WorldHost } from './worlds/world-host.js';
+import type { HostedWorld } from './worlds/hosted-world.js';
 
 /** Observes every answered syscall (the audit log is one). */
 export type CallObserver = (call: { caller: Caller; op: OpcodeName; args: unknown; durationMs: number; error?: KernelError }) => void;
@@ -92,6 +93,14 @@ export class Kernel {
       denied: (ctx, what, rule, reason) => this.denied(ctx, what, rule, reason),
       sandboxOwner: () => (this.sandbox ? this.sandbox.agentOwner() : undefined),
       log: (line) => this.options.log(line),
+      limits: {
+        files: this.options.quotas.worldFiles,
+        bytes: this.options.quotas.worldBytes,
+        largestFile: this.options.quotas.worldFileBytes,
+        timelineEntries: this.options.quotas.timelineEntries,
+        requestLogEntries: this.options.quotas.requestLogEntries,
+      },
+      usage: (hosted, skipped) => this.worldUsage(hosted, skipped),
     });
     this.resources = new ResourceMonitor(this.agents, (warning) => this.events.publish('RESOURCE_WARNING', warning.agent, { ...warning }));
     this.register(SYSCALLS);
@@ -155,6 +164,30 @@ export class Kernel {
       if (conn.subscription && conn.caller.role === 'agent' && conn.caller.agent === agent) queued += conn.subscription.bytes;
     }
     return this.store.bytesOwnedBy(agent.id) + agent.mailbox.bytes + agent.logs.bytes + queued;
+  }
+
+  /**
+   * A world's filesystem use against its limits (RESOURCE_WARNING at 90%); files a sync refused
+   * are logged, audited and announced, since no syscall answers for them.
+   */
+  worldUsage(hosted: HostedWorld, skipped: Array<{ path: string; reason: string }> = []): void {
+    const { files, bytes } = hosted.world.fs.usage;
+    const limits = hosted.world.limits;
+    this.resources.quota('world_bytes', hosted.name, { world: hosted.name }, bytes, limits.bytes);
+    this.resources.quota('world_files', hosted.name, { world: hosted.name }, files, limits.files);
+    for (const item of skipped) {
+      this.options.log(`world ${hosted.name}: ${item.path} ${item.reason}`);
+      this.audit?.record({
+        caller: { agent_id: null, agent_name: null, role: 'operator' },
+        opcode: 'WORLD_SYNC',
+        args: { world: hosted.name, path: item.path },
+        decision: 'denied',
+        rule: 'quotas.world_bytes',
+        duration_ms: 0,
+        error: ErrorCode.QUOTA_EXCEEDED,
+      });
+      this.events.publish('RESOURCE_WARNING', null, { resource: 'world_sync', quota: true, agent: null, name: null, world: hosted.name, path: item.path, reason: item.reason });
+    }
   }
 
   connectionClosed(conn: Connection): void {
