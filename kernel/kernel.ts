@@ -23,7 +23,7 @@ import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
 import { packageInfo } from './package-root.js';
-import { agentQuota, quotaExceeded, RateLimiter, type AgentQuotaName } from './quota/index.js';
+import { agentQuota, quotaExceeded, RateLimiter, wireName, type AgentQuotaName, type QuotaName } from './quota/index.js';
 import { ResourceMonitor } from './resource-monitor.js';
 import { resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
@@ -209,6 +209,7 @@ export class Kernel {
       connections: this.connections.size,
       llm: { provider: this.llm.provider.name, queued: this.llm.queued, ...this.llm.stats },
       sandbox: this.sandbox ? { ...this.sandbox.probe() } : { backend: 'none', notes: ['the kernel runs without a sandbox backend'] },
+      quotas: Object.fromEntries(Object.entries(this.options.quotas).map(([k, v]) => [wireName(k as QuotaName), v])),
     };
   }
 

@@ -171,6 +171,8 @@ export interface KernelStatus {
   connections: number;
   llm: { provider: string; queued: number; calls: number; failures: number; tokens: number; queue_ms_total: number; latency_ms_total: number };
   sandbox: Record<string, unknown>;
+  /** The kernel's resource quotas by wire name (docs/protocol.md#quotas). */
+  quotas?: Record<string, number>;
 }
 
 export interface FileContent {
