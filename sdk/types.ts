@@ -311,6 +311,8 @@ export interface WorldTimelineEntry {
 export interface WorldStateResponse {
   world: WorldInfo;
   timeline?: WorldTimelineEntry[];
+  /** Timeline entries the world no longer keeps (its timeline_entries quota). */
+  timeline_dropped?: number;
   requests?: Array<Record<string, unknown>>;
   diff?: { added: string[]; modified: string[]; deleted: string[] };
   kv?: Record<string, unknown>;

@@ -429,12 +429,11 @@ export class WorldFs {
           await walk(path, hostPath);
         } else if (st.isFile()) {
           // Apparent size, before reading: a sparse or huge file is refused without being read.
-          read += st.size;
           const refused =
             st.size > this.limits.largestFile
               ? `${st.size} bytes, over the world's largest_file limit of ${this.limits.largestFile}`
-              : read > readBudget
-                ? `the files synced so far pass the world's bytes limit of ${this.limits.bytes}`
+              : read + st.size > readBudget
+                ? `${st.size} bytes more would pass the world's bytes limit of ${this.limits.bytes}`
                 : undefined;
           if (refused) {
             result.skipped.push({ path, reason: `not synced: ${refused}` });
@@ -442,6 +441,7 @@ export class WorldFs {
             if (manifest.has(path)) onHost.set(path, manifest.get(path) ?? null);
             continue;
           }
+          read += st.size;
           onHost.set(path, { mode: st.mode & 0o777, content: await readFile(hostPath) });
         } else {
           result.skipped.push({ path, reason: st.isSymbolicLink() ? 'symlink (not followed)' : 'not a regular file or directory' });
