@@ -3,6 +3,8 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SandboxOptions } from './sandbox/index.js';
 import type { LlmOptions } from './llm/config.js';
+import { resolveQuotas, type KernelQuotas, type QuotaName } from './quota/quotas.js';
+import { DEFAULT_PAYLOAD_LIMITS } from '../sdk/protocol/payload-shape.js';
 import { defaultSocketPath } from './socket-path.js';
 import { stateDirFor } from '../sdk/socket-path.js';
 
@@ -28,6 +30,15 @@ export interface KernelOptions {
   exitedAgentsKept?: number;
   /** Bytes queued for a client that does not read before its connection is closed. Default 64 MiB. */
   maxPendingWriteBytes?: number;
+  /** Deepest nesting of arrays/maps in a request payload (KERNEL_PAYLOAD_TOO_COMPLEX past it). Default 64. */
+  maxPayloadDepth?: number;
+  /** Most values (scalars, arrays, maps, keys) in one request payload. Default 1,000,000. */
+  maxPayloadValues?: number;
+  /**
+   * Resource quotas (docs/protocol.md#quotas), by name (`storeBytes` or `store_bytes`); byte quotas
+   * take sizes such as "64M". Unnamed quotas keep their defaults (QUOTA_DEFAULTS).
+   */
+  quotas?: Partial<Record<QuotaName | string, number | string>>;
   /** Python interpreter for `.py` agents. Default: `CLOVE_PYTHON`, else the real path of `python3`. */
   python?: string;
   /**
@@ -45,7 +56,8 @@ export interface KernelOptions {
   log?: (line: string) => void;
 }
 
-export interface ResolvedKernelOptions extends Required<Omit<KernelOptions, 'python' | 'log' | 'sandbox' | 'auditLog' | 'llm'>> {
+export interface ResolvedKernelOptions extends Required<Omit<KernelOptions, 'python' | 'log' | 'sandbox' | 'auditLog' | 'llm' | 'quotas'>> {
+  quotas: KernelQuotas;
   llm: LlmOptions;
   sandbox: SandboxOptions | false;
   auditLog: string | false;
@@ -62,6 +74,8 @@ export const KERNEL_DEFAULTS = {
   eventQueueSize: 1000,
   exitedAgentsKept: 1000,
   maxPendingWriteBytes: 64 * 1024 * 1024,
+  maxPayloadDepth: DEFAULT_PAYLOAD_LIMITS.maxDepth,
+  maxPayloadValues: DEFAULT_PAYLOAD_LIMITS.maxValues,
   handleSignals: false,
 } as const;
 
@@ -79,6 +93,7 @@ export function resolveKernelOptions(options: KernelOptions = {}): ResolvedKerne
     python: options.python ?? process.env.CLOVE_PYTHON,
     sandbox: options.sandbox ?? {},
     llm: options.llm ?? {},
+    quotas: resolveQuotas(options.quotas as Partial<Record<QuotaName, number | string>> | undefined),
     auditLog: options.auditLog === false ? false : options.auditLog !== undefined ? resolve(options.auditLog) : join(stateDir, 'audit.log'),
     log: options.log ?? (() => {}),
   } as ResolvedKernelOptions;

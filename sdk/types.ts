@@ -45,6 +45,12 @@ export interface SpawnRequest {
    * on only the grants it holds.
    */
   grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
+  /**
+   * Kernel resource quotas for this agent (docs/protocol.md#quotas): `store_bytes`, `store_keys`,
+   * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`. Byte quotas take sizes such as
+   * "8M". Never more than the spawning agent's own.
+   */
+  quotas?: Record<string, number | string>;
 }
 
 /** What isolation is really in force for one agent; nothing is claimed that is not enforced. */
@@ -158,6 +164,8 @@ export interface ProcessMetrics {
   vms: number;
   threads: number;
   open_fds: number;
+  /** Approximate bytes the agent makes the kernel hold: store values it wrote, unread mail, kept logs, queued events. */
+  kernel_bytes?: number;
   /** THINK calls of this agent through the kernel's LLM scheduler. */
   llm: LlmAgentMetrics;
 }
@@ -186,6 +194,8 @@ export interface KernelStatus {
   connections: number;
   llm: { provider: string; queued: number; calls: number; failures: number; tokens: number; queue_ms_total: number; latency_ms_total: number };
   sandbox: Record<string, unknown>;
+  /** The kernel's resource quotas by wire name (docs/protocol.md#quotas). */
+  quotas?: Record<string, number>;
 }
 
 export interface FileContent {
@@ -391,6 +401,8 @@ export interface WorldTimelineEntry {
 export interface WorldStateResponse {
   world: WorldInfo;
   timeline?: WorldTimelineEntry[];
+  /** Timeline entries the world no longer keeps (its timeline_entries quota). */
+  timeline_dropped?: number;
   requests?: Array<Record<string, unknown>>;
   diff?: { added: string[]; modified: string[]; deleted: string[] };
   kv?: Record<string, unknown>;

@@ -22,6 +22,8 @@ export interface AgentTableDeps {
   python: string | undefined;
   logLines: number;
   mailboxCapacity: number;
+  /** An agent's mailbox_bytes / log_bytes quota (none when absent). */
+  quotaOf?(agent: Agent, name: 'mailboxBytes' | 'logBytes'): number;
   exitedAgentsKept: number;
   killGraceMs: number;
   /** Directory of the stdlib Python SDK, put on PYTHONPATH for .py agents. */

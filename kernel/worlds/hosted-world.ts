@@ -42,7 +42,14 @@ export class HostedWorld {
   constructor(
     public world: World,
     readonly source: string | null,
+    /** Told after each sync what it refused (files over the world's limits). */
+    private readonly onSynced: (skipped: Array<{ path: string; reason: string }>) => void = () => undefined,
   ) {}
+
+  /** After a change through the kernel: lets the kernel compare the world's use with its limits. */
+  reportUsage(): void {
+    this.onSynced([]);
+  }
 
   get name(): string {
     return this.world.name;
@@ -75,7 +82,10 @@ export class HostedWorld {
     const ref = this.ref();
     this.syncing = this.syncing
       .then(() => this.world.fs.syncFrom(ref))
-      .then((result) => this.recordRefused(result))
+      .then((result) => {
+        this.recordRefused(result);
+        this.onSynced(result.skipped.filter((s) => s.reason.startsWith('not synced')));
+      })
       .catch(() => undefined);
     return this.syncing;
   }
