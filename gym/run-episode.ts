@@ -42,6 +42,8 @@ export interface RunEpisodeOptions {
   socketPath?: string;
   /** Record the trajectory (in-process agents) to this JSON-lines file. */
   record?: string;
+  /** Append to `record` instead of starting it afresh. Default false. */
+  recordAppend?: boolean;
   signal?: AbortSignal;
   /** 'reference' runs in-process (default) or as an external process (`external`). */
   referenceMode?: 'in-process' | 'external';
@@ -157,7 +159,7 @@ export async function runEpisode(scenarioOrId: string | EnvSpec | GymScenario, o
   unwrapped.label = label;
   let env: Env = unwrapped;
   if (spec.maxEpisodeSteps !== undefined) env = new TimeLimit(env, spec.maxEpisodeSteps);
-  if (options.record) env = new RecordEpisode(env, options.record, { envOptions: { ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}), limits }, ...(spec.source ? { source: spec.source } : {}) });
+  if (options.record) env = new RecordEpisode(env, options.record, { envOptions: { ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}), limits }, ...(spec.source ? { source: spec.source } : {}), truncate: options.recordAppend !== true });
   try {
     const { observation, info } = await env.reset({ seed: options.seed });
     if (agent === 'random' || (agent !== 'reference' && agent.kind === 'policy')) {
