@@ -3,6 +3,7 @@ import { CloveError } from '../sdk/index.js';
 import { packageInfo } from '../kernel/package-root.js';
 import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
+import { gymCommand } from './commands/gym.js';
 import { kernelCommand } from './commands/kernel.js';
 import { statusCommand } from './commands/status.js';
 import { worldCommand } from './commands/world.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   agentCommand(program);
   worldCommand(program);
   auditCommand(program);
+  gymCommand(program);
   program.addHelpText(
     'after',
     `
