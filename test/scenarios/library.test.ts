@@ -3,11 +3,12 @@
  * them, through the gym's `runEpisode` (in-process; exec unsandboxed here for speed — the gym's
  * own tests cover the sandbox). A stronger random agent (it lists directories and reuses the
  * paths and route URLs it saw, for the whole step budget) must fail too, on seeds 0..4.
+ * `SCENARIO=<id prefix>` runs one scenario.
  */
 import { describe, expect, it } from 'vitest';
-import { runEpisode } from '../../gym/run-episode.js';
 import type { EnvSpec } from '../../gym/registry.js';
-import { builtinScenarios, grade, loadReference, type Scenario } from '../../scenarios/index.js';
+import { runEpisode } from '../../gym/run-episode.js';
+import { builtinScenarios, grade, type Scenario } from '../../scenarios/index.js';
 import { runInProcess } from './helpers/in-process.js';
 import { randomAgent } from './helpers/random-agent.js';
 
@@ -19,33 +20,19 @@ const selected = scenarios.filter((s) => only === undefined || s.id.startsWith(o
 const specOf = (scenario: Scenario): EnvSpec => ({ id: scenario.id, scenario, grade: grade as unknown as EnvSpec['grade'] });
 
 describe.each(selected.map((s) => [s.id, s] as const))('%s', (_id, scenario) => {
-  // Scripted peers need the evaluated agent to count as running on the discrete clock between its
-  // steps; until the gym does that (CONTRACT.md, Changes), multi-agent scenarios run in the harness.
-  const viaGym = scenario.agents.length === 1;
-
-  it(`is solved by its reference agent on seeds 0..19 (${viaGym ? 'gym runEpisode' : 'in-process harness'})`, async () => {
-    const reference = await loadReference(scenario);
+  it('is solved by its reference agent on seeds 0..19', async () => {
     for (const seed of SEEDS) {
-      if (viaGym) {
-        const record = await runEpisode(specOf(scenario), { agent: 'reference', seed, env: { sandbox: false } });
-        const failed = record.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);
-        expect({ seed, reason: record.reason, error: record.error, failed }).toEqual({ seed, reason: 'submitted', error: undefined, failed: [] });
-        expect(record).toMatchObject({ success: true, outcome: 'succeeded', reward: scenario.reward.success });
-      } else {
-        const result = await runInProcess(await scenario.instantiate(seed), reference);
-        const failed = result.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);
-        expect({ seed, error: result.error?.message, failed }).toEqual({ seed, error: undefined, failed: [] });
-        expect(result.reward).toBe(scenario.reward.success);
-      }
+      const record = await runEpisode(specOf(scenario), { agent: 'reference', seed, env: { sandbox: false } });
+      const failed = record.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);
+      expect({ seed, reason: record.reason, error: record.error, failed }).toEqual({ seed, reason: 'submitted', error: undefined, failed: [] });
+      expect(record).toMatchObject({ success: true, outcome: 'succeeded', reward: scenario.reward.success });
     }
   });
 
   it('is failed by a random agent on seeds 0..19', async () => {
     for (const seed of SEEDS) {
-      if (viaGym) {
-        const record = await runEpisode(specOf(scenario), { agent: 'random', seed, env: { sandbox: false } });
-        expect({ seed, success: record.success }).toEqual({ seed, success: false });
-      }
+      const record = await runEpisode(specOf(scenario), { agent: 'random', seed, env: { sandbox: false } });
+      expect({ seed, success: record.success }).toEqual({ seed, success: false });
       if (seed >= 5) continue;
       const instance = await scenario.instantiate(seed);
       const urls = (instance.world.network?.routes ?? []).map((r) => r.url.replace(/:\w+/g, '1').replace(/\*$/, 'x'));
