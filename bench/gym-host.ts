@@ -5,9 +5,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { runEpisode, type RunEpisodeOptions } from '../gym/index.js';
+// gym/index.ts (clove/gym) is not on the gym branch yet: import its runEpisode module directly.
+import { runEpisode, type RunEpisodeOptions } from '../gym/run-episode.js';
 import { startKernel, type KernelHandle } from '../kernel/index.js';
-import { builtinScenarios, loadScenario, type Scenario } from '../scenarios/index.js';
+import type { EnvSpec } from '../gym/registry.js';
+import type { Grader } from '../gym/scenario.js';
+import { builtinScenarios, grade, loadScenario, type Scenario } from '../scenarios/index.js';
 import { connect } from '../sdk/index.js';
 import type { EpisodeHost, EpisodeRequest } from './host.js';
 import type { ScenarioCatalog, ScenarioEntry } from './plan.js';
@@ -67,14 +70,22 @@ export async function createGymHost(options: GymHostOptions = {}): Promise<Episo
   } catch (error) {
     sandbox = `unknown (${(error as Error).message})`;
   }
+  // One env spec per scenario, made once: the gym keeps its per-seed snapshots on it.
+  const specs = new Map<string, Promise<EnvSpec>>();
+  // scenarios' grade takes the instance its own instantiate() made, which is what the gym passes back.
+  const toSpec = (s: Scenario): EnvSpec => ({ id: s.id, scenario: s, grade: grade as unknown as Grader, source: s.dir });
   const loaded = new Map<string, Promise<Scenario>>();
-  const scenarioFor = (entry: ScenarioEntry): Promise<Scenario> => {
-    let s = loaded.get(entry.ref);
-    if (!s) {
-      s = entry.ref === entry.id ? builtinScenarios().then((all) => all.find((x) => x.id === entry.id) ?? loadScenario(entry.ref)) : loadScenario(entry.ref);
-      loaded.set(entry.ref, s);
+  const specFor = (entry: ScenarioEntry): Promise<EnvSpec> => {
+    let spec = specs.get(entry.ref);
+    if (!spec) {
+      const scenario =
+        loaded.get(entry.ref) ??
+        (entry.ref === entry.id ? builtinScenarios().then((all) => all.find((x) => x.id === entry.id) ?? loadScenario(entry.ref)) : loadScenario(entry.ref));
+      spec = scenario.then(toSpec);
+      spec.catch(() => specs.delete(entry.ref));
+      specs.set(entry.ref, spec);
     }
-    return s;
+    return spec;
   };
   const catalog: ScenarioCatalog = {
     async builtin() {
@@ -92,11 +103,11 @@ export async function createGymHost(options: GymHostOptions = {}): Promise<Episo
     agentKinds: kinds,
     sandboxDescription: () => sandbox,
     async run(request: EpisodeRequest) {
-      const scenario = await scenarioFor(request.scenario);
-      return runEpisode(scenario, {
+      return runEpisode(await specFor(request.scenario), {
         agent: agentOption(request.agent, request.baseDir),
         seed: request.seed,
         limits: request.limits,
+        sandbox: request.sandbox.backend !== 'none',
         ...(kernel ? { kernel } : { socketPath }),
         ...(request.trajectory ? { record: request.trajectory } : {}),
         signal: request.signal,

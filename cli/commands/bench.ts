@@ -80,8 +80,18 @@ function resolveShard(flags: RunFlags): Shard | null {
   return null;
 }
 
+/**
+ * Scenario references and generators, and TypeScript module agents, are .ts files loaded in this
+ * process: register tsx's loader (a runtime dependency) once, as `clove` itself runs from dist/.
+ */
+async function loadTypeScript(): Promise<void> {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const suite = loadSuite(file);
+  await loadTypeScript();
   const shard = resolveShard(flags);
   if (flags.resume && flags.out && resolve(flags.resume) !== resolve(flags.out)) throw new CliError('--resume DIR writes into DIR: leave out --out, or give the same directory', ExitCode.USAGE);
   const out = flags.resume ?? flags.out ?? join('clove-results', `${suite.name}-${timestamp()}${shard ? `-shard${shard.index}of${shard.count}` : ''}`);
