@@ -2,9 +2,9 @@
  * The runner's EpisodeHost on gym's `runEpisode`: one embedded kernel shared by every concurrent
  * episode (or a daemon at `socketPath`), scenarios from the built-in library or a folder.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 // gym/index.ts (clove/gym) is not on the gym branch yet: import its runEpisode module directly.
 import { runEpisode, type RunEpisodeOptions } from '../gym/run-episode.js';
 import { startKernel, type KernelHandle } from '../kernel/index.js';
@@ -21,13 +21,32 @@ export interface GymHostOptions {
   socketPath?: string;
 }
 
-/** Resolves the parts of a command that name files relative to the suite (`agents/x.py`, `./run.sh`). */
+/** An executable named without a path (`python3`, `node`), found on PATH as a shell would; `node` is this Node. */
+function findExecutable(name: string): string {
+  if (name === 'node') return process.execPath;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return name;
+}
+
+/**
+ * Resolves a suite's command: the program found on PATH when named bare, and arguments that name
+ * files relative to the suite file (`agents/x.py`, `./run.sh`) made absolute.
+ */
 function resolveCommand(command: readonly string[], baseDir: string): string[] {
   return command.map((part, i) => {
     if (isAbsolute(part) || part.startsWith('-')) return part;
     const candidate = resolve(baseDir, part);
-    const pathLike = part.startsWith('./') || part.startsWith('../') || part.includes('/') || i > 0;
-    return pathLike && existsSync(candidate) ? candidate : part;
+    if (existsSync(candidate) && (i > 0 || part.includes('/'))) return candidate;
+    return i === 0 && !part.includes('/') ? findExecutable(part) : part;
   });
 }
 
