@@ -385,8 +385,8 @@ export class ScenarioEnv implements Env {
         const messages = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user' as const, content: prompt }];
         ep.prompts.push(...messages.map((m) => m.content));
         const result = await ep.llm.complete({ messages });
-        ep.replies.push(result.text);
-        return { content: result.text, promptTokens: result.usage.prompt_tokens, completionTokens: result.usage.completion_tokens };
+        ep.replies.push(result.content);
+        return { content: result.content, promptTokens: result.usage.prompt_tokens, completionTokens: result.usage.completion_tokens };
       },
       exec: (request) => execInWorld(ep.world, request, { sandbox: this.#options.sandbox !== false }),
       submit: (answer) => {

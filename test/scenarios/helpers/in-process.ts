@@ -131,9 +131,9 @@ export async function runInProcess(instance: ScenarioInstance, agent: ScriptedAg
         const result = await llm.complete({ messages });
         if (counted) {
           state.llmPrompts.push(messages.map((m) => m.content).join('\n'));
-          state.llmReplies.push(result.text);
+          state.llmReplies.push(result.content);
         }
-        return result.text;
+        return result.content;
       },
       async send(to, message) {
         step();
