@@ -250,6 +250,7 @@ significant after Holm's correction and its interval lies beyond the threshold.`
     .action(
       guarded(async (flags: { out: string; only?: string; time: number; json?: boolean }) => {
         const { runMicro } = await benchLayer();
+        await loadTypeScript();
         const { writeReports } = await reportsLayer();
         const results = await runMicro({ timeMs: flags.time, ...(flags.only ? { only: flags.only.split(',').map((s) => s.trim()) } : {}), log: (line) => !flags.json && process.stderr.write(`${line}\n`) });
         writeReports(flags.out, results);
