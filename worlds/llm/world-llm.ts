@@ -99,6 +99,7 @@ function fillDeep(value: unknown, groups: string[]): unknown {
  */
 export class WorldLlm {
   readonly #definition: LlmDefinition;
+  readonly #scripted: boolean;
   readonly #clock: WorldClock;
   readonly #world: string;
   readonly #random: WorldRandom;
@@ -108,6 +109,7 @@ export class WorldLlm {
 
   constructor(options: { definition: LlmDefinition | undefined; clock: WorldClock; seed: string; world: string; state?: WorldLlmState }) {
     this.#definition = options.definition ?? {};
+    this.#scripted = options.definition !== undefined && options.definition.mode !== 'passthrough';
     this.#clock = options.clock;
     this.#world = options.world;
     const rules = this.#definition.rules ?? [];
@@ -127,9 +129,12 @@ export class WorldLlm {
     }
   }
 
-  /** `mock` (scripted, the default) or `passthrough` (the kernel's real provider answers). */
+  /**
+   * `mock` (scripted: the world has an `llm:` section) or `passthrough` (the kernel's provider
+   * answers: `mode: passthrough`, or no `llm:` section at all; calls are logged either way).
+   */
   get mode(): 'mock' | 'passthrough' {
-    return this.#definition.mode ?? 'mock';
+    return this.#scripted ? 'mock' : 'passthrough';
   }
 
   get provider(): string {
