@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
-import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import { ErrorCode, type ErrorCodeValue } from '../sdk/protocol/error-codes.js';
 import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
 import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
+import type { SpawnParent } from './agents/spawn-bounds.js';
 import type { Args } from './args.js';
 import { auditEntry } from './audit-entry.js';
 import { AuditLog } from './audit/index.js';
@@ -15,7 +16,9 @@ import { Connection } from './connection.js';
 import { KernelError } from './errors.js';
 import { EventBus } from './event-bus.js';
 import type { FileSystemView } from './fs/file-system.js';
+import { kernelCredentials } from './fs/credentials.js';
 import { HostFileSystem } from './fs/host-fs.js';
+import type { FsView } from './fs/view-walk.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
 import { createProvider, llmConcurrency } from './llm/config.js';
 import { LlmScheduler } from './llm/scheduler.js';
@@ -23,7 +26,7 @@ import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
 import { packageInfo } from './package-root.js';
 import { ResourceMonitor } from './resource-monitor.js';
-import { resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
+import { DEFAULT_HIDDEN, resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
@@ -72,6 +75,7 @@ export class Kernel {
       pythonSdkDir: join(packageInfo().root, 'sdk', 'python'),
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
+      spawnParent: (agent) => this.spawnParent(agent),
       beforeStart: (agent) => this.worlds.agentCreated(agent),
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
@@ -81,7 +85,7 @@ export class Kernel {
       agents: this.agents,
       publish: (world, entry) => this.events.publish('WORLD_EVENT', null, { world, ...entry }),
       denied: (ctx, what, rule, reason) => this.denied(ctx, what, rule, reason),
-      sandboxOwner: () => (this.sandbox ? this.sandbox.agentOwner() : undefined),
+      sandboxOwner: (sandboxed) => (this.sandbox ? this.sandbox.agentOwner(sandboxed) : undefined),
       log: (line) => this.options.log(line),
     });
     this.resources = new ResourceMonitor(this.agents, (warning) => this.events.publish('RESOURCE_WARNING', warning.agent, { ...warning }));
@@ -110,6 +114,21 @@ export class Kernel {
     if (token.length === this.operatorToken.length && token === this.operatorToken) return { role: 'operator' };
     const agent = this.agents.byTokenValue(token);
     return agent ? { role: 'agent', agent } : undefined;
+  }
+
+  /** What bounds the children of `agent`: its rights, working directory and what its sandbox hides. */
+  spawnParent(agent: Agent): SpawnParent {
+    return {
+      id: agent.id,
+      name: agent.name,
+      request: agent.request,
+      permissions: agent.permissions,
+      grants: agent.grants,
+      world: agent.record.world,
+      workspace: agent.request.cwd ? resolve(agent.request.cwd) : process.cwd(),
+      script: agent.record.script,
+      hidden: [...((this.options.sandbox && this.options.sandbox.hiddenPaths) || DEFAULT_HIDDEN), resolve(this.options.stateDir)],
+    };
   }
 
   spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
@@ -227,8 +246,12 @@ export class Kernel {
     const caller = ctx.caller;
     if (caller.role === 'agent') {
       const agent = caller.agent;
-      return new HostFileSystem(agent.request.cwd ?? process.cwd(), agent.permissions, this.options.stateDir, (op, path, rule, reason) =>
-        this.denied(ctx, `${op} ${path}`, rule, reason),
+      return new HostFileSystem(
+        agent.request.cwd ?? process.cwd(),
+        agent.permissions,
+        this.options.stateDir,
+        (op, path, rule, reason, code) => this.denied(ctx, `${op} ${path}`, rule, reason, code),
+        () => this.fsView(agent),
       );
     }
     return new HostFileSystem(process.cwd(), null, this.options.stateDir, () => {
@@ -236,11 +259,31 @@ export class Kernel {
     });
   }
 
+  /**
+   * Where and as whom an agent's file syscalls act: in its own mount namespace when it has one
+   * (through `/proc/<pid>/root`, so `/tmp` is its private /tmp), with its uid and gid.
+   */
+  private fsView(agent: Agent): FsView {
+    const isolation = agent.record.isolation;
+    const pid = agent.record.pid;
+    let root = '/';
+    if (isolation.namespaces.mnt) {
+      if (!agent.alive || !pid) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `agent '${agent.name}' is not running; its filesystem view exists only while it runs`);
+      root = `/proc/${pid}/root`;
+    }
+    const own = kernelCredentials();
+    const uid = isolation.uid ?? own.uid;
+    if (uid === own.uid) return { root, creds: own };
+    const owner = this.sandbox?.agentOwner();
+    // Sandboxed agents drop every supplementary group (setgroups(0)).
+    return { root, creds: { uid, gid: owner && owner.uid === uid ? owner.gid : uid, groups: [] } };
+  }
+
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
-  denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError {
+  denied(ctx: CallContext, what: string, rule: string, reason: string, code: ErrorCodeValue = ErrorCode.PERMISSION_DENIED): KernelError {
     const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
     this.events.publish('SYSCALL_BLOCKED', source, { op: ctx.op, what, rule, reason, caller: callerLabel(ctx.caller) });
-    return new KernelError(ErrorCode.PERMISSION_DENIED, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
+    return new KernelError(code, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
   }
 
   /** Resolves what the agent's uid can run and reach, then asks the sandbox backend for the launch. */
@@ -255,7 +298,8 @@ export class Kernel {
         `SPAWN: the working directory ${launch.cwd} is inside the kernel's state directory ${stateDir}, which every sandbox hides; run the agent from another directory (cwd)`,
       );
     }
-    if (request.sandboxed && agent.record.interpreter) {
+    const otherUser = request.sandboxed === true || sandbox.agentOwner(false) !== undefined;
+    if (otherUser && agent.record.interpreter) {
       // The kernel's own interpreter may live where the agent's uid cannot go (a pyenv under /root).
       const reachable = resolveInterpreter(script);
       if (!reachable) {
@@ -278,6 +322,7 @@ export class Kernel {
       // The SDKs and the TypeScript loader live in the package.
       readablePaths: [packageInfo().root],
       writablePaths: [],
+      within: agent.record.parent_id !== null ? (this.agents.find(agent.record.parent_id)?.sandbox?.cgroupName ?? null) : null,
     });
     return prepared;
   }

@@ -224,7 +224,15 @@ export interface ExecResult {
   duration_ms: number;
 }
 
-export interface HttpRequest {
+/**
+ * The `world` option of file, HTTP and store calls: reach this world instead of the caller's own
+ * (an operator, or an agent granted `worlds`; an agent in a world reaches its own without it).
+ */
+export interface InWorld {
+  world?: string;
+}
+
+export interface HttpRequest extends InWorld {
   url: string;
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   headers?: Record<string, string>;

@@ -10,6 +10,7 @@ export const WORLD_EVENT_TYPES = [
   'network.error',
   'fs.corrupt',
   'fs.write',
+  'fs.refused',
   'agent.kill',
   'agent.pause',
   'clock.jump',

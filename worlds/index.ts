@@ -8,7 +8,7 @@
  * const fork = World.restore(bytes, { name: 'flaky-api-fork' });
  */
 export { createWorld, World, DEFAULT_CLOCK_START } from './world.js';
-export type { WorldOptions, InjectOptions, ScheduleOptions, WorldSummary } from './world.js';
+export type { WorldOptions, InjectOptions, ScheduleOptions, WorldSummary, PreparedRestore } from './world.js';
 export { parseWorldSource, loadWorldFile, validateWorldDefinition } from './loader.js';
 export type { LoadedWorld } from './loader.js';
 export { worldSchema } from './schema.js';
@@ -62,6 +62,7 @@ export {
   WorldSnapshotError,
   WorldEventError,
   WorldClosedError,
+  WorldRestoredError,
   FsPathEscapeError,
   FsNotFoundError,
   FsError,

@@ -91,6 +91,8 @@ export interface ScheduledEventDefinition {
 export interface AgentDefaults {
   limits?: { memory?: number | string; cpu_quota?: number; max_pids?: number; timeout?: Duration };
   permissions?: string | Record<string, unknown>;
+  /** Environment variables every agent of the world gets (a SPAWN's own `env` wins). */
+  env?: Record<string, string>;
 }
 
 export type LlmFailureKind = 'rate_limit' | 'timeout' | 'malformed' | 'server_error' | 'outage';
@@ -194,7 +196,25 @@ export function validateEventParams(type: string, params: unknown): string[] {
   }
   if (check === null) return [];
   if (check(params)) return [];
-  return (check.errors ?? []).map((e) => describeError(e));
+  const errors = check.errors ?? [];
+  // A oneOf/anyOf says what the parameter must be as a whole; its branches' errors only repeat it.
+  const whole = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  return errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || !whole.has(e.instancePath)).map((e) => {
+    const name = e.instancePath.slice(1).replace(/\//g, '.');
+    return name ? `${name} ${describeError(e)}${exampleOf(name, e)}` : describeError(e);
+  });
+}
+
+/** How a parameter of the expected type is written as `key=value` (values parse as JSON). */
+function exampleOf(name: string, error: ErrorObject): string {
+  if (error.keyword !== 'type') return '';
+  const type = (error.params as { type?: unknown }).type;
+  const types = Array.isArray(type) ? type : [type];
+  if (types.includes('array')) return ` (e.g. ${name}='["a.example"]')`;
+  if (types.includes('integer') || types.includes('number')) return ` (e.g. ${name}=503)`;
+  if (types.includes('boolean')) return ` (e.g. ${name}=true)`;
+  if (types.includes('object')) return ` (e.g. ${name}='{"k":1}')`;
+  return '';
 }
 
 /** Turns one Ajv error into "what was expected", with the offending property or allowed values named. */

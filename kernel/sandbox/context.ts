@@ -1,6 +1,7 @@
 import type { IsolationReport } from '../../sdk/types.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
 import { SandboxError, SandboxErrorCode, toError } from './errors.js';
+import { parseMemory } from './limits.js';
 import { DEFAULT_HIDDEN } from './mounts.js';
 
 export interface SandboxOptions {
@@ -15,6 +16,14 @@ export interface SandboxOptions {
   /** Unprivileged uid/gid agents run as when the kernel is root; default 65534/65534 (nobody). */
   uid?: number;
   gid?: number;
+  /**
+   * Who unsandboxed (`sandboxed: false`) agents run as when the kernel is root: 'unprivileged'
+   * (default) switches them to `uid`/`gid` too, so they cannot read the operator token or signal
+   * and ptrace the kernel; 'kernel' keeps the kernel's own uid (root), an explicit operator choice.
+   */
+  plainUser?: 'unprivileged' | 'kernel';
+  /** Size of each private writable tmpfs of a sandbox (/tmp, /var/tmp, /dev/shm): bytes or "64M". Default 64 MiB. */
+  tmpSize?: number | string;
   /** false: never use cgroups. Default true (when a writable hierarchy is found). */
   cgroups?: boolean;
   /** A cgroup v2 root to use instead of detecting (tests: a cgroupfs-shaped temporary directory). */
@@ -37,8 +46,13 @@ export interface ResolvedSandboxOptions {
   maskedPaths: string[];
   uid: number;
   gid: number;
+  plainUser: 'unprivileged' | 'kernel';
+  /** Bytes of each private tmpfs. */
+  tmpBytes: number;
   instance: number;
 }
+
+export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024;
 
 export const DEFAULT_AGENT_UID = 65534;
 
@@ -51,6 +65,8 @@ export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions 
     maskedPaths: [...(options.maskedPaths ?? []), ...(stateDir ? [stateDir] : [])],
     uid: options.uid ?? DEFAULT_AGENT_UID,
     gid: options.gid ?? options.uid ?? DEFAULT_AGENT_UID,
+    plainUser: options.plainUser ?? 'unprivileged',
+    tmpBytes: options.tmpSize === undefined ? DEFAULT_TMP_BYTES : parseMemory(options.tmpSize),
     instance: options.instance ?? process.pid,
   };
 }
@@ -77,10 +93,12 @@ export function instanceOf(leaf: string): number | null {
   return match?.[1] ? Number(match[1]) : null;
 }
 
-export async function createLeaf(ctx: SandboxContext, agentId: number, limits: CgroupLimits): Promise<CgroupLeaf | null> {
+/** Creates the agent's cgroup; inside `within` (its parent agent's group) when the hierarchy nests. */
+export async function createLeaf(ctx: SandboxContext, agentId: number, limits: CgroupLimits, within?: string | null): Promise<CgroupLeaf | null> {
   if (!ctx.driver) return null;
+  const name = leafName(ctx.options.instance, agentId);
   try {
-    return await ctx.driver.create(leafName(ctx.options.instance, agentId), limits);
+    return await ctx.driver.create(within && ctx.driver.nests ? `${within}/${name}` : name, limits);
   } catch (error) {
     throw new SandboxError(
       SandboxErrorCode.CGROUP_FAILED,
@@ -106,7 +124,8 @@ export async function cleanupLeftovers(ctx: SandboxContext): Promise<number> {
   for (const name of await ctx.driver.list()) {
     const owner = instanceOf(name);
     if (owner === null || owner === ctx.options.instance || isAlive(owner)) continue;
-    await ctx.driver.open(name).remove();
+    const leaf = ctx.driver.open(name);
+    await (leaf.removeTree ? leaf.removeTree() : leaf.remove());
     removed += 1;
   }
   return removed;

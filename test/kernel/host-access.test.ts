@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ beforeAll(async () => {
   k = await testKernel();
   operator = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-work-'));
+  // Unsandboxed agents of a root kernel run as uid 65534: their working directory must let them in.
+  chmodSync(work, 0o755);
 });
 afterAll(async () => {
   await k.stop();

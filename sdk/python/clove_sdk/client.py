@@ -280,6 +280,14 @@ class CloveClient(object):
         """EMIT: publishes an event (``CUSTOM`` with ``name`` and ``data``); returns ``{seq}``."""
         return self.call(Opcode.EMIT, _compact(type=type, name=name, data=data))
 
+    def submit(self, answer=None):
+        """Declares a gym task done: EMIT of the CUSTOM event ``gym.submit`` with ``{answer}``.
+
+        The episode driver (``clove gym play``, ``runEpisode``) ends the episode and grades it.
+        See :func:`clove_sdk.task` for the task itself.
+        """
+        return self.call(Opcode.EMIT, {"type": "CUSTOM", "name": "gym.submit", "data": {} if answer is None else {"answer": answer}})
+
     def next_event(self, timeout=None):
         """The oldest event pushed to this connection (``subscribe(push=True)``), waiting up to
         ``timeout`` seconds for one; ``None`` if none came."""
