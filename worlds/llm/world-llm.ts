@@ -167,15 +167,15 @@ export class WorldLlm {
 
   /**
    * Answers a request from the rules, after its latency on the world clock (with `agent`, that
-   * agent counts as blocked meanwhile). Fails with `LlmFailedError` (code LLM_FAILED, `kind`).
+   * agent counts as blocked meanwhile; the log names it by `label`, else by `agent`). Fails with `LlmFailedError` (code LLM_FAILED, `kind`).
    */
-  async complete(request: WorldLlmRequest, options: { agent?: string | number; signal?: AbortSignal } = {}): Promise<WorldLlmAnswer> {
+  async complete(request: WorldLlmRequest, options: { agent?: string | number; label?: string; signal?: AbortSignal } = {}): Promise<WorldLlmAnswer> {
     this.#expire();
     const started = this.#clock.now();
     const entry: LlmCallEntry = {
       seq: this.#log.length + 1,
       time: started,
-      agent: options.agent === undefined ? null : String(options.agent),
+      agent: options.label ?? (options.agent === undefined ? null : String(options.agent)),
       mode: 'mock',
       prompt: conversationText(request),
       messages: structuredClone(request.messages),
