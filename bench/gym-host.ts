@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { llmAgentPath } from '../agents/index.js';
 import { runEpisode, type RunEpisodeOptions } from '../gym/index.js';
 import { startKernel, type KernelHandle } from '../kernel/index.js';
 import { builtinScenarios, loadScenario, type Scenario } from '../scenarios/index.js';
@@ -37,6 +38,9 @@ function agentOption(agent: SuiteAgent, baseDir: string): RunEpisodeOptions['age
       return { kind: 'command', command: [...resolveCommand(agent.command ?? [], baseDir), ...(agent.args ?? [])], ...(agent.env ? { env: agent.env } : {}), label: agent.id };
     case 'module':
       return { kind: 'module', path: resolve(baseDir, agent.path ?? ''), label: agent.id };
+    case 'llm':
+      // The LLM agent loop (clove/agents) as an external agent; `model` reaches THINK, `env` sets the loop (CLOVE_AGENT_*).
+      return { kind: 'command', command: [process.execPath, llmAgentPath(), ...(agent.args ?? [])], env: { ...agent.env, ...(agent.model ? { CLOVE_AGENT_MODEL: agent.model } : {}) }, label: agent.id };
     default:
       throw new Error(`agent kind ${agent.kind} is not available in this Clove version`);
   }
@@ -86,7 +90,7 @@ export async function createGymHost(options: GymHostOptions = {}): Promise<Episo
       return { id: s.id, tags: s.tags, ref: path };
     },
   };
-  const kinds: AgentKind[] = ['reference', 'random', 'command', 'module'];
+  const kinds: AgentKind[] = ['reference', 'random', 'command', 'module', 'llm'];
   return {
     catalog,
     agentKinds: kinds,
