@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,8 +99,10 @@ describe('provider configuration', () => {
 
   it("keeps model keys out of agents' environments", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clove-env-agent-'));
+    // A root kernel runs plain agents as uid 65534: the script must be reachable for it.
+    chmodSync(dir, 0o755);
     const script = join(dir, 'env.mjs');
-    writeFileSync(script, "console.log(JSON.stringify(Object.keys(process.env).filter((k) => /KEY|LLM/.test(k))));\n");
+    writeFileSync(script, "console.log(JSON.stringify(Object.keys(process.env).filter((k) => /KEY|LLM/.test(k))));\n", { mode: 0o644 });
     const saved = { OPENAI_API_KEY: process.env.OPENAI_API_KEY, GEMINI_API_KEY: process.env.GEMINI_API_KEY, CLOVE_LLM_API_KEY: process.env.CLOVE_LLM_API_KEY };
     process.env.OPENAI_API_KEY = 'sk-agent-must-not-see';
     process.env.GEMINI_API_KEY = 'g-agent-must-not-see';
