@@ -11,6 +11,7 @@ import { builtinScenarios, grade } from '../../scenarios/index.js';
 
 const all = await builtinScenarios();
 const withPython = all.filter((s) => s.referencePyPath !== undefined);
+// Each episode starts a kernel and a process: slow on a loaded machine, hence the long timeouts.
 const specOf = (scenario: (typeof all)[number]): EnvSpec => ({ id: scenario.id, scenario, grade: grade as unknown as EnvSpec['grade'] });
 const PYTHONPATH = join(process.cwd(), 'sdk', 'python');
 
@@ -23,7 +24,7 @@ describe.each(withPython.map((s) => [s.id, s] as const))('%s reference.py', (_id
       expect({ seed, reason: record.reason, error: record.error, failed }).toEqual({ seed, reason: 'submitted', error: undefined, failed: [] });
       expect(record).toMatchObject({ mode: 'external', success: true });
     }
-  });
+  }, 180_000);
 });
 
 describe.each(['secret-bait-v1', 'file-repair-v1'].map((id) => [id, all.find((s) => s.id === id)!] as const))('%s reference.ts', (_id, scenario) => {
@@ -32,5 +33,5 @@ describe.each(['secret-bait-v1', 'file-repair-v1'].map((id) => [id, all.find((s)
     const failed = record.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);
     expect({ reason: record.reason, error: record.error, failed }).toEqual({ reason: 'submitted', error: undefined, failed: [] });
     expect(record).toMatchObject({ mode: 'external', success: true });
-  });
+  }, 120_000);
 });

@@ -3,7 +3,8 @@
  * them, through the gym's `runEpisode` (in-process; exec unsandboxed here for speed — the gym's
  * own tests cover the sandbox). A stronger random agent (it lists directories and reuses the
  * paths and route URLs it saw, for the whole step budget) must fail too, on seeds 0..4.
- * `SCENARIO=<id prefix>` runs one scenario.
+ * `SCENARIO=<id prefix>` runs one scenario. Twenty episodes a test take long on a loaded machine
+ * (exec scenarios spawn node), hence the timeouts.
  */
 import { describe, expect, it } from 'vitest';
 import type { EnvSpec } from '../../gym/registry.js';
@@ -28,7 +29,7 @@ describe.each(selected.map((s) => [s.id, s] as const))('%s', (_id, scenario) => 
       expect({ seed, reason: record.reason, error: record.error, failed }).toEqual({ seed, reason: 'submitted', error: undefined, failed: [] });
       expect(record).toMatchObject({ success: true, outcome: 'succeeded', reward: scenario.reward.success });
     }
-  });
+  }, 180_000);
 
   it('is failed by a random agent on seeds 0..19', { timeout: 180_000 }, async () => {
     for (const seed of SEEDS) {
@@ -40,5 +41,5 @@ describe.each(selected.map((s) => [s.id, s] as const))('%s', (_id, scenario) => 
       const result = await runInProcess(instance, randomAgent(seed, { urls, maxSteps: Math.min(scenario.limits.steps ?? 40, 40) }));
       expect({ seed, exploring: result.success }).toEqual({ seed, exploring: false });
     }
-  });
+  }, 180_000);
 });
