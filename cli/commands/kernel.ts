@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -65,6 +65,7 @@ export function kernelCommand(program: Command): void {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const logFile = join(dir, 'kernel.log');
         const out = openSync(logFile, 'a', 0o600);
+        const logStart = statSync(logFile).size;
         const main = fileURLToPath(new URL('../bin.js', import.meta.url));
         const args = [...process.execArgv, main, 'kernel', 'start', '--socket', socketPath];
         if (options.maxFrameSize) args.push('--max-frame-size', String(options.maxFrameSize));
@@ -76,7 +77,12 @@ export function kernelCommand(program: Command): void {
         child.unref();
         const exited = new Promise<boolean>((r) => child.once('exit', () => r(true)));
         const up = await Promise.race([waitFor(() => probeSocket(socketPath), 15_000), exited.then(() => false)]);
-        if (!up) throw new CliError(`the kernel did not start; see ${logFile}`);
+        if (!up) {
+          // The reason is what this attempt wrote to the log: its last lines, not only where to look.
+          const said = readFileSync(logFile).subarray(logStart).toString('utf8').trim().split('\n').filter(Boolean);
+          const reason = said.filter((l) => !/^\s+at /.test(l)).slice(-3).join(' | ') || 'it wrote nothing';
+          throw new CliError(`the kernel did not start: ${reason} (full log: ${logFile})`, ExitCode.FAILED, 'KERNEL_START_FAILED', { log: logFile, output: said.slice(-20) });
+        }
         if (options.json) printJson({ pid: child.pid, socket: socketPath, log: logFile });
         else process.stdout.write(`kernel started (pid ${child.pid}) on ${socketPath}; log: ${logFile}\n`);
         return;
