@@ -14,6 +14,7 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: number = ExitCode.FAILED,
     readonly code?: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'CliError';

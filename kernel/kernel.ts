@@ -3,7 +3,7 @@ import { chmodSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { isSharedDirectory } from '../sdk/socket-path.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
-import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import { ErrorCode, type ErrorCodeValue } from '../sdk/protocol/error-codes.js';
 import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
@@ -17,9 +17,11 @@ import { Connection } from './connection.js';
 import { KernelError } from './errors.js';
 import { EventBus } from './event-bus.js';
 import type { FileSystemView } from './fs/file-system.js';
+import { kernelCredentials } from './fs/credentials.js';
 import { HostFileSystem } from './fs/host-fs.js';
+import type { FsView } from './fs/view-walk.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
-import { createProvider } from './llm/config.js';
+import { createProvider, llmConcurrency } from './llm/config.js';
 import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
@@ -72,7 +74,7 @@ export class Kernel {
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
     this.events = new EventBus(this.options.eventQueueSize);
-    this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
+    this.llm = new LlmScheduler(createProvider(this.options.llm), llmConcurrency(this.options.llm));
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
       ...this.options,
@@ -259,8 +261,12 @@ export class Kernel {
     const caller = ctx.caller;
     if (caller.role === 'agent') {
       const agent = caller.agent;
-      return new HostFileSystem(agent.request.cwd ?? process.cwd(), agent.permissions, this.options.stateDir, (op, path, rule, reason) =>
-        this.denied(ctx, `${op} ${path}`, rule, reason),
+      return new HostFileSystem(
+        agent.request.cwd ?? process.cwd(),
+        agent.permissions,
+        this.options.stateDir,
+        (op, path, rule, reason, code) => this.denied(ctx, `${op} ${path}`, rule, reason, code),
+        () => this.fsView(agent),
       );
     }
     return new HostFileSystem(process.cwd(), null, this.options.stateDir, () => {
@@ -268,11 +274,31 @@ export class Kernel {
     });
   }
 
+  /**
+   * Where and as whom an agent's file syscalls act: in its own mount namespace when it has one
+   * (through `/proc/<pid>/root`, so `/tmp` is its private /tmp), with its uid and gid.
+   */
+  private fsView(agent: Agent): FsView {
+    const isolation = agent.record.isolation;
+    const pid = agent.record.pid;
+    let root = '/';
+    if (isolation.namespaces.mnt) {
+      if (!agent.alive || !pid) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `agent '${agent.name}' is not running; its filesystem view exists only while it runs`);
+      root = `/proc/${pid}/root`;
+    }
+    const own = kernelCredentials();
+    const uid = isolation.uid ?? own.uid;
+    if (uid === own.uid) return { root, creds: own };
+    const owner = this.sandbox?.agentOwner();
+    // Sandboxed agents drop every supplementary group (setgroups(0)).
+    return { root, creds: { uid, gid: owner && owner.uid === uid ? owner.gid : uid, groups: [] } };
+  }
+
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
-  denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError {
+  denied(ctx: CallContext, what: string, rule: string, reason: string, code: ErrorCodeValue = ErrorCode.PERMISSION_DENIED): KernelError {
     const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
     this.events.publish('SYSCALL_BLOCKED', source, { op: ctx.op, what, rule, reason, caller: callerLabel(ctx.caller) });
-    return new KernelError(ErrorCode.PERMISSION_DENIED, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
+    return new KernelError(code, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
   }
 
   /** Resolves what the agent's uid can run and reach, then asks the sandbox backend for the launch. */

@@ -16,6 +16,8 @@ export interface ClockOptions {
   name?: string;
   /** Called with anything a timer callback throws while the clock advances by itself. */
   onError?: (error: Error) => void;
+  /** Realtime/scaled: do not run until {@link release} (a prepared in-place restore waits to be committed). */
+  held?: boolean;
 }
 
 /** Who waits: an agent id (counts for discrete-mode blocking) or nobody in particular (the driver). */
@@ -61,6 +63,8 @@ export class WorldClock {
   readonly #fake: FakeTimers.Clock;
   /** Joined agents and how many waits each has in progress (0 = running). */
   readonly #agents = new Map<string, number>();
+  /** Of those, the blocks held by waits on this clock (sleep, waitFor). */
+  readonly #waitBlocks = new Map<string, number>();
   #blockedAgents = 0;
   #anonymousWaits = 0;
   #stepping = false;
@@ -68,6 +72,7 @@ export class WorldClock {
   #woke = false;
   #busy = false;
   #closed = false;
+  #held = false;
   #pump: NodeJS.Timeout | undefined;
   #lastWall = 0;
   #carry = 0;
@@ -80,7 +85,16 @@ export class WorldClock {
     this.#name = options.name ?? 'world';
     this.#onError = options.onError ?? (() => {});
     this.#fake = FakeTimers.createClock(options.now ?? options.start, 1_000_000);
+    this.#held = options.held === true;
+    if (this.mode !== 'discrete' && !this.#held) this.#startPump();
+  }
+
+  /** Starts a clock made with `held: true` (no-op otherwise). */
+  release(): void {
+    if (!this.#held || this.#closed) return;
+    this.#held = false;
     if (this.mode !== 'discrete') this.#startPump();
+    this.#kick();
   }
 
   /** Virtual time, epoch milliseconds. */
@@ -225,6 +239,7 @@ export class WorldClock {
     if (blocked === undefined) return;
     if (blocked > 0) this.#blockedAgents--;
     this.#agents.delete(key);
+    this.#waitBlocks.delete(key);
     this.#kick();
   }
 
@@ -251,12 +266,20 @@ export class WorldClock {
     return [...this.#agents.entries()].map(([agent, n]) => ({ agent, blocked: n > 0 }));
   }
 
-  /** Stops the pump and rejects every pending wait with `WORLD_CLOSED`. */
-  close(why = 'is closed'): void {
+  /**
+   * Joined agents with the blocks they hold through {@link agentBlocked} (not through waits on this
+   * clock, which end when it closes): what a replacing clock takes over on an in-place restore.
+   */
+  handover(): Array<{ agent: string; blocks: number }> {
+    return [...this.#agents.entries()].map(([agent, n]) => ({ agent, blocks: Math.max(0, n - (this.#waitBlocks.get(agent) ?? 0)) }));
+  }
+
+  /** Stops the pump and rejects every pending wait with `WORLD_CLOSED` (or the error given). */
+  close(why: string | Error = 'is closed'): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#pump !== undefined) clearInterval(this.#pump);
-    const error = new WorldClosedError(this.#name, why);
+    const error = typeof why === 'string' ? new WorldClosedError(this.#name, why) : why;
     for (const cancel of [...this.#cancels]) cancel(error);
     this.#fake.reset();
   }
@@ -265,7 +288,13 @@ export class WorldClock {
     const key = agent === undefined ? undefined : String(agent);
     if (key !== undefined && this.#agents.has(key)) {
       this.agentBlocked(key);
-      return () => this.agentUnblocked(key);
+      this.#waitBlocks.set(key, (this.#waitBlocks.get(key) ?? 0) + 1);
+      return () => {
+        const n = (this.#waitBlocks.get(key) ?? 1) - 1;
+        if (n > 0) this.#waitBlocks.set(key, n);
+        else this.#waitBlocks.delete(key);
+        this.agentUnblocked(key);
+      };
     }
     this.#anonymousWaits++;
     this.#kick();
@@ -278,6 +307,7 @@ export class WorldClock {
     return (
       this.mode === 'discrete' &&
       !this.#closed &&
+      !this.#held &&
       !this.#busy &&
       this.#anonymousWaits + this.#blockedAgents > 0 &&
       this.#blockedAgents === this.#agents.size &&

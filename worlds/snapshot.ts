@@ -4,6 +4,7 @@ import { WorldSnapshotError } from './errors.js';
 import type { SchedulerState, TimelineEntry } from './events.js';
 import type { CapturedLayer } from './fs/layer.js';
 import type { FsCapture } from './fs/world-fs.js';
+import type { WorldLlmState } from './llm/world-llm.js';
 import type { NetworkState } from './network/network.js';
 import type { RandomState } from './rng.js';
 import type { ClockMode, WorldDefinition } from './schema.js';
@@ -21,6 +22,8 @@ export interface WorldState {
   events: SchedulerState;
   timeline: TimelineEntry[];
   fs: FsCapture;
+  /** The world's LLM (absent in snapshots taken before worlds had one). */
+  llm?: WorldLlmState;
 }
 
 /** `CLOVEWLD`: the first 8 bytes of every world snapshot. */

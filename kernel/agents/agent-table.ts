@@ -14,6 +14,7 @@ import { agentEnvironment } from './environment.js';
 import { boundPermissions, type SpawnParent } from './spawn-bounds.js';
 import { decideRestart, resolveRestartPolicy } from './supervisor.js';
 import { SETUP_FAILED_EXIT_CODE } from '../sandbox/index.js';
+import { LLM_SECRET_ENV } from '../llm/config.js';
 
 /** What the table needs from the rest of the kernel. */
 export interface AgentTableDeps {
@@ -162,7 +163,7 @@ export class AgentTable {
       // A clean environment: nothing of the kernel's own (API keys, credentials) unless named.
       env: agentEnvironment({
         kernel: process.env,
-        explicit: request.env,
+        explicit: withoutKernelSecrets(request.env),
         pythonSdkDir: this.deps.pythonSdkDir,
         clove: {
           CLOVE_SOCKET: this.deps.agentSocket?.() ?? this.deps.socketPath,
@@ -424,4 +425,19 @@ export class AgentTable {
     }
     return script;
   }
+}
+
+/**
+ * The model keys THINK uses stay in the kernel: an explicit variable that would hand an agent the
+ * kernel's own key (`--pass-env OPENAI_API_KEY` on the kernel's machine) is dropped; an agent's own,
+ * different key may still be given.
+ */
+function withoutKernelSecrets(env: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!env) return env;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if ((LLM_SECRET_ENV as readonly string[]).includes(key) && process.env[key] === value) continue;
+    out[key] = value;
+  }
+  return out;
 }

@@ -167,6 +167,7 @@ export const worldSyscalls = syscalls(
       if (optBool('WORLD_STATE', args, 'diff')) out.diff = world.fs.diff();
       if (optBool('WORLD_STATE', args, 'kv')) out.kv = Object.fromEntries(world.kv.entries());
       if (optBool('WORLD_STATE', args, 'pending')) out.pending = world.pendingEvents();
+      if (optBool('WORLD_STATE', args, 'llm')) out.llm = { mode: world.llm.mode, calls: world.llm.log, faults: world.llm.faults() };
       const limit = optInt('WORLD_STATE', args, 'limit', 1);
       if (limit !== undefined && Array.isArray(out.timeline)) out.timeline = (out.timeline as unknown[]).slice(-limit);
       return out;

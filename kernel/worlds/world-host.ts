@@ -45,7 +45,7 @@ const FS_EVENTS = new Set(['fs.corrupt', 'fs.write']);
  */
 export class WorldHost {
   private readonly worlds = new Map<string, HostedWorld>();
-  private readonly deadlines = new Map<number, AbortController>();
+  private readonly deadlines = new Map<number, { left(): number; cancel(): void }>();
   /** Per member: aborted when it leaves, cancelling its sleeps and requests on the world clock. */
   private readonly waits = new Map<number, AbortController>();
   private engine: Promise<Engine> | null = null;
@@ -71,9 +71,16 @@ export class WorldHost {
     if (options.inPlace) {
       if (!options.name) throw new KernelError(ErrorCode.BAD_REQUEST, "WORLD_RESTORE: in_place needs the 'name' of the world to restore into");
       const hosted = this.get(options.name);
-      await hosted.sync();
-      hosted.world.restoreFrom(bytes);
-      await hosted.rematerialise();
+      // Agents' world deadlines run on the clock being replaced: each keeps the virtual time it had left.
+      const left = new Map([...hosted.members].flatMap((id) => {
+        const d = this.deadlines.get(id);
+        return d ? [[id, d.left()] as const] : [];
+      }));
+      await hosted.restore(bytes);
+      for (const [id, ms] of left) {
+        const agent = this.deps.agents.find(id);
+        if (agent?.alive) this.armDeadline(hosted, agent, ms);
+      }
       return hosted;
     }
     const { World } = await this.load();
@@ -145,17 +152,24 @@ export class WorldHost {
       request.grants,
     );
     const ms = timeout === undefined ? null : parseDuration(timeout);
-    if (ms !== null && agent.alive) {
-      // On the world's clock; cancelled when the agent ends, so a finished agent's deadline
-      // cannot pull a discrete clock forward.
-      const deadline = new AbortController();
-      this.deadlines.set(agent.id, deadline);
-      void hosted.world.sleep(ms, { signal: deadline.signal }).then(
-        () => this.evict(agent, 'SIGTERM'),
-        () => undefined,
-      );
-    }
+    if (ms !== null && agent.alive) this.armDeadline(hosted, agent, ms);
     return agent;
+  }
+
+  /**
+   * The world's `agents.limits.timeout`: a timer on the world's clock, not a wait, so it never
+   * moves a discrete clock by itself (time reaches it only when the world's agents all wait).
+   * Cancelled when the agent ends.
+   */
+  private armDeadline(hosted: HostedWorld, agent: Agent, ms: number): void {
+    this.deadlines.get(agent.id)?.cancel();
+    const clock = hosted.world.clock;
+    const at = clock.now() + ms;
+    const timer = clock.schedule(ms, () => {
+      this.deadlines.delete(agent.id);
+      void this.evict(agent, 'SIGTERM');
+    });
+    this.deadlines.set(agent.id, { left: () => Math.max(0, at - clock.now()), cancel: () => clock.cancel(timer) });
   }
 
   /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
@@ -198,6 +212,8 @@ export class WorldHost {
    */
   private async evict(agent: Agent, signal: NodeJS.Signals): Promise<void> {
     if (!agent.alive) return;
+    this.deadlines.get(agent.id)?.cancel();
+    this.deadlines.delete(agent.id);
     this.leave(agent, true);
     await this.deps.agents.kill(agent, signal);
   }
@@ -219,7 +235,7 @@ export class WorldHost {
 
   /** Pulls in what the agent wrote, then lets the world's clock stop waiting for it. */
   agentExited(agent: Agent): void {
-    this.deadlines.get(agent.id)?.abort();
+    this.deadlines.get(agent.id)?.cancel();
     this.deadlines.delete(agent.id);
     const hosted = agent.record.world ? this.find(agent.record.world) : undefined;
     if (!hosted) return;

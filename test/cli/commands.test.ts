@@ -74,7 +74,7 @@ describe.skipIf(NO_DIST)(`clove CLI usage${NO_DIST ? ` (skipped: ${NO_DIST})` : 
     expect(rest.every((l) => /^\(.+\)$/.test(l)), stderr).toBe(true);
   });
 
-  it.each([['status'], ['status', '--json'], ['agent', 'list'], ['agent', 'run', 'agent.js', '--wait'], ['agent', 'kill', 'x'], ['world', 'list'], ['kernel', 'stop']].map((args) => ({ args, line: args.join(' ') })))(
+  it.each([['status'], ['agent', 'list'], ['agent', 'run', 'agent.js', '--wait'], ['agent', 'kill', 'x'], ['world', 'list'], ['kernel', 'stop']].map((args) => ({ args, line: args.join(' ') })))(
     'exits 3 with one clear line when no kernel listens: `clove $line`',
     async ({ args }) => {
       const { code, stdout, stderr } = await runCli(args);
@@ -84,6 +84,13 @@ describe.skipIf(NO_DIST)(`clove CLI usage${NO_DIST ? ` (skipped: ${NO_DIST})` : 
       expect(stderr).toMatch(/^error: cannot connect to the Clove kernel at \S*clove-cli-nowhere-\S*\/k\.sock \(ENOENT\): is the kernel running\? Start it with `clove kernel start`/);
     },
   );
+
+  it('exits 3 with the error as JSON on stdout when no kernel listens: `clove status --json`', async () => {
+    const { code, stdout, stderr } = await runCli(['status', '--json']);
+    expect(code).toBe(3);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'CLIENT_CONNECT_FAILED', message: expect.stringMatching(/^cannot connect to the Clove kernel/) } });
+  });
 });
 
 describe.skipIf(NO_DIST)('clove kernel and status', () => {

@@ -119,7 +119,7 @@ describe.skipIf(NO_DIST)('clove world on a kernel', () => {
     expect(now.stdout).toBe('#1 custom at 2026-03-01T09:00:00.000Z\n');
     const later = await daemon.cli(['world', 'event', 'eventful', 'network.outage', 'duration=30s', '--in', '10s']);
     expect(later.code, later.stderr).toBe(0);
-    expect(later.stdout).toMatch(/^scheduled event #\d+ in 10s\n$/);
+    expect(later.stdout).toMatch(/^scheduled network\.outage in 10s \(pending event id \d+; it gets its timeline number when it fires\)\n$/);
 
     const shown = await daemon.cli(['world', 'show', 'eventful', '--timeline']);
     expect(shown.code, shown.stderr).toBe(0);
