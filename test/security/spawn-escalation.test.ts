@@ -1,9 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient, SpawnRequest } from '../../sdk/index.js';
-import { fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
 import { cgroupVersion, missing } from '../sandbox-kernel/helpers.js';
 
 // A hostile agent asks SPAWN for a child with more than it has itself. Each ask must be refused
@@ -93,6 +93,11 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
       }
     } finally {
       await c.kill(record.id, { signal: 'SIGKILL' });
+    }
+    if (cgroupVersion === 'v1') {
+      // The parent's group, kept while the child lived, goes with the child's.
+      const parentPath = (await c.list({ all: true })).find((a) => a.name === 'esc-parent')!.isolation.cgroup.path!;
+      await eventually(() => !existsSync(parentPath), 5000);
     }
   });
 
