@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { KernelError } from '../../kernel/errors.js';
 import { kernelCredentials } from '../../kernel/fs/credentials.js';
 import { HostFileSystem } from '../../kernel/fs/host-fs.js';
 import { resolvePermissions } from '../../kernel/permissions/index.js';
@@ -21,7 +22,7 @@ const file = join(dir, 'data.txt');
 writeFileSync(file, 'x'.repeat(1024));
 const data = Buffer.alloc(1024, 'y');
 
-const denied = () => new Error('denied');
+const denied = () => new KernelError('PERM_DENIED', 'denied');
 const operator = new HostFileSystem(base, null, '/nonexistent-state', denied);
 const perms = resolvePermissions({ level: 'STANDARD', paths: { read: { allow: ['/**'] }, write: { allow: [`${base}/**`] } } });
 const agentHost = new HostFileSystem(base, perms, '/nonexistent-state', denied, () => ({ root: '/', creds: kernelCredentials() }));

@@ -140,7 +140,7 @@ describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (s
       expect(results[0]?.message).toContain('fs.pseudo proc');
       expect(results[4]?.message).toContain('fs.pseudo sysfs');
     } finally {
-      await c.kill(victim.id, 'SIGKILL').catch(() => undefined);
+      await c.kill(victim.id, { signal: 'SIGKILL' }).catch(() => undefined);
     }
   });
 
