@@ -79,7 +79,7 @@ describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (s
       expect(r.contents.every((x) => x === 'decoy')).toBe(true);
       expect(Object.keys(r.errors).every((code) => ['FS_LINK_REFUSED', 'FS_NOT_FOUND'].includes(code))).toBe(true);
     }
-  });
+  }, 120_000);
 
   it("'/tmp' is the sandboxed agent's own /tmp, and files are read and written with its rights", async () => {
     const cwd = workDir();
