@@ -79,7 +79,7 @@ describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (s
       expect(r.contents.every((x) => x === 'decoy')).toBe(true);
       expect(Object.keys(r.errors).every((code) => ['FS_LINK_REFUSED', 'FS_NOT_FOUND'].includes(code))).toBe(true);
     }
-  });
+  }, 120_000);
 
   it("'/tmp' is the sandboxed agent's own /tmp, and files are read and written with its rights", async () => {
     const cwd = workDir();
@@ -96,7 +96,7 @@ describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (s
         ['stat', name],
         ['call', 'write', { path: secret.file, content: 'pwned' }],
         ['call', 'listdir', { path: secret.dir }],
-        ['call', 'write', { path: '/etc/clove-pwned', content: 'pwned' }],
+        ['call', 'write', { path: `/etc/clove-pwned-${process.pid}`, content: 'pwned' }],
         ['call', 'mkdir', { path: `${cwd}/made/deep` }],
         ['stat', `${cwd}/made/deep`],
       ],
@@ -112,7 +112,7 @@ describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (s
     refusedWith(results[5], 'PERM_DENIED');
     refusedWith(results[6], 'PERM_DENIED');
     expect(results[7]?.error).toMatch(/PERM_DENIED|FS_ERROR/);
-    expect(existsSync('/etc/clove-pwned')).toBe(false);
+    expect(existsSync(`/etc/clove-pwned-${process.pid}`)).toBe(false);
     expect(results[9]?.ok).toMatchObject({ uid: 65534 });
     expect(readFileSync(secret.file, 'utf8')).toBe('root only');
   });

@@ -108,7 +108,22 @@ describe.skipIf(NOT_ROOT)(`links in a world's tree${NOT_ROOT ? ` (skipped: ${NOT
     expect(seen.contents).toContain('decoy');
     const state = await c.worldState(name, { timeline: true, diff: true });
     expect(JSON.stringify(state)).not.toContain(content);
-  });
+  }, 120_000);
+
+  it('swapping a directory for a link to a host directory while the kernel writes and makes directories in it reaches nothing', async () => {
+    const name = await world();
+    const v = victim();
+    const results = await hostile(
+      c,
+      [
+        ['race', { path: 'd', target: v.dir, dir: true, method: 'write', kwargs: { path: '/d/x.txt', content: 'pwned' }, n: 100 }],
+        ['race', { path: 'm', target: v.dir, dir: true, method: 'mkdir', kwargs: { path: '/m/sub/deeper' }, n: 100 }],
+      ],
+      { world: name },
+    );
+    expect((results[0]?.ok as { swaps: number }).swaps).toBeGreaterThan(0);
+    untouched(v);
+  }, 120_000);
 
   it('sync leaves links, FIFOs and sockets out and says so on the timeline, without blocking', async () => {
     const name = await world();
