@@ -22,6 +22,8 @@ export interface WorldState {
   network: NetworkState;
   events: SchedulerState;
   timeline: TimelineEntry[];
+  /** Chained digest of every timeline entry fired, dropped ones included (absent in older snapshots). */
+  timelineDigest?: string;
   fs: FsCapture;
 }
 

@@ -84,6 +84,13 @@ interface Parts {
   timeline: TimelineEntry[];
   /** seq of the next timeline entry (entries past the limit are dropped, numbers go on). */
   nextSeq: number;
+  /** Chained sha256 over every entry ever fired (dropped ones included): the timeline's part of stateHash. */
+  timelineDigest: string;
+}
+
+/** Extends a timeline digest by one entry. */
+function chainDigest(digest: string, entry: TimelineEntry): string {
+  return createHash('sha256').update(digest).update(JSON.stringify(canonical(entry))).digest('hex');
 }
 
 function seedString(seed: number | string | undefined): string {
@@ -347,6 +354,7 @@ export class World {
       network: p.network.state(),
       events: p.scheduler.state(),
       timeline: structuredClone(p.timeline),
+      timelineDigest: p.timelineDigest,
       fs: p.fs.capture(),
     };
   }
@@ -386,10 +394,11 @@ export class World {
 
   /** sha256 over files, clock, random states, kv, network state, pending events and timeline. Names are not included. */
   stateHash(): string {
-    const { name: _name, fs: _fs, definition: _definition, ...rest } = this.#stateWithoutFs();
+    // The timeline enters by its chained digest: hashing stays cheap however long the world has run.
+    const { name: _name, fs: _fs, definition: _definition, timeline: _timeline, ...rest } = this.#stateWithoutFs();
     const fs = this.fs;
     if (this.#treeHash?.fs !== fs || this.#treeHash.version !== fs.version) this.#treeHash = { fs, version: fs.version, hash: fs.treeHash() };
-    return createHash('sha256').update(this.#treeHash.hash).update(JSON.stringify(canonical(rest))).digest('hex');
+    return createHash('sha256').update(this.#treeHash.hash).update(JSON.stringify(canonical(rest))).update(this.#parts.timelineDigest).digest('hex');
   }
 
   /** The timeline as canonical JSON lines: equal runs give byte-identical output. */
@@ -450,6 +459,7 @@ export class World {
       scheduler: undefined as unknown as EventScheduler,
       timeline: state ? structuredClone(state.timeline) : [],
       nextSeq: state && state.timeline.length > 0 ? state.timeline[state.timeline.length - 1]!.seq + 1 : 1,
+      timelineDigest: typeof state?.timelineDigest === 'string' ? state.timelineDigest : (state?.timeline ?? []).reduce(chainDigest, ''),
     };
     if (state) parts.kv.load(state.kv);
     parts.scheduler = new EventScheduler(
@@ -495,6 +505,7 @@ export class World {
       entry.note = `failed: ${toError(error).message}`;
     }
     p.timeline.push(entry);
+    p.timelineDigest = chainDigest(p.timelineDigest, entry);
     // A ring: past the limit the oldest entries go (in batches, so a push stays O(1) on average).
     const max = this.#limits.timelineEntries;
     if (p.timeline.length > max) p.timeline.splice(0, p.timeline.length - max + Math.min(Math.floor(max / 10), 1000));
