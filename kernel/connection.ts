@@ -93,6 +93,8 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    // After a framing error the stream is not read any more: what a client keeps sending is dropped.
+    if (this.closed) return;
     let frames: Frame[];
     try {
       frames = this.decoder.push(chunk);
@@ -235,6 +237,8 @@ export class Connection {
     this.sendError({ opcode: 0, codec: Codec.JSON, requestId: error.requestId }, new KernelError(error.code, error.message));
     this.closed = true;
     this.abort.abort();
+    this.decoder.reset();
+    this.socket.pause();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 1000).unref();
     this.kernel.connectionClosed(this);

@@ -23,6 +23,8 @@ export interface WorldState {
   network: NetworkState;
   events: SchedulerState;
   timeline: TimelineEntry[];
+  /** Chained digest of every timeline entry fired, dropped ones included (absent in older snapshots). */
+  timelineDigest?: string;
   fs: FsCapture;
   /** The world's LLM (absent in snapshots taken before worlds had one). */
   llm?: WorldLlmState;

@@ -96,6 +96,13 @@ interface Parts {
   llm: WorldLlm;
   /** seq of the next timeline entry (entries past the limit are dropped, numbers go on). */
   nextSeq: number;
+  /** Chained sha256 over every entry ever fired (dropped ones included): the timeline's part of stateHash. */
+  timelineDigest: string;
+}
+
+/** Extends a timeline digest by one entry. */
+function chainDigest(digest: string, entry: TimelineEntry): string {
+  return createHash('sha256').update(digest).update(JSON.stringify(canonical(entry))).digest('hex');
 }
 
 /** A schedule option as milliseconds; bad input is the caller's (WorldEventError, EVENT_TYPE_INVALID), never a crash. */
@@ -399,6 +406,7 @@ export class World {
       network: p.network.state(),
       events: p.scheduler.state(),
       timeline: structuredClone(p.timeline),
+      timelineDigest: p.timelineDigest,
       fs: p.fs.capture(),
       llm: p.llm.state(),
     };
@@ -479,10 +487,11 @@ export class World {
 
   /** sha256 over files, clock, random states, kv, network state, pending events and timeline. Names are not included. */
   stateHash(): string {
-    const { name: _name, fs: _fs, definition: _definition, ...rest } = this.#stateWithoutFs();
+    // The timeline enters by its chained digest: hashing stays cheap however long the world has run.
+    const { name: _name, fs: _fs, definition: _definition, timeline: _timeline, ...rest } = this.#stateWithoutFs();
     const fs = this.fs;
     if (this.#treeHash?.fs !== fs || this.#treeHash.version !== fs.version) this.#treeHash = { fs, version: fs.version, hash: fs.treeHash() };
-    return createHash('sha256').update(this.#treeHash.hash).update(JSON.stringify(canonical(rest))).digest('hex');
+    return createHash('sha256').update(this.#treeHash.hash).update(JSON.stringify(canonical(rest))).update(this.#parts.timelineDigest).digest('hex');
   }
 
   /** The timeline as canonical JSON lines: equal runs give byte-identical output. */
@@ -544,6 +553,7 @@ export class World {
       timeline: state ? structuredClone(state.timeline) : [],
       llm: new WorldLlm({ definition: this.definition.llm, clock, seed: `${this.seed}:llm`, world: this.#name, ...(state?.llm ? { state: state.llm } : {}) }),
       nextSeq: state && state.timeline.length > 0 ? state.timeline[state.timeline.length - 1]!.seq + 1 : 1,
+      timelineDigest: typeof state?.timelineDigest === 'string' ? state.timelineDigest : (state?.timeline ?? []).reduce(chainDigest, ''),
     };
     if (state) parts.kv.load(state.kv);
     parts.scheduler = new EventScheduler(
@@ -611,6 +621,7 @@ export class World {
   #append(entry: TimelineEntry): void {
     const p = this.#parts;
     p.timeline.push(entry);
+    p.timelineDigest = chainDigest(p.timelineDigest, entry);
     const max = this.#limits.timelineEntries;
     if (p.timeline.length > max) p.timeline.splice(0, p.timeline.length - max + Math.min(Math.floor(max / 10), 1000));
   }

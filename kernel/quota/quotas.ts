@@ -43,7 +43,7 @@ export interface KernelQuotas {
 const MiB = 1024 * 1024;
 
 export const QUOTA_DEFAULTS: Readonly<KernelQuotas> = Object.freeze({
-  storeBytes: 64 * MiB,
+  storeBytes: 32 * MiB,
   storeKeys: 10_000,
   storeTotalBytes: 256 * MiB,
   mailboxBytes: 16 * MiB,
@@ -51,7 +51,7 @@ export const QUOTA_DEFAULTS: Readonly<KernelQuotas> = Object.freeze({
   eventBytes: 256 * 1024,
   emitRate: 1000,
   logBytes: 8 * MiB,
-  worldBytes: 256 * MiB,
+  worldBytes: 128 * MiB,
   worldFiles: 10_000,
   worldFileBytes: 64 * MiB,
   timelineEntries: 10_000,

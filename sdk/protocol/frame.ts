@@ -114,6 +114,13 @@ export class FrameDecoder {
     return frames;
   }
 
+  /** Drops everything buffered (the stream is abandoned). */
+  reset(): void {
+    this.chunks = [];
+    this.offset = 0;
+    this.buffered = 0;
+  }
+
   /** Bytes received that do not yet form a complete frame. */
   get pending(): number {
     return this.buffered;
