@@ -144,6 +144,24 @@ describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (s
     }
   });
 
+  it('still follows system links the agent cannot have made, inside its own view', async () => {
+    const cwd = workDir();
+    const results = await hostile(
+      c,
+      [
+        ['call', 'read', { path: '/etc/os-release' }],
+        ['get', '/etc/os-release'],
+        ['call', 'stat', { path: '/bin' }],
+        ['call', 'stat', { path: '/bin/sh' }],
+      ],
+      { cwd, permissions: 'STANDARD' },
+    );
+    expect(results[0]?.ok?.content, JSON.stringify(results[0])).toBe(results[1]?.ok);
+    expect(results[2]?.ok).toMatchObject({ type: 'symlink' });
+    // /bin is followed (root's link in a root directory); the last component of STAT is not.
+    expect(results[3]?.ok).toMatchObject({ path: '/bin/sh' });
+  });
+
   it('path tricks (.., absolute, encoded, very long, NUL) reach nothing outside and the kernel keeps serving', async () => {
     const cwd = workDir();
     const secret = rootSecret(visible, 'root only');
