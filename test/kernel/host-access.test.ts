@@ -14,8 +14,9 @@ beforeAll(async () => {
   k = await testKernel();
   operator = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-work-'));
-  // Unsandboxed agents of a root kernel run as uid 65534: their working directory must let them in.
-  chmodSync(work, 0o755);
+  // Unsandboxed agents of a root kernel run as uid 65534, and file syscalls act with their
+  // credentials: their working directory must let them in and write.
+  chmodSync(work, 0o777);
 });
 afterAll(async () => {
   await k.stop();
