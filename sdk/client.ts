@@ -243,7 +243,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   worldEvent(world: string, type: string, params: Record<string, unknown> = {}, options: { in?: number | string; label?: string } = {}): Promise<{ entry?: WorldTimelineEntry; scheduled?: number }> {
     return this.call('WORLD_EVENT', { world, type, params, ...options });
   }
-  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; llm?: boolean; limit?: number } = {}): Promise<WorldStateResponse> {
+  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; llm?: boolean; limit?: number; since_seq?: number; max?: number } = {}): Promise<WorldStateResponse> {
     return this.call('WORLD_STATE', { world, ...include });
   }
   /** Writes the snapshot to `path` on the kernel's host, or returns it as base64 when no path is given. */

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { probeSocket } from '../../kernel/socket-path.js';
 import { stateDirFor } from '../../sdk/socket-path.js';
+import { isByteQuota, parseQuotaValue, QUOTA_DEFAULTS, quotaByWireName, wireName, type QuotaName } from '../../kernel/quota/quotas.js';
 import { socketPathOf, withClient } from '../connection.js';
 import { CliError, ExitCode, paint, printJson } from '../output.js';
 
@@ -15,6 +16,18 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
+}
+
+/** `--quota name=value`: a known quota and a positive value (byte quotas take "64M"). */
+function collectQuota(text: string, into: Record<string, number>): Record<string, number> {
+  const m = /^([a-z_]+)=(.+)$/.exec(text.trim());
+  const name = m ? quotaByWireName(m[1]!) : undefined;
+  if (!m || !name) {
+    throw new InvalidArgumentError(`Expected name=value with one of: ${Object.keys(QUOTA_DEFAULTS).map((k) => wireName(k as QuotaName)).join(', ')}.`);
+  }
+  const value = parseQuotaValue(name, m[2]);
+  if (value === undefined) throw new InvalidArgumentError(`${m[1]}: expected a positive ${isByteQuota(name) ? 'byte count or size such as 64M' : 'integer'}.`);
+  return { ...into, [wireName(name)]: value };
 }
 
 export function kernelCommand(program: Command): void {
@@ -35,8 +48,16 @@ export function kernelCommand(program: Command): void {
       if (!/^\d+(\.\d+)?\s*[kmgKMG]?(i?[bB])?$/.test(v)) throw new InvalidArgumentError('Expected a size such as 64M or 1G.');
       return v;
     })
+    .option(
+      '--quota <name=value>',
+      `set a resource quota (repeatable), e.g. --quota store_bytes=128M --quota emit_rate=500; quotas: ${Object.keys(QUOTA_DEFAULTS)
+        .map((k) => wireName(k as QuotaName))
+        .join(', ')} (defaults in docs/protocol.md#quotas)`,
+      collectQuota,
+      {} as Record<string, number>,
+    )
     .option('--json', 'print the started kernel as JSON')
-    .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; json?: boolean; plainAgentsAsRoot?: boolean; agentTmpSize?: string }) => {
+    .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; quota: Record<string, number>; json?: boolean; plainAgentsAsRoot?: boolean; agentTmpSize?: string }) => {
       const socketPath = socketPathOf(options);
       if (options.detach) {
         const dir = stateDirFor(socketPath);
@@ -44,17 +65,24 @@ export function kernelCommand(program: Command): void {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const logFile = join(dir, 'kernel.log');
         const out = openSync(logFile, 'a', 0o600);
+        const logStart = statSync(logFile).size;
         const main = fileURLToPath(new URL('../bin.js', import.meta.url));
         const args = [...process.execArgv, main, 'kernel', 'start', '--socket', socketPath];
         if (options.maxFrameSize) args.push('--max-frame-size', String(options.maxFrameSize));
         if (options.plainAgentsAsRoot) args.push('--plain-agents-as-root');
         if (options.agentTmpSize) args.push('--agent-tmp-size', options.agentTmpSize);
+        for (const [name, value] of Object.entries(options.quota)) args.push('--quota', `${name}=${value}`);
         if (await probeSocket(socketPath)) throw new CliError(`a kernel is already listening on ${socketPath}`, ExitCode.FAILED, 'KERNEL_ALREADY_RUNNING');
         const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
         child.unref();
         const exited = new Promise<boolean>((r) => child.once('exit', () => r(true)));
         const up = await Promise.race([waitFor(() => probeSocket(socketPath), 15_000), exited.then(() => false)]);
-        if (!up) throw new CliError(`the kernel did not start; see ${logFile}`);
+        if (!up) {
+          // The reason is what this attempt wrote to the log: its last lines, not only where to look.
+          const said = readFileSync(logFile).subarray(logStart).toString('utf8').trim().split('\n').filter(Boolean);
+          const reason = said.filter((l) => !/^\s+at /.test(l)).slice(-3).join(' | ') || 'it wrote nothing';
+          throw new CliError(`the kernel did not start: ${reason} (full log: ${logFile})`, ExitCode.FAILED, 'KERNEL_START_FAILED', { log: logFile, output: said.slice(-20) });
+        }
         if (options.json) printJson({ pid: child.pid, socket: socketPath, log: logFile });
         else process.stdout.write(`kernel started (pid ${child.pid}) on ${socketPath}; log: ${logFile}\n`);
         return;
@@ -66,7 +94,7 @@ export function kernelCommand(program: Command): void {
         ...(options.plainAgentsAsRoot ? { plainUser: 'kernel' as const } : {}),
         ...(options.agentTmpSize ? { tmpSize: options.agentTmpSize } : {}),
       };
-      const handle = await startKernel({ socketPath, handleSignals: false, log, sandbox, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
+      const handle = await startKernel({ socketPath, handleSignals: false, log, sandbox, quotas: options.quota, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
       if (options.json) printJson({ pid: process.pid, socket: handle.socketPath, token_file: handle.tokenFile });
       else log(`kernel ${handle.kernel.version} listening on ${handle.socketPath} (pid ${process.pid}); operator token in ${handle.tokenFile}`);
       await new Promise<void>((resolve) => {
