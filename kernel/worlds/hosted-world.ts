@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { World } from '../../worlds/index.js';
 import { KernelError } from '../errors.js';
+import { worldTreePrefix } from './stale-trees.js';
 
 /**
  * A world inside the kernel: the engine's World plus the agents that joined it and, once a
@@ -35,7 +36,7 @@ export class HostedWorld {
   async ensureDir(owner?: { uid: number; gid: number }): Promise<string> {
     if (!this.dir) {
       // Outside the kernel's state directory: sandboxes hide that one.
-      this.dir = await mkdtemp(join(tmpdir(), `clove-world-${this.name.replace(/[^\w.-]/g, '_')}-`));
+      this.dir = await mkdtemp(join(tmpdir(), worldTreePrefix(this.name)));
       await this.world.fs.materialise(this.dir);
     }
     if (owner && !this.owner) {
