@@ -81,3 +81,23 @@ describe.skipIf(NO_DIST)('why an agent ended', () => {
     expect((await record('v3')).end_reason).toBe(`killed by world fa2 event #${entry.seq}`);
   });
 });
+
+describe.skipIf(NO_DIST)('Ctrl-C on `agent run --wait`', () => {
+  it('stops the agent and says so', async () => {
+    const { execa } = await import('execa');
+    const { CLI } = await import('../helpers/cli.js');
+    const child = execa(process.execPath, [CLI, 'agent', 'run', fixture('agents', 'sleeper.js'), '--name', 'interrupted', '--wait'], {
+      env: { NO_COLOR: '1', ...daemon.env },
+      reject: false,
+      timeout: 30_000,
+    });
+    // Interrupt once the agent is running (its first tick is on the CLI's stdout).
+    await new Promise<void>((resolve) => child.stdout?.on('data', () => resolve()));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.stderr).toMatch(/interrupted: stopping agent interrupted \(#\d+\); it does not keep running/);
+    expect(result.stderr).toMatch(/agent interrupted \(#\d+\) ended: killed by operator$/);
+    expect(result.exitCode).toBe(143);
+    expect((await record('interrupted')).state).toBe('killed');
+  });
+});
