@@ -3,7 +3,10 @@ import { CloveError } from '../sdk/index.js';
 import { packageInfo } from '../kernel/package-root.js';
 import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
+import { benchCommand } from './commands/bench.js';
+import { gymCommand } from './commands/gym.js';
 import { kernelCommand } from './commands/kernel.js';
+import { reportCommand } from './commands/report.js';
 import { statusCommand } from './commands/status.js';
 import { worldCommand } from './commands/world.js';
 import { CliError, ExitCode, paint, printJson } from './output.js';
@@ -20,6 +23,9 @@ export function buildProgram(): Command {
   agentCommand(program);
   worldCommand(program);
   auditCommand(program);
+  benchCommand(program);
+  reportCommand(program);
+  gymCommand(program);
   program.addHelpText(
     'after',
     `

@@ -7,7 +7,7 @@ import { encodeFrame, FrameDecoder, FrameKind, DEFAULT_MAX_FRAME_SIZE, type Fram
 import { Opcode, type OpcodeName } from './protocol/opcodes.js';
 import { ClientErrorCode, CloveError } from './errors.js';
 import { openSocket } from './transport.js';
-import { defaultSocketPath } from './socket-path.js';
+import { defaultSocketPath, stateDirFor } from './socket-path.js';
 import type {
   AgentRecord,
   CgroupMetrics,
@@ -243,7 +243,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   worldEvent(world: string, type: string, params: Record<string, unknown> = {}, options: { in?: number | string; label?: string } = {}): Promise<{ entry?: WorldTimelineEntry; scheduled?: number }> {
     return this.call('WORLD_EVENT', { world, type, params, ...options });
   }
-  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; limit?: number } = {}): Promise<WorldStateResponse> {
+  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; llm?: boolean; limit?: number; since_seq?: number; max?: number } = {}): Promise<WorldStateResponse> {
     return this.call('WORLD_STATE', { world, ...include });
   }
   /** Writes the snapshot to `path` on the kernel's host, or returns it as base64 when no path is given. */
@@ -263,7 +263,15 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   }
 
   // --- LLM
-  /** Asks the kernel's model (a deterministic mock unless the kernel is configured otherwise). */
+  /**
+   * Asks the kernel's model (a deterministic mock unless the kernel is configured otherwise; inside
+   * a world, the world's scripted LLM). Text, images, tools and tool calls; see docs/llm.md.
+   *
+   * @example
+   * const a = await client.think({ prompt: 'List the files to fix', system: 'Be brief', max_tokens: 200 });
+   * const b = await client.think({ messages, tools: [{ name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }] });
+   * for (const call of b.tool_calls) console.log(call.name, call.arguments);
+   */
   think(prompt: string | ThinkOptions): Promise<ThinkResult> {
     const request = typeof prompt === 'string' ? { prompt } : prompt;
     return this.call('THINK', request, { timeoutMs: 300_000 });
@@ -374,7 +382,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
 function findToken(options: ConnectOptions, socketPath: string): string | undefined {
   if (options.token) return options.token;
   if (process.env.CLOVE_TOKEN) return process.env.CLOVE_TOKEN;
-  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(dirname(socketPath), 'operator.token');
+  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(stateDirFor(socketPath), 'operator.token');
   if (!existsSync(file)) return undefined;
   try {
     return readFileSync(file, 'utf8').trim();

@@ -45,6 +45,12 @@ export interface SpawnRequest {
    * on only the grants it holds.
    */
   grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
+  /**
+   * Kernel resource quotas for this agent (docs/protocol.md#quotas): `store_bytes`, `store_keys`,
+   * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`. Byte quotas take sizes such as
+   * "8M". Never more than the spawning agent's own.
+   */
+  quotas?: Record<string, number | string>;
 }
 
 /** What isolation is really in force for one agent; nothing is claimed that is not enforced. */
@@ -158,6 +164,24 @@ export interface ProcessMetrics {
   vms: number;
   threads: number;
   open_fds: number;
+  /** Approximate bytes the agent makes the kernel hold: store values it wrote, unread mail, kept logs, queued events. */
+  kernel_bytes?: number;
+  /** THINK calls of this agent through the kernel's LLM scheduler. */
+  llm: LlmAgentMetrics;
+}
+
+/** Per-agent LLM figures (METRICS_AGENT `llm`): what bench metrics read. */
+export interface LlmAgentMetrics {
+  calls: number;
+  failures: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  tokens: number;
+  queue_ms_total: number;
+  queue_ms_p50: number;
+  latency_ms_total: number;
+  latency_ms_p50: number;
+  weight: number;
 }
 
 export interface KernelStatus {
@@ -172,6 +196,8 @@ export interface KernelStatus {
   connections: number;
   llm: { provider: string; queued: number; calls: number; failures: number; tokens: number; queue_ms_total: number; latency_ms_total: number };
   sandbox: Record<string, unknown>;
+  /** The kernel's resource quotas by wire name (docs/protocol.md#quotas). */
+  quotas?: Record<string, number>;
 }
 
 export interface FileContent {
@@ -250,7 +276,7 @@ export interface PermissionSet {
   paths: { read: { allow: string[]; deny: string[] }; write: { allow: string[]; deny: string[] } };
   exec: { allowed: boolean; blocked_commands: string[]; blocked_patterns: string[] };
   http: { allowed: boolean; domains: string[] };
-  llm: { allowed: boolean; max_calls: number | null; max_tokens: number | null };
+  llm: { allowed: boolean; max_calls: number | null; max_tokens: number | null; weight: number };
 }
 
 export interface CgroupMetrics {
@@ -263,21 +289,79 @@ export interface CgroupMetrics {
   frozen: boolean;
 }
 
+/** One part of a message's content: text, or an image as base64 bytes. */
+export type LlmContentPart = { type: 'text'; text: string } | { type: 'image'; data: string; mime_type: string };
+
+/** A tool call the model asked for; `arguments` is the decoded JSON object. */
+export interface LlmToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/**
+ * One chat message. `system`/`user` carry text or parts (images); `assistant` may carry
+ * `tool_calls`; `tool` answers one call by `tool_call_id`.
+ */
+export interface LlmMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | LlmContentPart[] | null;
+  tool_calls?: LlmToolCall[];
+  tool_call_id?: string;
+  /** For `tool` messages: the tool's name (Gemini needs it; filled from the matching call when absent). */
+  name?: string;
+}
+
+/** A function the model may call; `parameters` is a JSON Schema object. */
+export interface LlmTool {
+  name: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+
+export type LlmToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ThinkingLevel = 'minimal' | 'low' | 'medium' | 'high';
+
+/** THINK request. Give `prompt` (with `system`/`image`) or `messages`. */
 export interface ThinkOptions {
   prompt?: string;
+  /** A system message before `prompt`; `system_instruction` is the same (the 0.1 name). */
   system?: string;
-  messages?: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+  system_instruction?: string;
+  /** An image sent with `prompt`: base64 `data` and its `mime_type` (image/png, image/jpeg, ...). */
+  image?: { data: string; mime_type: string };
+  messages?: LlmMessage[];
+  tools?: LlmTool[];
+  tool_choice?: LlmToolChoice;
   model?: string;
   max_tokens?: number;
   temperature?: number;
+  stop?: string | string[];
+  seed?: number;
+  thinking_level?: ThinkingLevel;
+  /** Ask a named world's LLM (operators, or agents holding the `worlds` grant). */
+  world?: string;
 }
 
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+/** THINK response. `success`, `content` and `tokens` keep 0.1 agents working; `text` equals `content`. */
 export interface ThinkResult {
+  success: true;
+  content: string;
   text: string;
+  tool_calls: LlmToolCall[];
+  finish_reason: FinishReason;
   model: string;
+  /** `mock`, `openai`, `gemini`, `replay`, or `world:<name>` for a world's scripted LLM. */
   provider: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  /** usage.total_tokens. */
+  tokens: number;
+  /** Time waiting for a scheduler slot (wall ms). */
   queue_ms: number;
+  /** The provider call (wall ms; for a world's LLM, virtual ms on the world clock). */
   latency_ms: number;
 }
 
@@ -319,10 +403,32 @@ export interface WorldTimelineEntry {
 export interface WorldStateResponse {
   world: WorldInfo;
   timeline?: WorldTimelineEntry[];
+  /** Timeline entries the world no longer keeps (its timeline_entries quota). */
+  timeline_dropped?: number;
   requests?: Array<Record<string, unknown>>;
   diff?: { added: string[]; modified: string[]; deleted: string[] };
   kv?: Record<string, unknown>;
   pending?: Array<Record<string, unknown>>;
+  /** With `llm: true`: the world's LLM mode, every call (prompt, rule, answer, tokens, latency) and active faults. */
+  llm?: { mode: 'mock' | 'passthrough'; calls: WorldLlmCall[]; faults: Array<Record<string, unknown>> };
+}
+
+/** One call to a world's LLM, in order (WORLD_STATE `llm`): what was asked and what it answered. */
+export interface WorldLlmCall {
+  seq: number;
+  time: number;
+  agent: string | null;
+  mode: 'mock' | 'passthrough';
+  /** The whole conversation, one `role: text` line per message: what graders search. */
+  prompt: string;
+  messages: LlmMessage[];
+  tools: string[];
+  rule: string | null;
+  outcome: string;
+  content: string;
+  tool_calls: LlmToolCall[];
+  tokens: number;
+  latency_ms: number;
 }
 
 export interface WorldSnapshotInfo {

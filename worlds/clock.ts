@@ -27,6 +27,9 @@ export interface WaitOptions {
 }
 
 /** Opaque handle of a timer scheduled with {@link WorldClock.schedule}. */
+/** Longest single timer delay (a longer one overflows to 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export type ClockTimer = ReturnType<FakeTimers.Clock['setTimeout']>;
 
 /** Wall-clock period of the realtime/scaled pump. */
@@ -134,7 +137,13 @@ export class WorldClock {
    */
   sleep(ms: number, options: WaitOptions = {}): Promise<void> {
     return this.waitFor((resolve) => {
-      const timer = this.#fake.setTimeout(resolve, Math.max(0, ms));
+      // Chained below 2^31 ms: a longer timer fires after 1 ms, as in Node.
+      let timer: ClockTimer;
+      const arm = (left: number) => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        timer = this.#fake.setTimeout(() => (left > step ? arm(left - step) : resolve()), step);
+      };
+      arm(Math.max(0, ms));
       return () => this.#fake.clearTimeout(timer);
     }, options);
   }

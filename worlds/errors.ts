@@ -130,10 +130,24 @@ export class WorldEventError extends WorldError {
       'EVENT_TYPE_INVALID',
       `Event ${JSON.stringify(type)} is invalid: ${why}. ` +
         (unknownType
-          ? 'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, agent.kill, ' +
-            'agent.pause, clock.jump, custom (or custom.<anything>); see docs/worlds.md#events.'
+          ? 'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, fs.refused, agent.kill, ' +
+            'agent.pause, clock.jump, llm.outage, llm.error_rate, llm.latency, custom (or custom.<anything>); see docs/worlds.md#events.'
           : 'See docs/worlds.md#events for what each type takes.'),
     );
+  }
+}
+
+/** A call to the world's LLM failed as scripted (rule `fail`, error_rate, or an llm.* event). */
+export class LlmFailedError extends WorldError {
+  readonly kind: string;
+  readonly status: number;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: string, status: number, message: string, options: { retryAfterMs?: number } = {}) {
+    super('LLM_FAILED', message);
+    this.kind = kind;
+    this.status = status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -162,4 +176,21 @@ export class WorldRestoredError extends WorldError {
 export function toError(value: unknown): Error {
   if (value instanceof Error) return value;
   return new Error(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/**
+ * A world limit would be passed (world file `limits:` or the kernel's quotas): `files`, `bytes`,
+ * `largest_file`. Nothing was changed.
+ */
+export class WorldQuotaError extends WorldError {
+  readonly details: { quota: string; limit: number; requested: number; rule: string };
+
+  constructor(quota: string, limit: number, requested: number, what: string) {
+    super(
+      'QUOTA_EXCEEDED',
+      `${what} would need ${requested} (${quota}), over the world's limit of ${limit}; nothing was changed. ` +
+        `Remove files from the world, or raise limits.${quota} in the world file (the kernel's own quota caps it: clove kernel start --quota world_${quota === 'largest_file' ? 'file_bytes' : quota}=N).`,
+    );
+    this.details = { quota: `world_${quota}`, limit, requested, rule: `limits.${quota}` };
+  }
 }

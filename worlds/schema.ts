@@ -15,6 +15,15 @@ export interface WorldDefinition {
   clock?: ClockDefinition;
   events?: ScheduledEventDefinition[];
   agents?: AgentDefaults;
+  llm?: LlmDefinition;
+  limits?: WorldLimitsDefinition;
+}
+
+/** The world file's `limits:`; sizes in bytes or strings such as "64M". */
+export interface WorldLimitsDefinition {
+  files?: number;
+  bytes?: number | string;
+  largest_file?: number | string;
 }
 
 export interface InlineFileDefinition {
@@ -90,6 +99,56 @@ export interface ScheduledEventDefinition {
 export interface AgentDefaults {
   limits?: { memory?: number | string; cpu_quota?: number; max_pids?: number; timeout?: Duration };
   permissions?: string | Record<string, unknown>;
+  /** Environment variables every agent of the world gets (a SPAWN's own `env` wins). */
+  env?: Record<string, string>;
+}
+
+export type LlmFailureKind = 'rate_limit' | 'timeout' | 'malformed' | 'server_error' | 'outage';
+
+export interface LlmToolCallDefinition {
+  id?: string;
+  name: string;
+  arguments?: Record<string, unknown>;
+}
+
+/** What the world's LLM answers: text and/or tool calls, or a failure. */
+export interface LlmAnswerDefinition {
+  reply?: string;
+  tool_calls?: LlmToolCallDefinition[];
+  finish_reason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
+  fail?: LlmFailureKind;
+  latency_ms?: LatencyDefinition;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+export interface LlmMatchDefinition {
+  in?: 'last_user' | 'last_message' | 'last_tool' | 'conversation' | 'system' | 'tools';
+  json_path?: string;
+  contains?: string;
+  regex?: string;
+  equals?: unknown;
+  exists?: boolean;
+  not?: boolean;
+}
+
+export interface LlmRuleDefinition extends LlmAnswerDefinition {
+  name?: string;
+  match?: LlmMatchDefinition | LlmMatchDefinition[];
+  variants?: LlmAnswerDefinition[];
+  sequence?: LlmAnswerDefinition[];
+  sequence_end?: 'repeat-last' | 'loop' | 'next-rule';
+}
+
+/** The world's LLM (docs/worlds.md#llm). */
+export interface LlmDefinition {
+  mode?: 'mock' | 'passthrough';
+  model?: string;
+  latency_ms?: LatencyDefinition;
+  error_rate?: number;
+  error_kind?: LlmFailureKind;
+  timeout_ms?: number;
+  rules?: LlmRuleDefinition[];
+  default?: LlmAnswerDefinition;
 }
 
 /** Where the shipped schema lives: beside this module in the source tree, under worlds/schema/ in the package. */

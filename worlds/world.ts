@@ -12,11 +12,13 @@ import { MemoryLayer } from './fs/memory-layer.js';
 import { parseMode, worldPath } from './fs/path.js';
 import { WorldFs } from './fs/world-fs.js';
 import { WorldKv } from './kv.js';
+import { WorldLlm } from './llm/world-llm.js';
 import { loadWorldFile, validateWorldDefinition, type LoadedWorld } from './loader.js';
 import { WorldNetwork, type RequestLogEntry, type WorldRequest, type WorldResponse } from './network/network.js';
 import { WorldRandom } from './rng.js';
-import { type AgentDefaults, validateEventParams, type WorldDefinition } from './schema.js';
+import { type AgentDefaults, type LlmFailureKind, validateEventParams, type WorldDefinition } from './schema.js';
 import { decodeSnapshot, encodeSnapshot, type WorldState } from './snapshot.js';
+import { resolveWorldLimits, type WorldLimits } from './limits.js';
 
 /** Default virtual start time when a world file gives none. */
 export const DEFAULT_CLOCK_START = '2026-01-01T00:00:00.000Z';
@@ -33,6 +35,11 @@ export interface WorldOptions {
   onEvent?: (event: TimelineEntry) => void;
   /** Directory relative mount paths of a definition object start from (default: the current directory; a file's own directory for paths). */
   baseDir?: string;
+  /**
+   * Ceilings on what the world holds (a kernel passes its quotas); the world file's `limits:` may
+   * only lower them. Default: unlimited.
+   */
+  limits?: Partial<WorldLimits>;
 }
 
 export interface InjectOptions {
@@ -86,6 +93,16 @@ interface Parts {
   eventsRandom: WorldRandom;
   scheduler: EventScheduler;
   timeline: TimelineEntry[];
+  llm: WorldLlm;
+  /** seq of the next timeline entry (entries past the limit are dropped, numbers go on). */
+  nextSeq: number;
+  /** Chained sha256 over every entry ever fired (dropped ones included): the timeline's part of stateHash. */
+  timelineDigest: string;
+}
+
+/** Extends a timeline digest by one entry. */
+function chainDigest(digest: string, entry: TimelineEntry): string {
+  return createHash('sha256').update(digest).update(JSON.stringify(canonical(entry))).digest('hex');
 }
 
 /** A schedule option as milliseconds; bad input is the caller's (WorldEventError, EVENT_TYPE_INVALID), never a crash. */
@@ -142,12 +159,16 @@ export class World {
   #parts: Parts;
   #inTimer = false;
   #closed = false;
+  readonly #limits: WorldLimits;
+  /** Tree hash by filesystem version: WORLD_LIST does not rehash an unchanged tree. */
+  #treeHash: { fs: WorldFs; version: number; hash: string } | null = null;
 
   private constructor(name: string, seed: string, definition: WorldDefinition, options: WorldOptions, build: (world: World) => Parts) {
     this.#name = name;
     this.seed = seed;
     this.definition = definition;
     this.#options = options;
+    this.#limits = resolveWorldLimits(definition.limits, options.limits);
     if (options.onEvent !== undefined) this.#emitter.on('event', options.onEvent);
     this.#parts = build(this);
   }
@@ -162,7 +183,7 @@ export class World {
       const start = Date.parse(definition.clock?.start ?? DEFAULT_CLOCK_START);
       const parts = world.#buildParts({
         clock: { start, now: start, mode: definition.clock?.mode ?? 'discrete', factor: definition.clock?.factor ?? 1 },
-        fs: new WorldFs(lowers),
+        fs: new WorldFs(lowers, undefined, world.#limits),
       });
       parts.scheduler.armDefinitions();
       return parts;
@@ -175,7 +196,7 @@ export class World {
    * File contents stay views into `bytes` (nothing is copied): do not modify `bytes` afterwards.
    */
   static restore(bytes: Uint8Array, options: Omit<WorldOptions, 'seed'> = {}): World {
-    return World.fromState(decodeSnapshot(bytes), options);
+    return World.fromState(decodeSnapshot(bytes, options.limits), options);
   }
 
   /** @internal Builds a world from a decoded state (restore and fork). */
@@ -207,6 +228,11 @@ export class World {
   /** World-scoped key-value state (part of snapshots). */
   get kv(): WorldKv {
     return this.#parts.kv;
+  }
+
+  /** The world's LLM: scripted answers to its agents' THINK calls, and the log of what was asked. */
+  get llm(): WorldLlm {
+    return this.#parts.llm;
   }
 
   /** The world's seeded random source for agents and scenarios (the network and events have their own streams). */
@@ -292,7 +318,7 @@ export class World {
   record(type: string, params: Record<string, unknown> = {}): TimelineEntry {
     const p = this.#parts;
     const entry: TimelineEntry = {
-      seq: p.timeline.length + 1,
+      seq: p.nextSeq++,
       time: p.clock.now(),
       elapsed: p.clock.elapsed(),
       type,
@@ -301,7 +327,7 @@ export class World {
       name: null,
       note: null,
     };
-    p.timeline.push(entry);
+    this.#append(entry);
     try {
       if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
     } catch (error) {
@@ -336,6 +362,34 @@ export class World {
     return this.#parts.scheduler.pending();
   }
 
+  /** What the world may hold (its file's `limits:` under the ceilings it was given). */
+  get limits(): Readonly<WorldLimits> {
+    return this.#limits;
+  }
+
+  /** Timeline entries dropped because the timeline was full. */
+  get timelineDropped(): number {
+    const p = this.#parts;
+    return p.nextSeq - 1 - p.timeline.length;
+  }
+
+  /** The state minus the filesystem capture (for hashing: the tree is hashed on its own). */
+  #stateWithoutFs(): Omit<WorldState, 'fs'> & { fs?: undefined } {
+    const p = this.#parts;
+    return {
+      name: this.#name,
+      seed: this.seed,
+      definition: this.definition,
+      clock: { start: p.clock.start, mode: p.clock.mode, factor: p.clock.factor, now: p.clock.now() },
+      random: p.random.state(),
+      eventsRandom: p.eventsRandom.state(),
+      kv: p.kv.entries(),
+      network: p.network.state(),
+      events: p.scheduler.state(),
+      timeline: p.timeline as TimelineEntry[],
+    };
+  }
+
   /** The whole world as plain data (shares file buffers; treat as read-only). */
   state(): WorldState {
     const p = this.#parts;
@@ -352,7 +406,9 @@ export class World {
       network: p.network.state(),
       events: p.scheduler.state(),
       timeline: structuredClone(p.timeline),
+      timelineDigest: p.timelineDigest,
       fs: p.fs.capture(),
+      llm: p.llm.state(),
     };
   }
 
@@ -388,7 +444,7 @@ export class World {
    */
   prepareRestore(bytes: Uint8Array): PreparedRestore {
     if (this.#closed) throw new WorldClosedError(this.#name, 'is closed');
-    const state = decodeSnapshot(bytes);
+    const state = decodeSnapshot(bytes, this.#limits);
     let parts: Parts;
     try {
       parts = this.#partsFromState(state, true);
@@ -431,8 +487,11 @@ export class World {
 
   /** sha256 over files, clock, random states, kv, network state, pending events and timeline. Names are not included. */
   stateHash(): string {
-    const { name: _name, fs: _fs, definition: _definition, ...rest } = this.state();
-    return createHash('sha256').update(this.fs.treeHash()).update(JSON.stringify(canonical(rest))).digest('hex');
+    // The timeline enters by its chained digest: hashing stays cheap however long the world has run.
+    const { name: _name, fs: _fs, definition: _definition, timeline: _timeline, ...rest } = this.#stateWithoutFs();
+    const fs = this.fs;
+    if (this.#treeHash?.fs !== fs || this.#treeHash.version !== fs.version) this.#treeHash = { fs, version: fs.version, hash: fs.treeHash() };
+    return createHash('sha256').update(this.#treeHash.hash).update(JSON.stringify(canonical(rest))).update(this.#parts.timelineDigest).digest('hex');
   }
 
   /** The timeline as canonical JSON lines: equal runs give byte-identical output. */
@@ -448,7 +507,7 @@ export class World {
       time: p.clock.iso(),
       elapsedMs: p.clock.elapsed(),
       clockMode: p.clock.mode,
-      files: p.fs.files().length,
+      files: p.fs.fileCount(),
       pendingEvents: p.scheduler.pending().length,
       timelineLength: p.timeline.length,
       requests: p.network.requestLog.length,
@@ -475,6 +534,7 @@ export class World {
   #buildParts(input: { clock: WorldState['clock'] & { held?: boolean }; fs: WorldFs; state?: WorldState }): Parts {
     const { state } = input;
     const clock = new WorldClock({ ...input.clock, name: this.#name, onError: (e) => this.#reportError(e) });
+    input.fs.limits = this.#limits;
     const parts: Parts = {
       clock,
       fs: input.fs,
@@ -482,6 +542,7 @@ export class World {
         definition: this.definition.network,
         clock,
         seed: `${this.seed}:network`,
+        maxLog: this.#limits.requestLogEntries,
         ...(this.#options.handlers === undefined ? {} : { handlers: this.#options.handlers }),
         ...(state === undefined ? {} : { state: state.network }),
       }),
@@ -490,6 +551,9 @@ export class World {
       eventsRandom: state ? WorldRandom.fromState(state.eventsRandom) : new WorldRandom(`${this.seed}:events`),
       scheduler: undefined as unknown as EventScheduler,
       timeline: state ? structuredClone(state.timeline) : [],
+      llm: new WorldLlm({ definition: this.definition.llm, clock, seed: `${this.seed}:llm`, world: this.#name, ...(state?.llm ? { state: state.llm } : {}) }),
+      nextSeq: state && state.timeline.length > 0 ? state.timeline[state.timeline.length - 1]!.seq + 1 : 1,
+      timelineDigest: typeof state?.timelineDigest === 'string' ? state.timelineDigest : (state?.timeline ?? []).reduce(chainDigest, ''),
     };
     if (state) parts.kv.load(state.kv);
     parts.scheduler = new EventScheduler(
@@ -520,7 +584,7 @@ export class World {
   #fire(event: Pick<PendingEvent, 'type' | 'params' | 'name' | 'source'>): TimelineEntry {
     const p = this.#parts;
     const entry: TimelineEntry = {
-      seq: p.timeline.length + 1,
+      seq: p.nextSeq++,
       time: p.clock.now(),
       elapsed: p.clock.elapsed(),
       type: event.type,
@@ -539,7 +603,7 @@ export class World {
     }
     // The entry is in the timeline (and told) before anything it causes: a clock.jump is listed
     // before the events its jump fires, each with the next sequence number.
-    p.timeline.push(entry);
+    this.#append(entry);
     try {
       if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
     } catch (error) {
@@ -551,6 +615,15 @@ export class World {
       else then();
     }
     return entry;
+  }
+
+  /** Adds an entry to the timeline, a ring: past the limit the oldest entries go (in batches, so a push stays O(1) on average). */
+  #append(entry: TimelineEntry): void {
+    const p = this.#parts;
+    p.timeline.push(entry);
+    p.timelineDigest = chainDigest(p.timelineDigest, entry);
+    const max = this.#limits.timelineEntries;
+    if (p.timeline.length > max) p.timeline.splice(0, p.timeline.length - max + Math.min(Math.floor(max / 10), 1000));
   }
 
   #reportError(error: Error): void {
@@ -579,11 +652,22 @@ export class World {
       case 'network.error':
         p.network.addFault({ kind: 'error', until, hosts, status: Number(params.status), rate: params.rate === undefined ? 1 : Number(params.rate) });
         return `requests answer ${Number(params.status)}${params.rate === undefined ? '' : ` with probability ${Number(params.rate)}`}`;
+      case 'llm.outage':
+        p.llm.addFault({ kind: 'outage', until, ...(typeof params.kind === 'string' ? { failure: params.kind as LlmFailureKind } : {}) });
+        return until === null ? 'LLM down until further notice' : `LLM down until ${new Date(until).toISOString()}`;
+      case 'llm.error_rate':
+        p.llm.addFault({ kind: 'error_rate', until, rate: Number(params.rate), failure: (params.kind as LlmFailureKind | undefined) ?? 'rate_limit' });
+        return `LLM calls fail (${String(params.kind ?? 'rate_limit')}) with probability ${Number(params.rate)}${until === null ? '' : ` until ${new Date(until).toISOString()}`}`;
+      case 'llm.latency':
+        p.llm.addFault({ kind: 'latency', until, latencyMs: Number(params.latency_ms) });
+        return `+${Number(params.latency_ms)} ms per LLM call${until === null ? '' : ` until ${new Date(until).toISOString()}`}`;
       case 'fs.write': {
         const mode = params.mode === undefined ? undefined : parseMode(params.mode as number | string, 0o644);
         p.fs.writeFile(String(params.path), String(params.content ?? ''), { parents: true, append: params.append === true, ...(mode === undefined ? {} : { mode }) });
         return `wrote ${String(params.path)}`;
       }
+      case 'fs.refused':
+        return `left out of the world: ${String(params.reason)}`;
       case 'fs.corrupt':
         return this.#corrupt(String(params.path), String(params.mode ?? 'truncate'), typeof params.length === 'number' ? params.length : undefined);
       case 'clock.jump': {

@@ -76,6 +76,7 @@ interface RunOptions {
   world?: string;
   grant?: string[];
   env?: string[];
+  passEnv?: string[];
   quiet?: boolean;
 }
 
@@ -101,7 +102,8 @@ export function agentCommand(program: Command): void {
     .option('--max-restarts <n>', 'give up after this many restarts in the window', wholeNumber)
     .option('--world <name>', 'join this world')
     .option('--grant <right...>', 'operator rights for the agent: kill, perms, worlds, shutdown')
-    .option('-e, --env <KEY=VALUE...>', 'extra environment variables')
+    .option('-e, --env <KEY=VALUE...>', 'environment variables for the agent (agents start with a clean environment: PATH, HOME, LANG, TZ, CLOVE_*, PYTHONPATH)')
+    .option('--pass-env <KEY...>', "pass these variables from this shell's environment to the agent")
     .action(async (script: string, args: string[], options: RunOptions) => {
       const request: SpawnRequest = { script: resolve(script), args, cwd: process.cwd() };
       if (options.name) request.name = options.name;
@@ -116,9 +118,14 @@ export function agentCommand(program: Command): void {
       if (options.restart) request.restart = { policy: options.restart, ...(options.maxRestarts !== undefined ? { max_restarts: options.maxRestarts } : {}) };
       if (options.world) request.world = options.world;
       if (options.grant) request.grants = options.grant as SpawnRequest['grants'];
-      if (options.env) {
+      if (options.env || options.passEnv) {
         request.env = {};
-        for (const pair of options.env) {
+        for (const key of options.passEnv ?? []) {
+          const value = process.env[key];
+          if (value === undefined) throw new CliError(`--pass-env ${key}: ${key} is not set in this shell's environment`, ExitCode.USAGE);
+          request.env[key] = value;
+        }
+        for (const pair of options.env ?? []) {
           const eq = pair.indexOf('=');
           if (eq <= 0) throw new CliError(`--env expects KEY=VALUE, got '${pair}'`, ExitCode.USAGE);
           request.env[pair.slice(0, eq)] = pair.slice(eq + 1);

@@ -10,8 +10,11 @@ import { Agent, noIsolation } from './agent.js';
 import type { SandboxHandle } from '../sandbox/index.js';
 import { resolvePermissions } from '../permissions/index.js';
 import { invocationFor } from './interpreter.js';
+import { agentEnvironment } from './environment.js';
+import { boundPermissions, type SpawnParent } from './spawn-bounds.js';
 import { decideRestart, resolveRestartPolicy } from './supervisor.js';
 import { SETUP_FAILED_EXIT_CODE } from '../sandbox/index.js';
+import { LLM_SECRET_ENV } from '../llm/config.js';
 
 /** What the table needs from the rest of the kernel. */
 export interface AgentTableDeps {
@@ -19,6 +22,8 @@ export interface AgentTableDeps {
   python: string | undefined;
   logLines: number;
   mailboxCapacity: number;
+  /** An agent's mailbox_bytes / log_bytes quota (none when absent). */
+  quotaOf?(agent: Agent, name: 'mailboxBytes' | 'logBytes'): number;
   exitedAgentsKept: number;
   killGraceMs: number;
   /** Directory of the stdlib Python SDK, put on PYTHONPATH for .py agents. */
@@ -27,6 +32,10 @@ export interface AgentTableDeps {
   attachChannel(agent: Agent, socket: Socket): void;
   /** Wraps a launch in the sandbox backend (isolating or plain, by the request); undefined when the kernel runs without one. */
   sandbox(agent: Agent, launch: Launch): Promise<SandboxedLaunch> | undefined;
+  /** What bounds a child of this agent (SPAWN by an agent): its rights, workspace and sandbox view. */
+  spawnParent(agent: Agent): SpawnParent;
+  /** The socket agents connect to beyond their channel (CLOVE_SOCKET); default `socketPath`. */
+  agentSocket?(): string;
   /** Runs once the agent exists, before its process starts (joining a world happens here). */
   beforeStart(agent: Agent): void;
   onSpawned(agent: Agent): void;
@@ -51,8 +60,6 @@ export interface SandboxedLaunch extends Launch {
 /** Signals that tell an agent something rather than stop it: never escalated to SIGKILL. */
 const NOTIFY_SIGNALS = new Set<NodeJS.Signals>(['SIGUSR1', 'SIGUSR2', 'SIGHUP']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
-// The kernel's own credentials never reach an agent's environment.
-const WITHHELD_ENV = new Set(['CLOVE_TOKEN', 'CLOVE_TOKEN_FILE', 'CLOVE_FD', 'CLOVE_AGENT_ID', 'CLOVE_AGENT_NAME']);
 
 /** Live and recently ended agents, by id, name and token; spawns, signals and reaps them. */
 export class AgentTable {
@@ -131,7 +138,12 @@ export class AgentTable {
       error: null,
       end_reason: null,
     };
-    const permissions = resolvePermissions(request.permissions ?? (request.sandboxed ? 'SANDBOXED' : 'STANDARD'));
+    const fallback = request.sandboxed ? 'SANDBOXED' : 'STANDARD';
+    const parent = parentId !== null ? this.byId.get(parentId) : undefined;
+    // A child's permissions are a subset of its parent's (refused when asked beyond them).
+    const permissions = parent
+      ? boundPermissions(this.deps.spawnParent(parent), request.permissions, fallback, request.cwd ? resolve(request.cwd) : process.cwd())
+      : resolvePermissions(request.permissions ?? fallback);
     const agent = new Agent(record, token, request, this.deps, permissions, grants);
     this.byId.set(id, agent);
     this.byToken.set(token, agent);
@@ -148,21 +160,23 @@ export class AgentTable {
   /** Starts (or restarts) the agent's process from its recorded request. */
   async start(agent: Agent, invocation = invocationFor(agent.record.script, agent.record.args, this.deps.python)): Promise<void> {
     const request = agent.request;
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !WITHHELD_ENV.has(k))) as Record<string, string>;
     let launch: Launch = {
       command: invocation.command,
       args: invocation.args,
       cwd: request.cwd ? resolve(request.cwd) : process.cwd(),
-      env: {
-        ...inherited,
-        ...request.env,
-        CLOVE_SOCKET: this.deps.socketPath,
-        CLOVE_TOKEN: agent.token,
-        CLOVE_FD: '3',
-        CLOVE_AGENT_ID: String(agent.id),
-        CLOVE_AGENT_NAME: agent.name,
-        PYTHONPATH: [this.deps.pythonSdkDir, request.env?.PYTHONPATH ?? inherited.PYTHONPATH].filter(Boolean).join(':'),
-      },
+      // A clean environment: nothing of the kernel's own (API keys, credentials) unless named.
+      env: agentEnvironment({
+        kernel: process.env,
+        explicit: withoutKernelSecrets(request.env),
+        pythonSdkDir: this.deps.pythonSdkDir,
+        clove: {
+          CLOVE_SOCKET: this.deps.agentSocket?.() ?? this.deps.socketPath,
+          CLOVE_TOKEN: agent.token,
+          CLOVE_FD: '3',
+          CLOVE_AGENT_ID: String(agent.id),
+          CLOVE_AGENT_NAME: agent.name,
+        },
+      }),
     };
     let attach: ((pid: number) => Promise<void>) | null = null;
     let detached = true;
@@ -425,6 +439,21 @@ export class AgentTable {
     }
     return script;
   }
+}
+
+/**
+ * The model keys THINK uses stay in the kernel: an explicit variable that would hand an agent the
+ * kernel's own key (`--pass-env OPENAI_API_KEY` on the kernel's machine) is dropped; an agent's own,
+ * different key may still be given.
+ */
+function withoutKernelSecrets(env: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!env) return env;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if ((LLM_SECRET_ENV as readonly string[]).includes(key) && process.env[key] === value) continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 /** The end_reason of a process that ended (see AgentRecord.end_reason). */

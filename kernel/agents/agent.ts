@@ -49,13 +49,14 @@ export class Agent {
     readonly record: AgentRecord,
     readonly token: string,
     readonly request: SpawnRequest,
-    limits: { logLines: number; mailboxCapacity: number },
+    limits: { logLines: number; mailboxCapacity: number; quotaOf?: (agent: Agent, name: 'mailboxBytes' | 'logBytes') => number },
     permissions: PermissionSet,
     grants: Iterable<string> = [],
   ) {
     this.permissions = permissions;
-    this.logs = new LogBuffer(limits.logLines);
-    this.mailbox = new Mailbox(`agent ${record.name} (#${record.id})`, limits.mailboxCapacity);
+    const quota = (name: 'mailboxBytes' | 'logBytes') => () => limits.quotaOf?.(this, name) ?? Number.POSITIVE_INFINITY;
+    this.logs = new LogBuffer(limits.logLines, quota('logBytes'));
+    this.mailbox = new Mailbox(`agent ${record.name} (#${record.id})`, limits.mailboxCapacity, quota('mailboxBytes'));
     this.grants = new Set(grants);
   }
 

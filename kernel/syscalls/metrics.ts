@@ -2,6 +2,7 @@ import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { Agent } from '../agents/agent.js';
 import { optAgentRef } from '../args.js';
 import { KernelError } from '../errors.js';
+import { llmMetrics } from '../llm/usage.js';
 import { syscalls, type CallContext } from '../syscall.js';
 
 function target(ctx: CallContext): (ref: number | string | undefined) => Agent {
@@ -21,7 +22,10 @@ export const metricsSyscalls = syscalls(
   {
     op: 'METRICS_AGENT',
     access: 'authenticated',
-    handle: (ctx, args) => ctx.kernel.metrics.agent(target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'))),
+    handle(ctx, args) {
+      const agent = target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'));
+      return { ...ctx.kernel.metrics.agent(agent), llm: llmMetrics(agent), kernel_bytes: ctx.kernel.kernelBytes(agent) };
+    },
   },
   {
     op: 'METRICS_CGROUP',
@@ -41,6 +45,6 @@ export const metricsSyscalls = syscalls(
   {
     op: 'METRICS_ALL_AGENTS',
     access: 'authenticated',
-    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ctx.kernel.metrics.agent(a)) }),
+    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ({ ...ctx.kernel.metrics.agent(a), llm: llmMetrics(a), kernel_bytes: ctx.kernel.kernelBytes(a) })) }),
   },
 );

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { SpawnLimits, SpawnRequest } from '../../sdk/types.js';
-import type { TimelineEntry, World } from '../../worlds/index.js';
+import type { TimelineEntry, World, WorldLimits } from '../../worlds/index.js';
 import { parseDuration } from '../../worlds/duration.js';
 import { hostMatches } from '../../worlds/network/host.js';
 import type { Agent } from '../agents/agent.js';
@@ -20,8 +20,12 @@ export interface WorldHostDeps {
   /** A permission denial (SYSCALL_BLOCKED + the error naming the rule). */
   denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError;
   /** The uid/gid sandboxed agents run as, when the kernel sandboxes them. */
-  sandboxOwner(): { uid: number; gid: number } | undefined;
+  sandboxOwner(sandboxed: boolean): { uid: number; gid: number } | undefined;
   log(line: string): void;
+  /** Ceilings on what each world holds (the kernel's quotas). */
+  limits: Partial<WorldLimits>;
+  /** A world's use of its limits after a change (RESOURCE_WARNING at 90%), and files a sync refused. */
+  usage?(hosted: HostedWorld, skipped: Array<{ path: string; reason: string }>): void;
 }
 
 export interface CreateWorldRequest {
@@ -62,7 +66,7 @@ export class WorldHost {
     });
     const name = request.name ?? loaded.definition.name;
     this.checkFree(name);
-    const world = World.fromLoaded(loaded, { name, ...(request.seed !== undefined ? { seed: request.seed } : {}) });
+    const world = World.fromLoaded(loaded, { name, limits: this.deps.limits, ...(request.seed !== undefined ? { seed: request.seed } : {}) });
     return this.adopt(world, request.source);
   }
 
@@ -84,7 +88,7 @@ export class WorldHost {
       return hosted;
     }
     const { World } = await this.load();
-    const world = World.restore(bytes, options.name ? { name: options.name } : {});
+    const world = World.restore(bytes, { limits: this.deps.limits, ...(options.name ? { name: options.name } : {}) });
     try {
       this.checkFree(world.name);
     } catch (error) {
@@ -137,14 +141,14 @@ export class WorldHost {
     const { timeout, ...worldLimits } = defaults.limits ?? {};
     const limits = request.limits ?? (Object.keys(worldLimits).length > 0 ? (worldLimits as SpawnLimits) : undefined);
     const permissions = request.permissions ?? defaults.permissions;
-    const dir = await hosted.ensureDir(request.sandboxed ? this.deps.sandboxOwner() : undefined);
+    const dir = await hosted.ensureDir(this.deps.sandboxOwner(request.sandboxed === true));
     const agent = await this.deps.agents.spawn(
       {
         ...request,
         // The script is resolved against the caller's directory; the agent then runs in the world's tree.
         script: this.deps.agents.resolveScript(request),
         cwd: dir,
-        env: { ...request.env, CLOVE_WORLD: hosted.name },
+        env: { ...defaults.env, ...request.env, CLOVE_WORLD: hosted.name },
         ...(limits ? { limits } : {}),
         ...(permissions ? { permissions } : {}),
       },
@@ -320,7 +324,7 @@ export class WorldHost {
   }
 
   private adopt(world: World, source: string | null): HostedWorld {
-    const hosted = new HostedWorld(world, source);
+    const hosted = new HostedWorld(world, source, (skipped) => this.deps.usage?.(hosted, skipped));
     this.worlds.set(world.name, hosted);
     world.on('event', (entry) => void this.onEvent(hosted, entry));
     world.on('error', (error) => this.deps.log(`world ${world.name}: ${error.message}`));

@@ -9,6 +9,7 @@ export const ErrorCode = {
   UNSUPPORTED_VERSION: 'KERNEL_UNSUPPORTED_VERSION',
   // Per request: the connection stays open.
   PAYLOAD_INVALID: 'KERNEL_PAYLOAD_INVALID',
+  PAYLOAD_TOO_COMPLEX: 'KERNEL_PAYLOAD_TOO_COMPLEX',
   BAD_REQUEST: 'KERNEL_BAD_REQUEST',
   NOT_IMPLEMENTED: 'KERNEL_NOT_IMPLEMENTED',
   UNAUTHENTICATED: 'KERNEL_UNAUTHENTICATED',
@@ -20,6 +21,8 @@ export const ErrorCode = {
   AGENT_NAME_TAKEN: 'AGENT_NAME_TAKEN',
   AGENT_SPAWN_FAILED: 'AGENT_SPAWN_FAILED',
   AGENT_NOT_RUNNING: 'AGENT_NOT_RUNNING',
+  /** SPAWN by an agent asked for more than the agent itself has (details.exceeds lists what). */
+  SPAWN_EXCEEDS_PARENT: 'SPAWN_EXCEEDS_PARENT',
   MAILBOX_FULL: 'IPC_MAILBOX_FULL',
   MESSAGE_TOO_LARGE: 'IPC_MESSAGE_TOO_LARGE',
   STORE_KEY_NOT_FOUND: 'STORE_KEY_NOT_FOUND',
@@ -37,6 +40,7 @@ export const ErrorCode = {
   FS_NOT_FOUND: 'FS_NOT_FOUND',
   FS_PATH_ESCAPE: 'FS_PATH_ESCAPE',
   FS_ERROR: 'FS_ERROR',
+  FS_LINK_REFUSED: 'FS_LINK_REFUSED',
   HTTP_BLOCKED: 'HTTP_BLOCKED',
   HTTP_FAILED: 'HTTP_FAILED',
   EXEC_FAILED: 'EXEC_FAILED',
@@ -48,6 +52,8 @@ export const ErrorCode = {
   WORLD_RESTORED: 'WORLD_RESTORED',
   LLM_QUOTA_EXCEEDED: 'LLM_QUOTA_EXCEEDED',
   LLM_FAILED: 'LLM_FAILED',
+  // A kernel resource quota (store, mailbox, events, logs, world filesystem, connections).
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
