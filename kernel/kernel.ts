@@ -36,6 +36,7 @@ import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
 import { SYSCALLS } from './syscalls/index.js';
+import { removeDeadKernelTrees } from './worlds/stale-trees.js';
 import { WorldHost } from './worlds/world-host.js';
 import type { HostedWorld } from './worlds/hosted-world.js';
 
@@ -48,6 +49,8 @@ export type CallObserver = (call: { caller: Caller; op: OpcodeName; args: unknow
  */
 export class Kernel {
   readonly version = packageInfo().version;
+  /** This kernel run's id, stamped on its audit records (`clove audit --run`): start time and pid. */
+  readonly runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
   readonly options: ResolvedKernelOptions;
   readonly agents: AgentTable;
   readonly store = new StateStore();
@@ -230,6 +233,7 @@ export class Kernel {
       version: this.version,
       protocol: PROTOCOL_VERSION,
       pid: process.pid,
+      run_id: this.runId,
       socket: this.options.socketPath,
       uptime_s: Math.round((Date.now() - this.startedAt) / 100) / 10,
       agents: { total: all.length, running: all.filter((a) => a.alive).length },
@@ -259,8 +263,10 @@ export class Kernel {
       const probe = this.sandbox.probe();
       this.options.log(`sandbox: ${probe.backend}, cgroup ${probe.cgroup?.version ?? 'none'}${probe.notes.length ? `; ${probe.notes.join('; ')}` : ''}`);
     }
+    const staleTrees = await removeDeadKernelTrees();
+    if (staleTrees > 0) this.options.log(`removed ${staleTrees} world tree(s) left by a kernel that died`);
     if (this.options.auditLog) {
-      const audit = new AuditLog(this.options.auditLog);
+      const audit = new AuditLog(this.options.auditLog, { runId: this.runId });
       this.audit = audit;
       this.observe((call) => audit.record(auditEntry(call)));
     }

@@ -188,6 +188,8 @@ export interface KernelStatus {
   version: string;
   protocol: number;
   pid: number;
+  /** This kernel run's id, stamped on its audit records as `run`. */
+  run_id: string;
   socket: string;
   uptime_s: number;
   agents: { total: number; running: number };

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { readAudit, type AuditRecord } from '../../kernel/audit/index.js';
-import { socketPathOf } from '../connection.js';
+import { socketPathOf, withClient } from '../connection.js';
 import { CliError, ExitCode, paint } from '../output.js';
 
 interface AuditOptions {
   socket?: string;
   file?: string;
   agent?: string;
+  run?: string;
   follow?: boolean;
   json?: boolean;
 }
@@ -46,6 +47,17 @@ export function auditPathOf(options: AuditOptions): string {
   return options.file ?? join(dirname(socketPathOf(options)), 'audit.log');
 }
 
+/** The run `clove audit` shows by default: the kernel answering at the socket, else the log's last run. */
+async function currentRun(options: AuditOptions, path: string): Promise<string | undefined> {
+  if (options.file === undefined) {
+    const status = await withClient(options, (c) => c.status()).catch(() => undefined);
+    if (status?.run_id) return status.run_id;
+  }
+  let last: string | undefined;
+  for await (const r of readAudit(path)) last = r.run ?? last;
+  return last;
+}
+
 export function auditCommand(program: Command): void {
   program
     .command('audit')
@@ -53,6 +65,7 @@ export function auditCommand(program: Command): void {
     .option('--socket <path>', 'kernel socket path; the log is audit.log beside it')
     .option('--file <path>', 'read this audit log instead')
     .option('--agent <agent>', 'only calls made by this agent (name or id)')
+    .option('--run <id>', "only this kernel run's calls: a run id, or 'all' (default: the running kernel's run, else the last run in the log)")
     .option('-f, --follow', 'keep printing records as they are appended (Ctrl-C to stop)')
     .option('--json', 'print one JSON record per line')
     .addHelpText('after', '\nRotated files (audit.log.N … audit.log.1) are read first, oldest first.')
@@ -71,7 +84,8 @@ export function auditCommand(program: Command): void {
         process.once('SIGTERM', stop);
       }
       const agent = options.agent === undefined ? undefined : /^\d+$/.test(options.agent) ? Number(options.agent) : options.agent;
-      const records = readAudit(path, { follow: options.follow ?? false, signal: controller.signal, ...(agent !== undefined ? { agent } : {}) });
+      const run = options.run === 'all' ? undefined : (options.run ?? (await currentRun(options, path)));
+      const records = readAudit(path, { follow: options.follow ?? false, signal: controller.signal, ...(agent !== undefined ? { agent } : {}), ...(run !== undefined ? { run } : {}) });
       try {
         if (options.json) {
           for await (const r of records) process.stdout.write(`${JSON.stringify(r)}\n`);
@@ -82,7 +96,7 @@ export function auditCommand(program: Command): void {
           const rows: Array<{ cells: string[]; record: AuditRecord }> = [];
           for await (const r of records) rows.push({ cells: cellsOf(r), record: r });
           if (rows.length === 0) {
-            process.stdout.write(agent === undefined ? `no records in ${path}\n` : `no records of agent ${agent} in ${path}\n`);
+            process.stdout.write(`no records${agent === undefined ? '' : ` of agent ${agent}`}${run === undefined ? '' : ` of run ${run} (--run all for every run)`} in ${path}\n`);
             return;
           }
           const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => r.cells[i]?.length ?? 0)));

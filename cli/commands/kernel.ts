@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { probeSocket } from '../../kernel/socket-path.js';
@@ -110,15 +110,31 @@ export function kernelCommand(program: Command): void {
 
   kernel
     .command('stop')
-    .description('stop the kernel: agents get SIGTERM, then SIGKILL after a grace period')
+    .description('stop the kernel: agents get SIGTERM, then SIGKILL after a grace period; worlds and the state store live in memory and are discarded (--snapshot-worlds keeps the worlds)')
     .option('--socket <path>', 'socket path')
+    .option('--snapshot-worlds <dir>', 'first write every world to <dir>/<name>.clove-snapshot (restore with `clove world restore`)')
     .option('--json', 'print the result as JSON')
-    .action(async (options: { socket?: string; json?: boolean }) => {
+    .action(async (options: { socket?: string; json?: boolean; snapshotWorlds?: string }) => {
       const socketPath = socketPathOf(options);
-      await withClient(options, (c) => c.shutdown_kernel());
+      const { worlds, snapshots } = await withClient(options, async (c) => {
+        const names = (await c.worldList()).map((w) => w.name);
+        const written: string[] = [];
+        if (options.snapshotWorlds !== undefined) {
+          const dir = resolve(options.snapshotWorlds);
+          mkdirSync(dir, { recursive: true });
+          for (const name of names) written.push(String((await c.worldSnapshot(name, join(dir, `${name}.clove-snapshot`))).path));
+        }
+        await c.shutdown_kernel();
+        return { worlds: names, snapshots: written };
+      });
       const gone = await waitFor(async () => !(await probeSocket(socketPath)), 30_000);
       if (!gone) throw new CliError(`the kernel on ${socketPath} did not stop within 30 s`);
-      if (options.json) printJson({ stopped: true, socket: socketPath });
-      else process.stdout.write(`${paint('green', 'stopped')} kernel on ${socketPath}\n`);
+      const discarded = snapshots.length > 0 ? [] : worlds;
+      if (options.json) return printJson({ stopped: true, socket: socketPath, worlds_discarded: discarded, snapshots });
+      process.stdout.write(`${paint('green', 'stopped')} kernel on ${socketPath}\n`);
+      if (snapshots.length > 0) process.stdout.write(`snapshotted ${snapshots.length} world(s): ${snapshots.join(', ')}\n`);
+      if (discarded.length > 0) {
+        process.stdout.write(`discarded ${discarded.length} world(s) (${discarded.join(', ')}): worlds live in memory; next time keep them with --snapshot-worlds DIR\n`);
+      }
     });
 }

@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 
 /** One line of the audit log. */
 export interface AuditRecord {
+  /** The kernel run that wrote it (one id per kernel start): successive kernels share a log. */
+  run?: string;
   time: number;
   caller: { agent_id: number | null; agent_name: string | null; role: 'agent' | 'operator' | 'anonymous' };
   opcode: string;
@@ -17,7 +19,7 @@ export interface AuditRecord {
   error?: string;
 }
 
-export type AuditInput = Omit<AuditRecord, 'time' | 'args'> & { time?: number; args: unknown };
+export type AuditInput = Omit<AuditRecord, 'time' | 'args' | 'run'> & { time?: number; args: unknown };
 
 export interface AuditLogOptions {
   /** Rotate when the file would grow past this; default 10 MiB. */
@@ -30,6 +32,8 @@ export interface AuditLogOptions {
   maxBufferedLines?: number;
   /** Characters kept of the argument summary; default 300. */
   maxArgsChars?: number;
+  /** Stamped on every record as `run`: the id of this kernel run. */
+  runId?: string;
 }
 
 // `token` but not token counts (max_tokens, total_tokens): those are usage, not credentials.
@@ -116,12 +120,13 @@ export class AuditLog {
     readonly path: string,
     options: AuditLogOptions = {},
   ) {
-    this.opts = { maxBytes: 10 * 1024 * 1024, keep: 5, flushIntervalMs: 250, maxBufferedLines: 512, maxArgsChars: 300, ...options };
+    this.opts = { maxBytes: 10 * 1024 * 1024, keep: 5, flushIntervalMs: 250, maxBufferedLines: 512, maxArgsChars: 300, runId: '', ...options };
   }
 
   record(input: AuditInput): void {
     if (this.closed) return;
     const line: AuditRecord = {
+      ...(this.opts.runId ? { run: this.opts.runId } : {}),
       time: input.time ?? Date.now(),
       caller: input.caller,
       opcode: input.opcode,

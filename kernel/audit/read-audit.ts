@@ -4,6 +4,8 @@ import type { AuditRecord } from './audit-log.js';
 export interface ReadAuditOptions {
   /** Only records of this agent (id or name). */
   agent?: number | string;
+  /** Only records of this kernel run (AuditRecord.run). */
+  run?: string;
   /** Keep reading lines appended later (and across rotation) until `signal` aborts. */
   follow?: boolean;
   signal?: AbortSignal;
@@ -53,7 +55,7 @@ export async function* readAudit(path: string, options: ReadAuditOptions = {}): 
       if (!chunk) continue;
       for (const line of chunk.text.split('\n')) {
         const record = line ? parse(line) : null;
-        if (record && matches(record, options.agent)) yield record;
+        if (record && matches(record, options.agent) && (options.run === undefined || record.run === options.run)) yield record;
       }
     }
   }
@@ -76,7 +78,7 @@ export async function* readAudit(path: string, options: ReadAuditOptions = {}): 
       partial = lines.pop() ?? '';
       for (const line of lines) {
         const record = line ? parse(line) : null;
-        if (record && matches(record, options.agent)) yield record;
+        if (record && matches(record, options.agent) && (options.run === undefined || record.run === options.run)) yield record;
       }
     }
     if (!options.follow || options.signal?.aborted) return;

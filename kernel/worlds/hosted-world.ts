@@ -17,6 +17,7 @@ import {
 import { worldPath } from '../../worlds/fs/path.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
+import { worldTreePrefix } from './stale-trees.js';
 
 /**
  * A world inside the kernel: the engine's World plus the agents that joined it and, once a
@@ -65,7 +66,7 @@ export class HostedWorld {
     if (!this.dir) {
       // Outside the kernel's state directory: sandboxes hide that one.
       // Named with the kernel's pid: a later kernel removes the trees of one that died (kill -9).
-      const dir = await mkdtemp(join(tmpdir(), `clove-world-${process.pid}-${this.name.replace(/[^\w.-]/g, '_')}-`));
+      const dir = await mkdtemp(join(tmpdir(), worldTreePrefix(this.name)));
       this.dirFd = openRootDir(dir);
       this.dir = dir;
       await this.world.fs.materialise(this.ref());

@@ -44,9 +44,15 @@ describe.skipIf(NO_DIST)('why an agent ended', () => {
     expect((await daemon.cli(['agent', 'run', fixture('agents', 'sleeper-quiet.js'), '--name', 'stopped'])).code).toBe(0);
     expect((await daemon.cli(['agent', 'kill', 'stopped'])).code).toBe(0);
     expect((await record('stopped')).end_reason).toBe('killed by operator');
-    await new Promise((r) => setTimeout(r, 1_200));
-    const table = await daemon.cli(['agent', 'list', '--all']);
-    expect(table.stdout, table.stdout).toMatch(/\bstopped\s+killed\s+\d+\s+0s\s+SIGTERM\s+killed by operator\b/);
+    const up = async (): Promise<string> => {
+      const table = await daemon.cli(['agent', 'list', '--all']);
+      const row = /\bstopped\s+killed\s+\d+\s+(\S+)\s+SIGTERM\s+killed by operator\b/.exec(table.stdout);
+      expect(row, table.stdout).not.toBeNull();
+      return row?.[1] ?? '';
+    };
+    const before = await up();
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await up()).toBe(before);
   });
 
   it('keeps an agent that gave up restarting in the default list, saying so', async () => {
@@ -79,5 +85,25 @@ describe.skipIf(NO_DIST)('why an agent ended', () => {
     const { entry } = json<{ entry: WorldTimelineEntry }>(killed);
     for (let i = 0; i < 50 && (await record('v3')).state !== 'killed'; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await record('v3')).end_reason).toBe(`killed by world fa2 event #${entry.seq}`);
+  });
+});
+
+describe.skipIf(NO_DIST)('Ctrl-C on `agent run --wait`', () => {
+  it('stops the agent and says so', async () => {
+    const { execa } = await import('execa');
+    const { CLI } = await import('../helpers/cli.js');
+    const child = execa(process.execPath, [CLI, 'agent', 'run', fixture('agents', 'sleeper.js'), '--name', 'interrupted', '--wait'], {
+      env: { NO_COLOR: '1', ...daemon.env },
+      reject: false,
+      timeout: 30_000,
+    });
+    // Interrupt once the agent is running (its first tick is on the CLI's stdout).
+    await new Promise<void>((resolve) => child.stdout?.on('data', () => resolve()));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.stderr).toMatch(/interrupted: stopping agent interrupted \(#\d+\); it does not keep running/);
+    expect(result.stderr).toMatch(/agent interrupted \(#\d+\) ended: killed by operator$/);
+    expect(result.exitCode).toBe(143);
+    expect((await record('interrupted')).state).toBe('killed');
   });
 });

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ let daemon: Daemon;
 let away: string;
 beforeAll(async () => {
   away = mkdtempSync(join(tmpdir(), 'clove-my-agents-'));
+  // A root kernel runs unsandboxed agents as uid 65534: the folder must be theirs to read.
+  chmodSync(away, 0o755);
   if (!NO_DIST) daemon = await withDaemon();
 });
 afterAll(async () => {

@@ -1,0 +1,38 @@
+import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A world's materialised tree: `clove-world-<kernel pid>-<world name>-XXXXXX` in the temp directory. */
+export function worldTreePrefix(world: string): string {
+  return `clove-world-${process.pid}-${world.replace(/[^\w.-]/g, '_')}-`;
+}
+
+const TREE = /^clove-world-(\d+)-/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process of another user has that pid; it is alive.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the world trees of kernels that died without cleaning up (`kill -9`): worlds live in
+ * memory, so nothing can use those trees again. Trees of running kernels are left alone. Returns
+ * how many were removed.
+ */
+export async function removeDeadKernelTrees(dir = tmpdir()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = Number(TREE.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    await rm(join(dir, name), { recursive: true, force: true }).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
