@@ -2,13 +2,15 @@
  * The runner's EpisodeHost on gym's `runEpisode`: one embedded kernel shared by every concurrent
  * episode (or a daemon at `socketPath`), scenarios from the built-in library or a folder.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { llmAgentPath } from '../agents/index.js';
 import { runEpisode, type RunEpisodeOptions } from '../gym/index.js';
 import { startKernel, type KernelHandle } from '../kernel/index.js';
-import { builtinScenarios, loadScenario, type Scenario } from '../scenarios/index.js';
+import type { EnvSpec } from '../gym/registry.js';
+import type { Grader } from '../gym/scenario.js';
+import { builtinScenarios, grade, loadScenario, type Scenario } from '../scenarios/index.js';
 import { connect } from '../sdk/index.js';
 import type { EpisodeHost, EpisodeRequest } from './host.js';
 import type { ScenarioCatalog, ScenarioEntry } from './plan.js';
@@ -19,13 +21,32 @@ export interface GymHostOptions {
   socketPath?: string;
 }
 
-/** Resolves the parts of a command that name files relative to the suite (`agents/x.py`, `./run.sh`). */
+/** An executable named without a path (`python3`, `node`), found on PATH as a shell would; `node` is this Node. */
+function findExecutable(name: string): string {
+  if (name === 'node') return process.execPath;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return name;
+}
+
+/**
+ * Resolves a suite's command: the program found on PATH when named bare, and arguments that name
+ * files relative to the suite file (`agents/x.py`, `./run.sh`) made absolute.
+ */
 function resolveCommand(command: readonly string[], baseDir: string): string[] {
   return command.map((part, i) => {
     if (isAbsolute(part) || part.startsWith('-')) return part;
     const candidate = resolve(baseDir, part);
-    const pathLike = part.startsWith('./') || part.startsWith('../') || part.includes('/') || i > 0;
-    return pathLike && existsSync(candidate) ? candidate : part;
+    if (existsSync(candidate) && (i > 0 || part.includes('/'))) return candidate;
+    return i === 0 && !part.includes('/') ? findExecutable(part) : part;
   });
 }
 
@@ -71,14 +92,22 @@ export async function createGymHost(options: GymHostOptions = {}): Promise<Episo
   } catch (error) {
     sandbox = `unknown (${(error as Error).message})`;
   }
+  // One env spec per scenario, made once: the gym keeps its per-seed snapshots on it.
+  const specs = new Map<string, Promise<EnvSpec>>();
+  // scenarios' grade takes the instance its own instantiate() made, which is what the gym passes back.
+  const toSpec = (s: Scenario): EnvSpec => ({ id: s.id, scenario: s, grade: grade as unknown as Grader, source: s.dir });
   const loaded = new Map<string, Promise<Scenario>>();
-  const scenarioFor = (entry: ScenarioEntry): Promise<Scenario> => {
-    let s = loaded.get(entry.ref);
-    if (!s) {
-      s = entry.ref === entry.id ? builtinScenarios().then((all) => all.find((x) => x.id === entry.id) ?? loadScenario(entry.ref)) : loadScenario(entry.ref);
-      loaded.set(entry.ref, s);
+  const specFor = (entry: ScenarioEntry): Promise<EnvSpec> => {
+    let spec = specs.get(entry.ref);
+    if (!spec) {
+      const scenario =
+        loaded.get(entry.ref) ??
+        (entry.ref === entry.id ? builtinScenarios().then((all) => all.find((x) => x.id === entry.id) ?? loadScenario(entry.ref)) : loadScenario(entry.ref));
+      spec = scenario.then(toSpec);
+      spec.catch(() => specs.delete(entry.ref));
+      specs.set(entry.ref, spec);
     }
-    return s;
+    return spec;
   };
   const catalog: ScenarioCatalog = {
     async builtin() {
@@ -96,11 +125,11 @@ export async function createGymHost(options: GymHostOptions = {}): Promise<Episo
     agentKinds: kinds,
     sandboxDescription: () => sandbox,
     async run(request: EpisodeRequest) {
-      const scenario = await scenarioFor(request.scenario);
-      return runEpisode(scenario, {
+      return runEpisode(await specFor(request.scenario), {
         agent: agentOption(request.agent, request.baseDir),
         seed: request.seed,
         limits: request.limits,
+        sandbox: request.sandbox.backend !== 'none',
         ...(kernel ? { kernel } : { socketPath }),
         ...(request.trajectory ? { record: request.trajectory } : {}),
         signal: request.signal,

@@ -36,5 +36,9 @@ export interface EpisodeHost {
   close(): Promise<void>;
 }
 
-/** Error codes of records the harness (not the agent) caused: retried, and counted apart. */
-export const INFRASTRUCTURE_CODES = /^(SANDBOX|KERNEL|CGROUP|INFRA|HOST)_/;
+/**
+ * Error codes the harness (not the agent or the suite) caused: retried, and counted apart. A
+ * rejection without a code is treated the same; a coded error of the agent or the gym (a missing
+ * script, bad options) is an errored episode, not retried.
+ */
+export const INFRASTRUCTURE_CODES = /^(SANDBOX|KERNEL|CGROUP|INFRA|HOST|CLIENT_CONNECT)_/;

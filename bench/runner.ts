@@ -4,6 +4,7 @@
  * number of times and counted apart; on interruption the episodes in flight are dropped (a resume
  * runs them) and the reports are written for what finished.
  */
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { EpisodeRecord } from '../gym/episode.js';
 import { writeReports, type EpisodeResult, type Results } from '../reports/index.js';
@@ -173,7 +174,9 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunOu
         if (record.outcome === 'errored' && record.error && INFRASTRUCTURE_CODES.test(record.error.code)) failure = record.error;
       } catch (error) {
         const err = toError(error);
-        failure = { code: typeof err.code === 'string' ? err.code : 'HOST_EPISODE_FAILED', message: err.message };
+        const code = typeof err.code === 'string' ? err.code : 'HOST_EPISODE_FAILED';
+        if (INFRASTRUCTURE_CODES.test(code)) failure = { code, message: err.message };
+        else record = harnessRecord(e, 'errored', code, err.message, performance.now() - began, startedAt);
       } finally {
         clearTimeout(timer);
         clearTimeout(graceTimer);
@@ -190,9 +193,12 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunOu
         record = harnessRecord(e, 'errored', failure.code, `the harness failed on all ${attempt} attempts; last: ${failure.message}`, performance.now() - began, startedAt);
       }
       const r = record as EpisodeRecord;
+      // The gym writes the trajectory where it was asked to, but not every kind of agent notes it in the record.
+      const trajectory = r.trajectory ?? (suite.record && existsSync(store.trajectoryPath(e.key)) ? store.trajectoryPath(e.key) : undefined);
       const model = agentModel(e);
       const result: EpisodeResult = {
         ...r,
+        ...(trajectory === undefined ? {} : { trajectory }),
         key: e.key,
         agentId: e.agent.id,
         repeat: e.repeat,

@@ -94,8 +94,15 @@ export function median(values: readonly (number | null | undefined)[]): number {
 }
 
 export function mean(values: readonly (number | null | undefined)[]): number {
-  const xs = sorted(values);
-  return xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length;
+  let sum = 0;
+  let count = 0;
+  for (const v of values) {
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return count === 0 ? Number.NaN : sum / count;
 }
 
 export interface BootstrapOptions {

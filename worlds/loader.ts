@@ -118,6 +118,31 @@ function collectIssues(value: unknown): Array<{ path: string; message: string; p
   return issues;
 }
 
+/** Deepest nesting a world document may have (a world file needs far less). */
+const MAX_DEPTH = 64;
+
+/** How deeply arrays and maps nest in a value, counted without recursion; stops past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const here = depth + 1;
+    if (here > deepest) deepest = here;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push([child, here]);
+  }
+  return deepest;
+}
+
+/** A YAML document the parser refuses to build (an alias bomb, nesting that exhausts the stack): a schema error, not a crash. */
+function yamlRefused(file: string, error: unknown): WorldSchemaError {
+  const reason = error instanceof RangeError ? 'the document nests too deeply to be read' : error instanceof Error ? error.message : String(error);
+  const hint = /alias/i.test(reason) ? ' (more than 100 alias expansions: a YAML "billion laughs" bomb); write the values out instead of repeating aliases' : '';
+  return new WorldSchemaError(file, [{ file, line: null, column: null, path: '', message: `YAML: ${reason}${hint}` }]);
+}
+
 /**
  * Parses and validates world YAML. Reports every problem at once, each with line and column.
  *
@@ -127,7 +152,12 @@ function collectIssues(value: unknown): Array<{ path: string; message: string; p
 export function parseWorldSource(source: string, options: { file?: string; baseDir?: string } = {}): LoadedWorld {
   const file = options.file ?? '<inline>';
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter });
+  let doc: Document;
+  try {
+    doc = parseDocument(source, { lineCounter });
+  } catch (error) {
+    throw yamlRefused(file, error);
+  }
   if (doc.errors.length > 0) {
     const issues: SchemaIssue[] = doc.errors.map((e) => ({
       file,
@@ -138,7 +168,17 @@ export function parseWorldSource(source: string, options: { file?: string; baseD
     }));
     throw new WorldSchemaError(file, issues);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    // maxAliasCount stops a "billion laughs" alias bomb; the yaml library throws a ReferenceError for it.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw yamlRefused(file, error);
+  }
+  const depth = nestingDepth(value, MAX_DEPTH);
+  if (depth > MAX_DEPTH) {
+    throw new WorldSchemaError(file, [{ file, line: null, column: null, path: '', message: `YAML: the document nests deeper than ${MAX_DEPTH} levels; flatten it` }]);
+  }
   const found = collectIssues(value);
   if (found.length > 0) {
     const issues = found.map((issue): SchemaIssue => {

@@ -7,6 +7,7 @@ import { Bench } from 'tinybench';
 import { RESULTS_FORMAT, RESULTS_VERSION, median, quantile, type BenchmarkResult, type Results } from '../../reports/index.js';
 import { collectEnvironment } from '../environment.js';
 import { BenchError } from '../errors.js';
+import { gymSuite } from './suites/gym.js';
 import { kernelSuite } from './suites/kernel.js';
 import { sandboxSuite } from './suites/sandbox.js';
 import { worldSuite } from './suites/world.js';
@@ -24,7 +25,7 @@ export interface MicroSuite {
 }
 
 /** The built-in groups, in the order they run. */
-export const MICRO_SUITES: readonly MicroSuite[] = [worldSuite, kernelSuite, sandboxSuite];
+export const MICRO_SUITES: readonly MicroSuite[] = [worldSuite, kernelSuite, sandboxSuite, gymSuite];
 
 export interface MicroOptions {
   /** Groups to run (default all). */
@@ -85,7 +86,7 @@ export async function runMicro(options: MicroOptions = {}): Promise<Results> {
       await prepared.teardown();
     }
   }
-  const names = chosen.map((s) => `${s.group}:${s.setup.length}`).join(',');
+  const names = chosen.map((s) => s.group).join(',');
   return {
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,

@@ -1,24 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  BenchError,
-  compareResults,
-  createGymHost,
-  createProgress,
-  loadResults,
-  loadSuite,
-  mergeResults,
-  parseShard,
-  renderComparisonMarkdown,
-  runMicro,
-  runSuite,
-  shardFromEnv,
-  type Comparison,
-  type Shard,
-} from '../../bench/index.js';
-import { ReportsError, summarise, writeReports } from '../../reports/index.js';
+import type { Comparison, Shard } from '../../bench/index.js';
 import { CliError, ExitCode, paint, printJson } from '../output.js';
+
+// The bench and reports layers (and the gym, scenarios and kernel below them) load when a bench
+// command runs, so other commands and --help start without them.
+const benchLayer = () => import('../../bench/index.js');
+const reportsLayer = () => import('../../reports/index.js');
 
 /** Runs an action, turning the bench's and reports' typed errors into CLI errors with their exit codes. */
 function guarded<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
@@ -26,6 +15,7 @@ function guarded<A extends unknown[]>(action: (...args: A) => Promise<void>): (.
     try {
       await action(...args);
     } catch (error) {
+      const [{ BenchError }, { ReportsError }] = await Promise.all([benchLayer(), reportsLayer()]);
       if (error instanceof BenchError) throw new CliError(`[${error.code}] ${error.message}`, error.exitCode, error.code);
       if (error instanceof ReportsError) {
         // A results file of another format version is an incompatible input, like a different suite.
@@ -69,7 +59,7 @@ interface RunFlags {
   progress?: boolean;
 }
 
-function resolveShard(flags: RunFlags): Shard | null {
+function resolveShard(flags: RunFlags, { parseShard, shardFromEnv }: Awaited<ReturnType<typeof benchLayer>>): Shard | null {
   if (flags.shard && flags.shardIndexEnv) throw new CliError('use either --shard i/n or --shard-index-env VAR --shards n, not both', ExitCode.USAGE);
   if (flags.shard) return parseShard(flags.shard);
   if (flags.shardIndexEnv) {
@@ -80,9 +70,22 @@ function resolveShard(flags: RunFlags): Shard | null {
   return null;
 }
 
+/**
+ * Scenario references and generators, and TypeScript module agents, are .ts files loaded in this
+ * process: register tsx's loader (a runtime dependency) once, as `clove` itself runs from dist/.
+ */
+async function loadTypeScript(): Promise<void> {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  const bench = await benchLayer();
+  const { createGymHost, createProgress, loadSuite, runSuite } = bench;
+  const { summarise } = await reportsLayer();
   const suite = loadSuite(file);
-  const shard = resolveShard(flags);
+  await loadTypeScript();
+  const shard = resolveShard(flags, bench);
   if (flags.resume && flags.out && resolve(flags.resume) !== resolve(flags.out)) throw new CliError('--resume DIR writes into DIR: leave out --out, or give the same directory', ExitCode.USAGE);
   const out = flags.resume ?? flags.out ?? join('clove-results', `${suite.name}-${timestamp()}${shard ? `-shard${shard.index}of${shard.count}` : ''}`);
   const host = await createGymHost({ ...(flags.socket ? { socketPath: flags.socket } : {}) });
@@ -198,6 +201,7 @@ significant after Holm's correction and its interval lies beyond the threshold.`
     )
     .action(
       guarded(async (basePath: string, newPath: string, flags: { threshold: string; alpha: string; deterministic?: boolean; allowSuiteChange?: boolean; md?: string; json?: boolean }) => {
+        const { compareResults, loadResults, renderComparisonMarkdown } = await benchLayer();
         const alpha = Number(flags.alpha);
         if (!(alpha > 0 && alpha < 1)) throw new CliError(`--alpha must be between 0 and 1, got '${flags.alpha}'`, ExitCode.USAGE);
         const comparison = compareResults(loadResults(basePath), loadResults(newPath), {
@@ -221,6 +225,8 @@ significant after Holm's correction and its interval lies beyond the threshold.`
     .option('--json', 'print a summary as JSON')
     .action(
       guarded(async (dirs: string[], flags: { out: string; json?: boolean }) => {
+        const { loadResults, mergeResults } = await benchLayer();
+        const { writeReports } = await reportsLayer();
         const { results, duplicates } = mergeResults(dirs.map((d) => loadResults(d)), dirs);
         mkdirSync(flags.out, { recursive: true });
         const written = writeReports(flags.out, results);
@@ -243,6 +249,9 @@ significant after Holm's correction and its interval lies beyond the threshold.`
     .option('--json', 'print the benchmarks as JSON')
     .action(
       guarded(async (flags: { out: string; only?: string; time: number; json?: boolean }) => {
+        const { runMicro } = await benchLayer();
+        await loadTypeScript();
+        const { writeReports } = await reportsLayer();
         const results = await runMicro({ timeMs: flags.time, ...(flags.only ? { only: flags.only.split(',').map((s) => s.trim()) } : {}), log: (line) => !flags.json && process.stderr.write(`${line}\n`) });
         writeReports(flags.out, results);
         if (flags.json) printJson(results.benchmarks);

@@ -1,8 +1,6 @@
-import type { Command } from 'commander';
-import { BenchError, collectRun } from '../../bench/index.js';
-import { ReportsError, readResults, writeReports } from '../../reports/index.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { CliError, ExitCode, printJson } from '../output.js';
 
 export function reportCommand(program: Command): void {
@@ -12,6 +10,9 @@ export function reportCommand(program: Command): void {
     .argument('<dir>', 'results directory of `clove bench run` or `clove bench merge`')
     .option('--json', 'print the files written as JSON')
     .action(async (dir: string, flags: { json?: boolean }) => {
+      // Loaded when the command runs, so other commands start without the reports layer.
+      const { BenchError, collectRun } = await import('../../bench/index.js');
+      const { ReportsError, readResults, writeReports } = await import('../../reports/index.js');
       try {
         const fromResults = existsSync(join(dir, 'results.json'));
         const results = fromResults ? readResults(dir) : collectRun(dir, { interrupted: true });

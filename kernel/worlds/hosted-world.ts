@@ -42,7 +42,14 @@ export class HostedWorld {
   constructor(
     public world: World,
     readonly source: string | null,
+    /** Told after each sync what it refused (files over the world's limits). */
+    private readonly onSynced: (skipped: Array<{ path: string; reason: string }>) => void = () => undefined,
   ) {}
+
+  /** After a change through the kernel: lets the kernel compare the world's use with its limits. */
+  reportUsage(): void {
+    this.onSynced([]);
+  }
 
   get name(): string {
     return this.world.name;
@@ -56,7 +63,8 @@ export class HostedWorld {
   async ensureDir(owner?: Owner): Promise<string> {
     if (!this.dir) {
       // Outside the kernel's state directory: sandboxes hide that one.
-      const dir = await mkdtemp(join(tmpdir(), `clove-world-${this.name.replace(/[^\w.-]/g, '_')}-`));
+      // Named with the kernel's pid: a later kernel removes the trees of one that died (kill -9).
+      const dir = await mkdtemp(join(tmpdir(), `clove-world-${process.pid}-${this.name.replace(/[^\w.-]/g, '_')}-`));
       this.dirFd = openRootDir(dir);
       this.dir = dir;
       await this.world.fs.materialise(this.ref());
@@ -74,7 +82,10 @@ export class HostedWorld {
     const ref = this.ref();
     this.syncing = this.syncing
       .then(() => this.world.fs.syncFrom(ref))
-      .then((result) => this.recordRefused(result))
+      .then((result) => {
+        this.recordRefused(result);
+        this.onSynced(result.skipped.filter((s) => s.reason.startsWith('not synced')));
+      })
       .catch(() => undefined);
     return this.syncing;
   }

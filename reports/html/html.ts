@@ -48,11 +48,11 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#15803d}.bad{color:#b91c1c}.warn{color:#a16207}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:16px}
 .chart{position:relative;min-height:220px}
-code{font-size:12px}.env td:first-child{color:#475569;width:160px}
+code{font-size:12px}.note{color:#64748b}.env td:first-child{color:#475569;width:160px}
 `;
 
 function chartBox(id: string, title: string, rows: number): string {
-  const height = Math.max(220, 40 + rows * 28);
+  const height = Math.max(240, 80 + rows * 22);
   return `<div><h2>${escapeHtml(title)}</h2><div class="chart" style="height:${height}px"><canvas id="${id}" role="img" aria-label="${escapeHtml(title)}"></canvas></div></div>`;
 }
 

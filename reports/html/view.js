@@ -7,6 +7,8 @@
   var labels = groups.map(function (g) { return g.scenario + ' · ' + g.agentId; });
   var palette = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
   Chart.defaults.animation = false;
+  // Each chart fills its box, which is sized to the number of rows.
+  Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';
 
   function chart(id, config) {
@@ -26,7 +28,7 @@
         { label: 'Wilson 95% interval', data: groups.map(function (g) { return [g.successInterval.low * 100, g.successInterval.high * 100]; }), backgroundColor: '#1e3a8a', barPercentage: 0.08, grouped: false, order: 1 }
       ]
     },
-    options: { indexAxis: 'y', scales: { x: { min: 0, max: 100, title: { display: true, text: '% of episodes' } } } }
+    options: { indexAxis: 'y', scales: { x: { min: 0, max: 100, title: { display: true, text: '% of episodes' } }, y: { ticks: { autoSkip: false } } } }
   });
 
   // Reward: mean with its bootstrap interval.
@@ -39,7 +41,7 @@
         { label: 'bootstrap 95% interval', data: groups.map(function (g) { return [g.rewardInterval.low, g.rewardInterval.high]; }), backgroundColor: '#14532d', barPercentage: 0.08, grouped: false, order: 1 }
       ]
     },
-    options: { indexAxis: 'y', scales: { x: { title: { display: true, text: 'reward' } } } }
+    options: { indexAxis: 'y', scales: { x: { title: { display: true, text: 'reward' } }, y: { ticks: { autoSkip: false } } } }
   });
 
   // Distributions: every episode as a point on its group's row (a strip plot), coloured by outcome.
@@ -54,6 +56,12 @@
       var offset = (((e.seed * 7 + e.repeat * 3) % 11) - 5) * 0.04;
       (byOutcome[e.outcome] = byOutcome[e.outcome] || []).push({ x: value, y: row + offset });
     });
+    if (Object.keys(byOutcome).length === 0) {
+      // Nothing measured (e.g. peak memory of in-process agents): say so instead of empty axes.
+      var box = document.getElementById(id);
+      if (box) box.parentNode.innerHTML = '<p class="note">Not measured for these episodes (in-process agents have no process of their own).</p>';
+      return;
+    }
     chart(id, {
       type: 'scatter',
       data: {
@@ -64,7 +72,14 @@
       options: {
         scales: {
           x: { title: { display: true, text: title } },
-          y: { min: -0.5, max: labels.length - 0.5, reverse: true, ticks: { stepSize: 1, autoSkip: false, callback: function (v) { return labels[v] !== undefined && Number.isInteger(v) ? labels[v] : ''; } } }
+          y: {
+            min: -0.5,
+            max: labels.length - 0.5,
+            reverse: true,
+            // One tick per scenario x agent row, labelled with its name.
+            afterBuildTicks: function (axis) { axis.ticks = labels.map(function (_, i) { return { value: i }; }); },
+            ticks: { autoSkip: false, callback: function (v) { return labels[v] !== undefined ? labels[v] : ''; } }
+          }
         }
       }
     });
@@ -84,7 +99,7 @@
           { label: 'p99 (ms)', data: data.benchmarks.map(function (b) { return b.p99Ms; }), backgroundColor: palette[2] }
         ]
       },
-      options: { indexAxis: 'y', scales: { x: { type: 'logarithmic', title: { display: true, text: 'latency (ms, log)' } } } }
+      options: { indexAxis: 'y', scales: { x: { type: 'logarithmic', title: { display: true, text: 'latency (ms, log)' } }, y: { ticks: { autoSkip: false } } } }
     });
   }
   document.body.setAttribute('data-charts-ready', String(window.cloveCharts.length));
