@@ -7,6 +7,7 @@
  * import { AgenticLoop } from 'clove/agents';
  * const result = await new AgenticLoop(client, { maxIterations: 10, tokenBudget: 50_000 }).run('Fix the failing test');
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export { AgenticLoop, DEFAULT_SYSTEM_PROMPT } from './llm-agent.js';
@@ -16,7 +17,21 @@ export type { AgentToolName, ToolOutcome } from './tools.js';
 export { runTask, taskFromEnv, loopOptionsFromEnv } from './run-task.js';
 export type { RunTaskOptions } from './run-task.js';
 
-/** The LLM agent program (for SPAWN or a gym `command` agent): `node <llmAgentPath()>` with CLOVE_TASK set. */
+/**
+ * The LLM agent program (for SPAWN or a gym `command` agent) with CLOVE_TASK set: compiled
+ * JavaScript when there is some (beside this module, or in dist/ when this runs from source),
+ * else the TypeScript source (the kernel runs .ts scripts with tsx).
+ */
 export function llmAgentPath(): string {
-  return fileURLToPath(new URL('./main.js', import.meta.url));
+  for (const candidate of ['./main.js', '../dist/agents/main.js']) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return fileURLToPath(new URL('./main.ts', import.meta.url));
+}
+
+/** The argv that runs the LLM agent program: `node main.js`, or `main.ts` alone (the kernel runs it with tsx). */
+export function llmAgentCommand(): string[] {
+  const path = llmAgentPath();
+  return path.endsWith('.ts') ? [path] : [process.execPath, path];
 }

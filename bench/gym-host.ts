@@ -5,7 +5,7 @@
 import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import { llmAgentPath } from '../agents/index.js';
+import { llmAgentCommand } from '../agents/index.js';
 import { runEpisode, type RunEpisodeOptions } from '../gym/index.js';
 import { startKernel, type KernelHandle } from '../kernel/index.js';
 import type { EnvSpec } from '../gym/registry.js';
@@ -61,7 +61,7 @@ function agentOption(agent: SuiteAgent, baseDir: string): RunEpisodeOptions['age
       return { kind: 'module', path: resolve(baseDir, agent.path ?? ''), label: agent.id };
     case 'llm':
       // The LLM agent loop (clove/agents) as an external agent; `model` reaches THINK, `env` sets the loop (CLOVE_AGENT_*).
-      return { kind: 'command', command: [process.execPath, llmAgentPath(), ...(agent.args ?? [])], env: { ...agent.env, ...(agent.model ? { CLOVE_AGENT_MODEL: agent.model } : {}) }, label: agent.id };
+      return { kind: 'command', command: [...llmAgentCommand(), ...(agent.args ?? [])], env: { ...agent.env, ...(agent.model ? { CLOVE_AGENT_MODEL: agent.model } : {}) }, label: agent.id };
     default:
       throw new Error(`agent kind ${agent.kind} is not available in this Clove version`);
   }

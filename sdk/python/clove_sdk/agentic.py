@@ -247,7 +247,7 @@ def main():
     print("llm-agent: %s after %d iteration(s), %d tokens%s" % (
         result["status"], result["iterations"], result["tokens"],
         ", answer %s" % json.dumps(result["answer"]) if "answer" in result else ""))
-    return 0 if result["status"] == "done" else 1
+    return 1 if result["status"] == "llm_failed" else 0
 
 
 if __name__ == "__main__":
