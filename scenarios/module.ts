@@ -38,7 +38,10 @@ export async function importScenarioModule(path: string): Promise<Record<string,
     if (twin !== undefined && !importsTypeScript()) return (await import(pathToFileURL(twin).href)) as Record<string, unknown>;
     if (absolute.endsWith('.ts') && !importsTypeScript()) {
       const { tsImport } = await import('tsx/esm/api');
-      return (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+      const ns = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as Record<string, unknown>;
+      // Outside a "type": "module" package tsx loads the file as CommonJS: its exports sit under default.
+      const inner = ns.default;
+      return inner !== null && typeof inner === 'object' && 'default' in inner ? { ...(inner as Record<string, unknown>) } : ns;
     }
     return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (error) {
