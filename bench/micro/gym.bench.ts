@@ -76,7 +76,7 @@ const big: EnvSpec = {
   for (const n of [1, 2, 4, 8]) {
     const figures: string[] = [];
     for (const mode of ['sync', 'async'] as const) {
-      const vec = await makeVec(counter, n, { mode, sandbox: false, limits: {} });
+      const vec = await makeVec(counter, n, { mode, sandbox: false, limits: { steps: 1e9, syscalls: 1e9, virtualTimeMs: 1e12 } });
       await vec.reset({ seed: 0 });
       const actions = Array.from({ length: n }, () => look);
       for (let i = 0; i < 50; i++) await vec.step(actions);
