@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { MockProvider, type MockProviderOptions } from '../kernel/llm/mock.js';
-import { createWorld, World, WorldRandom, type RandomState } from '../worlds/index.js';
+import { createWorld, decodeSnapshot, World, WorldRandom, type RandomState, type WorldState } from '../worlds/index.js';
 import { emptyUsage, TOOLS, ToolFailureError, type ToolContext, type ToolUsage } from './actions/index.js';
 import { actionSchema, type ActionHints } from './actions/index.js';
 import type { CheckOutcome, EpisodeMetrics, EpisodeRecord, TerminationReason } from './episode.js';
@@ -125,6 +125,8 @@ interface Episode extends EpisodeCore {
 interface Cached {
   instance: GymInstance;
   bytes: Buffer;
+  /** The snapshot decoded once: reset builds the world from it without decoding 10 MB again. */
+  state: WorldState;
 }
 
 const SEED_MAX = 2 ** 31 - 1;
@@ -145,7 +147,7 @@ export function cachedInitial(scenario: GymScenario, seed: number, limit: number
     const world = createWorld(instance.world, { seed, name: worldName(scenario, seed) });
     const bytes = world.snapshot();
     world.close();
-    return { instance, bytes };
+    return { instance, bytes, state: decodeSnapshot(bytes) };
   })();
   built.catch(() => cache.delete(seed));
   cache.set(seed, built);
@@ -267,15 +269,9 @@ export class ScenarioEnv implements Env {
     }
     const cached = await cachedInitial(this.scenario, seed, this.#options.snapshotCache ?? 64);
     this.#stopEpisode();
-    const previous = this.#episode?.world;
-    let world: World;
-    if (previous && previous.seed === String(seed) && previous.name === worldName(this.scenario, seed)) {
-      previous.restoreFrom(cached.bytes);
-      world = previous;
-    } else {
-      previous?.close();
-      world = World.restore(cached.bytes);
-    }
+    this.#episode?.world.close();
+    // A new world from the decoded initial state (file contents are shared, read-only views).
+    const world = World.fromState(cached.state);
     this.#episode = this.#newEpisode(seed, cached.instance, world);
     await this.#startPeers(this.#episode);
     return { observation: { type: 'task', task: cached.instance.task, time: world.now() }, info: { seed, scenario: this.spec.id } };

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResetOptions, ResetResult, StepResult } from '../env.js';
 import { GymError, InvalidActionError } from '../errors.js';
 import type { Action } from '../tools.js';
@@ -17,9 +18,14 @@ export class WorkerEnv implements SubEnv {
   #failed: Error | null = null;
 
   constructor(data: WorkerData) {
+    // From the TypeScript sources (tests, tsx) the worker loads itself through tsx's tsImport.
     const ts = import.meta.url.endsWith('.ts');
     const url = new URL(ts ? './worker.ts' : './worker.js', import.meta.url);
-    this.#worker = new Worker(fileURLToPath(url), { workerData: data, ...(ts ? { execArgv: ['--import', 'tsx'] } : {}) });
+    if (ts) {
+      const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+      const boot = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`;
+      this.#worker = new Worker(boot, { eval: true, workerData: data });
+    } else this.#worker = new Worker(fileURLToPath(url), { workerData: data });
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: WorkerReply) => {
         if (message.type === 'ready') resolve();
