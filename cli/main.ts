@@ -4,6 +4,7 @@ import { packageInfo } from '../kernel/package-root.js';
 import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
+import { gymCommand } from './commands/gym.js';
 import { kernelCommand } from './commands/kernel.js';
 import { reportCommand } from './commands/report.js';
 import { statusCommand } from './commands/status.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   auditCommand(program);
   benchCommand(program);
   reportCommand(program);
+  gymCommand(program);
   program.addHelpText(
     'after',
     `

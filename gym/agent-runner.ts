@@ -5,8 +5,8 @@
  * the kernel channel and the task from `CLOVE_TASK`. The gym spawns this for `{ kind: 'module' }`
  * and for `--agent reference`. TypeScript modules are loaded with tsx.
  */
-import { extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { importScenarioModule } from '../scenarios/module.js';
 import { runAgent } from '../sdk/agent.js';
 import { task } from '../sdk/gym.js';
 import type { ScriptedAgent, Task } from './tools.js';
@@ -14,10 +14,8 @@ import { toolsFromClient } from './tools-from-client.js';
 
 async function load(path: string, name: string): Promise<ScriptedAgent> {
   const file = resolve(path);
-  const ext = extname(file);
-  const mod = (ext === '.ts' || ext === '.mts'
-    ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)
-    : await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  // Built-in scenario modules load their compiled twin; other .ts files go through tsx.
+  const mod = await importScenarioModule(file);
   let agent = mod[name];
   // tsx may wrap a module's exports once more under `default`.
   if (typeof agent !== 'function' && name === 'default' && agent && typeof (agent as Record<string, unknown>).default === 'function') agent = (agent as Record<string, unknown>).default;

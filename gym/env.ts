@@ -438,25 +438,23 @@ export class ScenarioEnv implements Env {
   async #startPeers(ep: Episode): Promise<void> {
     for (const peer of ep.instance.peers ?? []) {
       const ctx = this.#agentContext(ep, peer.name);
+      // Sleeping counts as waiting for settle(); the clock knows it from the agent option.
       const peerCtx: ToolContext = {
         ...ctx,
         world: ep.world,
       };
+      const sleepy = async (action: Action): Promise<ToolOutcome> => {
+        ep.mail.blocked(peer.name, true);
+        try {
+          return await this.#run(ep, peerCtx, action);
+        } finally {
+          ep.mail.blocked(peer.name, false);
+        }
+      };
       const tools = toolsFromCall(
         async (action) => {
           if (ep.stopped) return { ok: false, error: { code: 'EPISODE_ENDED', message: 'the episode ended' } };
-          if (action.tool === 'sleep') {
-            ep.mail.blocked(peer.name, true);
-            try {
-              await ep.world.sleep(action.args.ms, { agent: peer.name });
-              return { ok: true, result: { slept_ms: action.args.ms } };
-            } catch (error) {
-              return { ok: false, error: failureOf(error) };
-            } finally {
-              ep.mail.blocked(peer.name, false);
-            }
-          }
-          return this.#run(ep, peerCtx, action);
+          return action.tool === 'sleep' || action.tool === 'http' ? sleepy(action) : this.#run(ep, peerCtx, action);
         },
         async () => ep.world.now(),
       );

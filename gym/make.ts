@@ -72,6 +72,6 @@ export async function make(idOrSpec: string | EnvSpec, options: MakeOptions = {}
   env = new OrderEnforcing(env);
   const steps = maxEpisodeSteps ?? spec.maxEpisodeSteps;
   if (steps !== undefined) env = new TimeLimit(env, steps);
-  if (record) env = new RecordEpisode(env, record, { envOptions: { ...envOptions, ...(steps !== undefined ? { maxEpisodeSteps: steps } : {}) } });
+  if (record) env = new RecordEpisode(env, record, { envOptions: { ...envOptions, ...(steps !== undefined ? { maxEpisodeSteps: steps } : {}) }, ...(spec.source ? { source: spec.source } : {}) });
   return env;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { importScenarioModule } from '../scenarios/module.js';
 import type { KernelHandle } from '../kernel/index.js';
 import type { Env, EnvOptions, ScenarioEnv, StepInfo } from './env.js';
 import type { EpisodeRecord } from './episode.js';
@@ -41,6 +42,8 @@ export interface RunEpisodeOptions {
   socketPath?: string;
   /** Record the trajectory (in-process agents) to this JSON-lines file. */
   record?: string;
+  /** Append to `record` instead of starting it afresh. Default false. */
+  recordAppend?: boolean;
   signal?: AbortSignal;
   /** 'reference' runs in-process (default) or as an external process (`external`). */
   referenceMode?: 'in-process' | 'external';
@@ -69,17 +72,16 @@ async function resolveSpec(scenarioOrId: string | EnvSpec | GymScenario): Promis
 export async function referenceAgent(spec: EnvSpec, scenario: GymScenario): Promise<ScriptedAgent> {
   if (spec.reference) return spec.reference;
   const path = referenceModule(scenario);
-  const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  const mod = await importScenarioModule(path);
   if (typeof mod.default !== 'function') throw new GymError('GYM_REFERENCE_INVALID', `${path} has no default export that is a ScriptedAgent`);
   return mod.default as ScriptedAgent;
 }
 
-/** Path of the scenario's reference module, preferring compiled JavaScript when it is there. */
+/** Path of the scenario's reference module. */
 export function referenceModule(scenario: GymScenario): string {
   const path = scenario.referencePath;
   if (!path) throw new GymError('GYM_NO_REFERENCE', `${scenario.id} has no reference agent (reference.ts in its folder)`);
-  const js = path.replace(/\.ts$/, '.js');
-  return existsSync(js) ? js : path;
+  return path;
 }
 
 /** Tools over an env's step(): what a ScriptedAgent calls in-process. */
@@ -157,7 +159,7 @@ export async function runEpisode(scenarioOrId: string | EnvSpec | GymScenario, o
   unwrapped.label = label;
   let env: Env = unwrapped;
   if (spec.maxEpisodeSteps !== undefined) env = new TimeLimit(env, spec.maxEpisodeSteps);
-  if (options.record) env = new RecordEpisode(env, options.record, { envOptions: { ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}), limits } });
+  if (options.record) env = new RecordEpisode(env, options.record, { envOptions: { ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}), limits }, ...(spec.source ? { source: spec.source } : {}), truncate: options.recordAppend !== true });
   try {
     const { observation, info } = await env.reset({ seed: options.seed });
     if (agent === 'random' || (agent !== 'reference' && agent.kind === 'policy')) {

@@ -18,7 +18,7 @@ export const http = tool({
     ctx.usage.httpRequests++;
     if (args.body !== undefined) ctx.outputs.push(args.body);
     ctx.outputs.push(args.url);
-    const response = await ctx.world.fetch({ url: args.url, method: args.method ?? 'GET', headers: args.headers ?? {}, body: args.body ?? null });
+    const response = await ctx.world.fetch({ url: args.url, method: args.method ?? 'GET', headers: args.headers ?? {}, body: args.body ?? null }, { agent: ctx.agent });
     ctx.usage.bytesRead += response.body.length;
     return { status: response.status, headers: response.headers, body: response.body.toString('utf8') };
   },

@@ -46,7 +46,7 @@ export function actionSchema(tools: readonly ToolName[] = TOOL_NAMES, hints: Act
     if (hints.agents?.length && props.to) props.to.examples = hints.agents;
     if (props.command) props.command.examples = ['ls', 'cat', 'true', 'false'];
     if (props.ms) props.ms.examples = [0, 1000, 60_000, 3_600_000];
-    if (props.timeout_ms) props.timeout_ms.examples = [0, 1000, 60_000];
+    if (props.timeout_ms) props.timeout_ms.examples = [1000, 5000];
     return {
       type: 'object',
       title: name,

@@ -6,7 +6,7 @@ export const sleep = tool({
   args: { type: 'object', properties: { ms: { type: 'integer', minimum: 0, maximum: 30 * 24 * 3600 * 1000 } }, required: ['ms'], additionalProperties: false },
   async run(ctx, args) {
     const before = ctx.world.now();
-    await ctx.world.sleep(args.ms);
+    await ctx.world.sleep(args.ms, { agent: ctx.agent });
     return { slept_ms: ctx.world.now() - before };
   },
 });

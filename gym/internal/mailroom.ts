@@ -4,9 +4,10 @@ import type { Mailroom } from '../actions/index.js';
 type Letter = { from: string; message: unknown };
 
 /**
- * Mailboxes of one in-process episode. Peers (scripted other agents) are agents on the world
- * clock: they count as blocked while they wait in recv or sleep, so a discrete clock moves only
- * when everyone waits. `settle()` lets the peers run until each one waits or is done, which is how
+ * Mailboxes of one in-process episode. Every agent of the episode (the evaluated one and the
+ * scripted peers) is a participant of the world clock: it counts as blocked only while it waits in
+ * recv, sleep or HTTP, so a discrete clock moves only when everyone waits, and never while the
+ * evaluated agent is deciding its next step. `settle()` lets the peers run until each one waits or is done, which is how
  * peer turns interleave deterministically with the evaluated agent's steps.
  */
 export class EpisodeMailroom implements Mailroom {
@@ -14,13 +15,18 @@ export class EpisodeMailroom implements Mailroom {
   readonly #waiters = new Map<string, (letter: Letter) => void>();
   readonly #state = new Map<string, 'running' | 'blocked' | 'done'>();
   #closed = false;
+  readonly #agents: string[];
 
   constructor(
     private readonly world: World,
     agents: string[],
     private readonly peers: string[] = [],
   ) {
-    for (const agent of agents) this.#boxes.set(agent, []);
+    for (const agent of agents) {
+      this.#boxes.set(agent, []);
+      world.agentJoined(agent);
+    }
+    this.#agents = agents;
     for (const peer of peers) {
       this.#boxes.set(peer, []);
       this.#state.set(peer, 'running');
@@ -60,14 +66,15 @@ export class EpisodeMailroom implements Mailroom {
   }
 
   async recv(agent: string, timeoutMs: number): Promise<Letter | null> {
-    await this.settle();
+    // The evaluated agent lets the peers catch up first; a peer does not wait for itself.
+    if (!this.isPeer(agent)) await this.settle();
     const box = this.#boxes.get(agent) ?? [];
     if (box.length > 0) return box.shift()!;
     if (timeoutMs === 0 || this.#closed) return null;
     const peer = this.isPeer(agent);
     const stop = new AbortController();
     const arrived = new Promise<Letter>((resolve) => this.#waiters.set(agent, resolve));
-    if (peer) this.world.agentBlocked(agent);
+    this.world.agentBlocked(agent);
     if (peer) this.blocked(agent, true);
     try {
       const timedOut = this.world.sleep(timeoutMs, { signal: stop.signal }).then(
@@ -78,10 +85,8 @@ export class EpisodeMailroom implements Mailroom {
     } finally {
       stop.abort();
       this.#waiters.delete(agent);
-      if (peer) {
-        this.blocked(agent, false);
-        this.world.agentUnblocked(agent);
-      }
+      if (peer) this.blocked(agent, false);
+      if (!this.#closed) this.world.agentUnblocked(agent);
     }
   }
 
@@ -94,7 +99,9 @@ export class EpisodeMailroom implements Mailroom {
   }
 
   close(): void {
+    if (this.#closed) return;
     this.#closed = true;
     for (const peer of this.peers) this.peerDone(peer);
+    for (const agent of this.#agents) this.world.agentLeft(agent);
   }
 }

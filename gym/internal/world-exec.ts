@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExec, selectBackend, type Sandbox } from '../../kernel/sandbox/index.js';
 import { worldPath, type World } from '../../worlds/index.js';
-import type { ExecOutcome, ExecRequest } from '../actions/index.js';
+import { ToolFailureError, type ExecOutcome, type ExecRequest } from '../actions/index.js';
 
 let backend: Promise<Sandbox> | null = null;
 let execIds = 0;
@@ -36,6 +36,8 @@ export interface WorldExecOptions {
  */
 export async function execInWorld(world: World, request: ExecRequest, options: WorldExecOptions = {}): Promise<ExecOutcome> {
   const dir = await mkdtemp(join(tmpdir(), 'clove-gym-exec-'));
+  // The copy lives at a host path that changes every time: show world paths instead.
+  const worldly = (text: string): string => text.split(dir).join('');
   try {
     await world.fs.materialise(dir);
     const cwd = join(dir, ...worldPath(request.cwd).split('/').filter(Boolean));
@@ -67,13 +69,14 @@ export async function execInWorld(world: World, request: ExecRequest, options: W
       }
     }
     if (options.sync !== false) await world.fs.syncFrom(dir);
-    // The copy lives at a host path that changes every time: show world paths instead.
-    const worldly = (text: string): string => text.split(dir).join('');
     return {
       exit_code: result.exit_code ?? (result.signal ? 128 : 1),
       stdout: worldly(result.stdout),
       stderr: worldly(result.timed_out ? `${result.stderr}\n[killed after ${request.timeoutMs} ms]` : result.stderr),
     };
+  } catch (error) {
+    const e = error as Error & { code?: unknown };
+    throw new ToolFailureError(typeof e.code === 'string' ? e.code : 'EXEC_FAILED', worldly(e.message ?? String(error)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import type { EnvSpecInfo, ResetInfo, ResetOptions, ResetResult, StepInfo, StepResult } from '../env.js';
-import { GymError } from '../errors.js';
+import { GymError, ResetNeededError } from '../errors.js';
 import type { Observation } from '../observation.js';
 import type { Space } from '../spaces.js';
 import type { Action } from '../tools.js';
@@ -95,6 +95,11 @@ export class VectorEnv {
     this.#check();
     if (!Array.isArray(actions) || actions.length !== this.numEnvs) {
       throw new GymError('GYM_ACTION_INVALID', `step(actions): expected an array of ${this.numEnvs} actions (one per env), got ${Array.isArray(actions) ? actions.length : typeof actions}`);
+    }
+    if (this.autoreset === 'disabled' && this.#ended.some(Boolean)) {
+      const ended = this.#ended.flatMap((e, i) => (e ? [i] : []));
+      // Checked before any env steps, so a refused batch changes nothing.
+      throw new ResetNeededError(`env(s) ${ended.join(', ')} of the vector env ended and autoreset is disabled; reset them with reset({ options: { reset_mask } })`);
     }
     const results = await this.#all(async (env, i): Promise<{ observation: Observation; reward: number; terminated: boolean; truncated: boolean; info: VectorInfo }> => {
       if (this.autoreset === 'next-step' && this.#ended[i]) {

@@ -5,7 +5,6 @@ import { GymError, InvalidActionError, toError } from '../errors.js';
 import { makeUnwrapped } from '../make.js';
 import type { EnvSpec } from '../registry.js';
 import { registry } from '../registry.js';
-import '../builtins.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
@@ -19,7 +18,13 @@ async function specFrom(source: string, id: string): Promise<EnvSpec> {
   return spec;
 }
 
-const env = await makeUnwrapped(data.source ? await specFrom(data.source, data.envId) : await registry.lookup(data.envId), data.options);
+async function spec(): Promise<EnvSpec> {
+  if (data.source) return specFrom(data.source, data.envId);
+  await import('../builtins.js');
+  return registry.lookup(data.envId);
+}
+
+const env = await makeUnwrapped(await spec(), data.options);
 const reply = (message: WorkerReply): void => port.postMessage(message);
 reply({ type: 'ready' });
 

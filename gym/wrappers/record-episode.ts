@@ -11,13 +11,15 @@ export const TRAJECTORY_FORMAT = 1;
 
 /** Lines of a trajectory file (JSON lines), in order: episode, step..., end; repeated per episode. */
 export type TrajectoryLine =
-  | { type: 'episode'; format: number; scenario: string; version: number; seed: number; worldHash: string; startedAt: string; options?: Record<string, unknown> }
+  | { type: 'episode'; format: number; scenario: string; version: number; seed: number; worldHash: string; startedAt: string; options?: Record<string, unknown>; source?: string }
   | { type: 'step'; step: number; action: Action; observation: Observation; reward: number; terminated: boolean; truncated: boolean; worldHash: string; wallMs: number }
   | { type: 'end'; record: EpisodeRecord };
 
 export interface RecordEpisodeOptions {
   /** Options to write into each episode line (the env's `make` options, so replay can rebuild it). */
   envOptions?: Record<string, unknown>;
+  /** Where the env spec comes from (a module path, or 'builtin'), so replay can find it. */
+  source?: string;
   /** Start a new file instead of appending (default true). */
   truncate?: boolean;
 }
@@ -30,11 +32,13 @@ export class RecordEpisode extends Wrapper {
   readonly path: string;
   #step = 0;
   readonly #envOptions: Record<string, unknown> | undefined;
+  readonly #source: string | undefined;
 
   constructor(env: Env, path: string, options: RecordEpisodeOptions = {}) {
     super(env);
     this.path = resolve(path);
     this.#envOptions = options.envOptions;
+    this.#source = options.source;
     mkdirSync(dirname(this.path), { recursive: true });
     if (options.truncate !== false) writeFileSync(this.path, '');
   }
@@ -52,6 +56,7 @@ export class RecordEpisode extends Wrapper {
       worldHash: u.stateHash(),
       startedAt: new Date().toISOString(),
       ...(this.#envOptions ? { options: this.#envOptions } : {}),
+      ...(this.#source ? { source: this.#source } : {}),
     });
     return result;
   }
