@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv';
 import { TOOL_NAMES, type ScriptedAgent, type Task, type ToolName } from '../gym/tools.js';
 import { parseDuration, validateWorldDefinition, WorldSchemaError, type SchemaIssue, type WorldDefinition } from '../worlds/index.js';
 import type { CheckSpec } from './checks/check.js';
-import { ScenarioGeneratorError, ScenarioSchemaError } from './errors.js';
+import { ScenarioGeneratorError, ScenarioModuleError, ScenarioSchemaError } from './errors.js';
 import { generatorContext, type ScenarioGenerator } from './generator.js';
 import { issueAt, parseYaml, pointerToPath, type YamlSource } from './internal/yaml-position.js';
 import { importDefaultFunction } from './module.js';
@@ -283,7 +283,7 @@ export async function loadScenario(dirOrYamlPath: string): Promise<Scenario> {
 /** A scenario's reference agent (reference.ts default export). */
 export async function loadReference(scenario: Scenario): Promise<ScriptedAgent> {
   if (scenario.referencePath === undefined) {
-    throw new ScenarioSchemaError(scenario.file, [{ file: scenario.file, line: null, column: null, path: '/reference', message: `the scenario has no reference agent (add reference.ts to ${basename(scenario.dir)}/)` }]);
+    throw new ScenarioModuleError(join(scenario.dir, 'reference.ts'), `${scenario.id} has no reference agent; add reference.ts to ${basename(scenario.dir)}/ or name one with reference: in scenario.yaml`);
   }
   return importDefaultFunction<ScriptedAgent>(scenario.referencePath, 'a scripted agent (tools, task) => Promise<void>');
 }

@@ -9,7 +9,7 @@ const reference: ScriptedAgent = async (tools) => {
   let sum = 0;
   for (let hour = 1; hour <= 24; hour++) {
     const wake = start + hour * HOUR + 30_000;
-    await tools.sleep(wake - (await tools.now()));
+    await tools.sleep(Math.max(0, wake - (await tools.now())));
     const { reading } = JSON.parse(await tools.readFile('/var/metrics/current.json')) as { reading: number };
     sum += reading;
     lines.push(`${hour},${reading}`);

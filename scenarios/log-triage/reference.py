@@ -7,14 +7,6 @@ from clove_sdk import CloveClient
 LINE = re.compile(r"^(\S+) ERROR \[([\w-]+)\] req=(\w+) ")
 
 
-def submit(client, answer):
-    """client.submit once the gym's SDK side lands; until then the same EMIT it performs."""
-    if hasattr(client, "submit"):
-        client.submit(answer)
-    else:
-        client.emit_event(type="gym.submit", data={"answer": answer})
-
-
 def main():
     with CloveClient() as client:
         by_request = {}
@@ -28,7 +20,7 @@ def main():
         request_id, errors = max(by_request.items(), key=lambda kv: len(kv[1]))
         first_service = min(errors)[1]
         client.write("/out/triage.json", json.dumps({"request_id": request_id, "first_service": first_service, "errors": len(errors)}))
-        submit(client, request_id)
+        client.submit(request_id)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,15 @@ interface VaultData {
 
 /**
  * The scripted peer: answers requests after `delay_ms` of world time, grants only the right
- * ticket, logs requests and acks under /vault. Ends after an ack or after 12 empty hours.
+ * ticket, logs requests and acks under /vault. Ends after an ack, or after a day without messages.
+ * Its receive timeouts are world time: on a discrete clock they expire only while every agent of
+ * the episode waits (the evaluated agent included), so they never cut the evaluated agent short.
  */
 const vault: ScriptedAgent = async (tools, task) => {
   const data = task.data as unknown as VaultData;
   const requests: string[] = [];
   const acks: string[] = [];
-  for (let idle = 0; idle < 12; ) {
+  for (let idle = 0; idle < 24; ) {
     const { from, message } = await tools.recv({ timeoutMs: 3_600_000 });
     if (from === null) {
       idle++;
