@@ -5,8 +5,8 @@
 import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-// gym/index.ts (clove/gym) is not on the gym branch yet: import its runEpisode module directly.
-import { runEpisode, type RunEpisodeOptions } from '../gym/run-episode.js';
+import { llmAgentPath } from '../agents/index.js';
+import { runEpisode, type RunEpisodeOptions } from '../gym/index.js';
 import { startKernel, type KernelHandle } from '../kernel/index.js';
 import type { EnvSpec } from '../gym/registry.js';
 import type { Grader } from '../gym/scenario.js';
@@ -59,6 +59,9 @@ function agentOption(agent: SuiteAgent, baseDir: string): RunEpisodeOptions['age
       return { kind: 'command', command: [...resolveCommand(agent.command ?? [], baseDir), ...(agent.args ?? [])], ...(agent.env ? { env: agent.env } : {}), label: agent.id };
     case 'module':
       return { kind: 'module', path: resolve(baseDir, agent.path ?? ''), label: agent.id };
+    case 'llm':
+      // The LLM agent loop (clove/agents) as an external agent; `model` reaches THINK, `env` sets the loop (CLOVE_AGENT_*).
+      return { kind: 'command', command: [process.execPath, llmAgentPath(), ...(agent.args ?? [])], env: { ...agent.env, ...(agent.model ? { CLOVE_AGENT_MODEL: agent.model } : {}) }, label: agent.id };
     default:
       throw new Error(`agent kind ${agent.kind} is not available in this Clove version`);
   }
@@ -116,7 +119,7 @@ export async function createGymHost(options: GymHostOptions = {}): Promise<Episo
       return { id: s.id, tags: s.tags, ref: path };
     },
   };
-  const kinds: AgentKind[] = ['reference', 'random', 'command', 'module'];
+  const kinds: AgentKind[] = ['reference', 'random', 'command', 'module', 'llm'];
   return {
     catalog,
     agentKinds: kinds,

@@ -3,6 +3,7 @@ import { Codec, decodePayload, encodePayload, type CodecId } from '../sdk/protoc
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
 import { encodeFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../sdk/protocol/frame.js';
 import { hex, opcodeName } from '../sdk/protocol/opcodes.js';
+import { PayloadShapeError, type PayloadLimits } from '../sdk/protocol/payload-shape.js';
 import type { KernelEvent } from '../sdk/types.js';
 import { asArgs } from './args.js';
 import { KernelError, toKernelError } from './errors.js';
@@ -20,9 +21,10 @@ const MAX_IN_FLIGHT = 4096;
  */
 export class Connection {
   readonly id: number;
-  caller: Caller;
+  #caller: Caller;
   subscription: Subscription | null = null;
   private readonly decoder: FrameDecoder;
+  private readonly limits: PayloadLimits;
   private readonly abort = new AbortController();
   private inFlight = 0;
   private paused = false;
@@ -36,12 +38,26 @@ export class Connection {
     caller: Caller,
   ) {
     this.id = id;
-    this.caller = caller;
-    this.decoder = new FrameDecoder(kernel.options.maxFrameSize);
+    this.#caller = caller;
+    this.limits = { maxDepth: kernel.options.maxPayloadDepth, maxValues: kernel.options.maxPayloadValues };
+    // Before HELLO only small frames: an anonymous peer cannot make the kernel buffer 16 MiB.
+    this.decoder = new FrameDecoder(caller.role === 'anonymous' ? Math.min(kernel.options.quotas.preHelloFrameBytes, kernel.options.maxFrameSize) : kernel.options.maxFrameSize);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     socket.on('end', () => this.close());
+  }
+
+  get caller(): Caller {
+    return this.#caller;
+  }
+
+  /** HELLO switches identity; an identified connection may send frames up to the kernel's maximum. */
+  set caller(caller: Caller) {
+    const wasAnonymous = this.#caller.role === 'anonymous';
+    this.#caller = caller;
+    if (caller.role !== 'anonymous') this.decoder.maxFrameSize = this.kernel.options.maxFrameSize;
+    if (wasAnonymous && caller.role !== 'anonymous') this.kernel.connectionIdentified(this);
   }
 
   get signal(): AbortSignal {
@@ -54,7 +70,14 @@ export class Connection {
 
   /** Writes a pushed event frame (SUBSCRIBE with push: true). */
   pushEvent(event: KernelEvent): void {
-    this.write(encodeFrame({ kind: FrameKind.EVENT, opcode: 0x62, codec: this.pushCodec, requestId: 0 }, encodePayload(this.pushCodec, event)));
+    let body: Uint8Array;
+    try {
+      body = encodePayload(this.pushCodec, event);
+    } catch (error) {
+      this.kernel.options.log(`connection ${this.id}: event #${event.seq} (${event.type}) could not be encoded: ${(error as Error).message}`);
+      return;
+    }
+    this.write(encodeFrame({ kind: FrameKind.EVENT, opcode: 0x62, codec: this.pushCodec, requestId: 0 }, body));
   }
 
   setPushCodec(codec: CodecId): void {
@@ -74,15 +97,36 @@ export class Connection {
     try {
       frames = this.decoder.push(chunk);
     } catch (error) {
-      const fe = error instanceof FrameError ? error : new FrameError(ErrorCode.FRAME_MALFORMED, String(error));
+      let fe = error instanceof FrameError ? error : new FrameError(ErrorCode.FRAME_MALFORMED, String(error));
+      if (fe.code === ErrorCode.FRAME_TOO_LARGE && this.#caller.role === 'anonymous') {
+        fe = new FrameError(
+          fe.code,
+          `${fe.message}: before HELLO a connection may send frames of at most ${this.decoder.maxFrameSize} bytes (the pre_hello_frame_bytes quota); send HELLO first`,
+          fe.requestId,
+        );
+      }
       this.fail(fe);
       return;
     }
-    if (frames.length === 1) return this.handle(frames[0]!);
+    if (frames.length === 1) return this.handleSafely(frames[0]!);
     if (frames.length === 0) return;
     this.socket.cork();
-    for (const frame of frames) this.handle(frame);
+    for (const frame of frames) this.handleSafely(frame);
     process.nextTick(() => this.socket.uncork());
+  }
+
+  /** Whatever goes wrong with one request is that request's error, never the kernel's end. */
+  private handleSafely(frame: Frame): void {
+    try {
+      this.handle(frame);
+    } catch (error) {
+      this.kernel.options.log(`connection ${this.id}: request ${frame.requestId} (opcode ${hex(frame.opcode)}) failed outside its handler: ${(error as Error)?.stack ?? String(error)}`);
+      try {
+        this.sendError(frame, toKernelError(error));
+      } catch {
+        // Nothing more can be said on this connection.
+      }
+    }
   }
 
   private handle(frame: Frame): void {
@@ -93,8 +137,19 @@ export class Connection {
     }
     let payload: unknown;
     try {
-      payload = decodePayload(codec, frame.payload);
+      payload = decodePayload(codec, frame.payload, this.limits);
     } catch (error) {
+      if (error instanceof PayloadShapeError) {
+        const option = error.limit === 'depth' ? 'maxPayloadDepth' : 'maxPayloadValues';
+        this.sendError(
+          frame,
+          new KernelError(ErrorCode.PAYLOAD_TOO_COMPLEX, `request ${frame.requestId}: the payload is refused before decoding: ${error.message} (the kernel's ${option} is ${error.max}); send flatter or smaller data`, {
+            limit: error.limit,
+            max: error.max,
+          }),
+        );
+        return;
+      }
       const name = codec === Codec.JSON ? 'JSON' : 'msgpack';
       this.sendError(frame, new KernelError(ErrorCode.PAYLOAD_INVALID, `request ${frame.requestId}: the payload is not valid ${name}: ${(error as Error).message}`));
       return;
@@ -122,16 +177,20 @@ export class Connection {
     }
     if (result instanceof Promise) {
       this.track(1);
-      result.then(
-        (value) => this.finish(frame, syscall, payload, started, value, undefined),
-        (error) => this.finish(frame, syscall, payload, started, undefined, toKernelError(error)),
-      ).finally(() => this.track(-1));
+      result
+        .then(
+          (value) => this.finish(frame, syscall, payload, started, value, undefined),
+          (error) => this.finish(frame, syscall, payload, started, undefined, toKernelError(error)),
+        )
+        .catch((error: unknown) => this.kernel.options.log(`connection ${this.id}: answering ${syscall.op} failed: ${String(error)}`))
+        .finally(() => this.track(-1));
     } else {
       this.finish(frame, syscall, payload, started, result, undefined);
     }
   }
 
   private finish(frame: Frame, syscall: Syscall, payload: unknown, started: number, value: unknown, error: KernelError | undefined): void {
+    // Observers (the audit log, metrics) never decide the answer: recordCall contains their failures.
     this.kernel.recordCall(this.caller, syscall.op, payload, performance.now() - started, error);
     if (error) return this.sendError(frame, error);
     let body: Uint8Array;
@@ -160,7 +219,14 @@ export class Connection {
 
   private sendError(frame: Pick<Frame, 'opcode' | 'codec' | 'requestId'>, error: KernelError): void {
     const body = { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
-    this.write(encodeFrame({ kind: FrameKind.ERROR, opcode: frame.opcode, codec: frame.codec, requestId: frame.requestId }, encodePayload(frame.codec, body)));
+    let bytes: Uint8Array;
+    try {
+      bytes = encodePayload(frame.codec, body);
+    } catch {
+      // Details that cannot be encoded are dropped rather than the answer.
+      bytes = encodePayload(frame.codec, { code: error.code, message: error.message });
+    }
+    this.write(encodeFrame({ kind: FrameKind.ERROR, opcode: frame.opcode, codec: frame.codec, requestId: frame.requestId }, bytes));
   }
 
   /** A framing violation: answer once (JSON, readable by anyone) and hang up. */

@@ -24,6 +24,8 @@ export function toKernelError(thrown: unknown): KernelError {
   // Only codes the protocol documents cross the wire; a stray Node error code (ERR_...) does not.
   if (maybe && typeof maybe.code === 'string' && KNOWN_CODES.has(maybe.code) && typeof maybe.message === 'string') {
     const issues = (thrown as { issues?: unknown }).issues;
+    const details = (thrown as { details?: unknown }).details;
+    if (details !== null && typeof details === 'object' && !Array.isArray(details)) return new KernelError(maybe.code as ErrorCodeValue, maybe.message, details as Record<string, unknown>);
     return new KernelError(maybe.code as ErrorCodeValue, maybe.message, Array.isArray(issues) ? { issues } : undefined);
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);

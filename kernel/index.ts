@@ -4,3 +4,4 @@ export { KERNEL_DEFAULTS } from './options.js';
 export { defaultSocketPath } from './socket-path.js';
 export { KernelError, KernelAlreadyRunningError } from './errors.js';
 export type { Syscall, CallContext, Caller } from './syscall.js';
+export { QUOTA_DEFAULTS, type KernelQuotas, type QuotaName } from './quota/index.js';

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isSharedDirectory } from '../sdk/socket-path.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
 import { ErrorCode, type ErrorCodeValue } from '../sdk/protocol/error-codes.js';
-import { PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
+import { encodeFrame, FrameKind, PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
+import { Codec, encodePayload } from '../sdk/protocol/codec.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
@@ -25,13 +27,17 @@ import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
 import { packageInfo } from './package-root.js';
+import { agentQuota, quotaExceeded, RateLimiter, wireName, type AgentQuotaName, type QuotaName } from './quota/index.js';
 import { ResourceMonitor } from './resource-monitor.js';
 import { DEFAULT_HIDDEN, resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
+import { AgentSocket } from './agent-socket.js';
+import { removeLeftoverDirs } from './leftovers.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
 import { SYSCALLS } from './syscalls/index.js';
 import { WorldHost } from './worlds/world-host.js';
+import type { HostedWorld } from './worlds/hosted-world.js';
 
 /** Observes every answered syscall (the audit log is one). */
 export type CallObserver = (call: { caller: Caller; op: OpcodeName; args: unknown; durationMs: number; error?: KernelError }) => void;
@@ -51,12 +57,19 @@ export class Kernel {
   readonly worlds: WorldHost;
   readonly resources: ResourceMonitor;
   readonly operatorToken = randomBytes(32).toString('hex');
+  /** EMIT rate per caller (the emit_rate quota). */
+  readonly emitLimiter = new RateLimiter();
   readonly startedAt = Date.now();
   private readonly table = new Map<number, Syscall>();
   private readonly connections = new Set<Connection>();
+  /** Connections that have not said HELLO yet (bounded by the unauthenticated_connections quota). */
+  private readonly anonymous = new Set<Connection>();
   private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
+  /** The socket agents reach the kernel on beyond their channel (agent tokens only). */
+  private agentSocket: AgentSocket | null = null;
+  private readonly agentOnly = new WeakSet<Connection>();
   private releaseStateDir: () => void = () => undefined;
   /** Chosen in listen(): probing the machine is asynchronous. */
   sandbox: Sandbox | null = null;
@@ -67,15 +80,20 @@ export class Kernel {
 
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
-    this.events = new EventBus(this.options.eventQueueSize);
+    this.events = new EventBus(this.options.eventQueueSize, this.options.quotas.eventQueueBytes, (error, event) =>
+      this.options.log(`delivering event #${event.seq} (${event.type}) to a subscriber failed: ${(error as Error)?.message ?? String(error)}`),
+    (source) => this.agents.find(source)?.record.world ?? null,
+    );
     this.llm = new LlmScheduler(createProvider(this.options.llm), llmConcurrency(this.options.llm));
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
       ...this.options,
       pythonSdkDir: join(packageInfo().root, 'sdk', 'python'),
+      quotaOf: (agent, name) => this.quotaFor({ role: 'agent', agent }, name).limit,
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
       spawnParent: (agent) => this.spawnParent(agent),
+      agentSocket: () => this.agentSocketPath,
       beforeStart: (agent) => this.worlds.agentCreated(agent),
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
@@ -87,6 +105,14 @@ export class Kernel {
       denied: (ctx, what, rule, reason) => this.denied(ctx, what, rule, reason),
       sandboxOwner: (sandboxed) => (this.sandbox ? this.sandbox.agentOwner(sandboxed) : undefined),
       log: (line) => this.options.log(line),
+      limits: {
+        files: this.options.quotas.worldFiles,
+        bytes: this.options.quotas.worldBytes,
+        largestFile: this.options.quotas.worldFileBytes,
+        timelineEntries: this.options.quotas.timelineEntries,
+        requestLogEntries: this.options.quotas.requestLogEntries,
+      },
+      usage: (hosted, skipped) => this.worldUsage(hosted, skipped),
     });
     this.resources = new ResourceMonitor(this.agents, (warning) => this.events.publish('RESOURCE_WARNING', warning.agent, { ...warning }));
     this.register(SYSCALLS);
@@ -136,11 +162,63 @@ export class Kernel {
     return request.world ? this.worlds.spawn({ ...request, world: request.world }, parentId) : this.agents.spawn(request, parentId, request.grants);
   }
 
+  /** Tells every observer; an observer that throws is logged and skipped, the call is answered anyway. */
   recordCall(caller: Caller, op: OpcodeName, args: unknown, durationMs: number, error?: KernelError): void {
-    for (const observer of this.observers) observer({ caller, op, args, durationMs, error });
+    for (const observer of this.observers) {
+      try {
+        observer({ caller, op, args, durationMs, error });
+      } catch (failure) {
+        this.options.log(`an observer of ${op} failed (the call was answered): ${(failure as Error)?.message ?? String(failure)}`);
+      }
+    }
+  }
+
+  /** A connection said HELLO: it no longer counts against the unauthenticated connections quota. */
+  connectionIdentified(conn: Connection): void {
+    this.anonymous.delete(conn);
+  }
+
+  /** The quota of an agent (its SPAWN quotas, capped by its spawner's), or the kernel's for others. */
+  quotaFor(caller: Caller, name: AgentQuotaName): { limit: number; scope: 'agent' | 'kernel' } {
+    if (caller.role !== 'agent') return { limit: this.options.quotas[name], scope: 'kernel' };
+    return { limit: agentQuota(this.options.quotas, caller.agent, name, (id) => this.agents.find(id)), scope: 'agent' };
+  }
+
+  /** Approximate bytes an agent makes the kernel hold: store values it wrote, its mailbox, its logs, its event queues. */
+  kernelBytes(agent: Agent): number {
+    let queued = 0;
+    for (const conn of this.connections) {
+      if (conn.subscription && conn.caller.role === 'agent' && conn.caller.agent === agent) queued += conn.subscription.bytes;
+    }
+    return this.store.bytesOwnedBy(agent.id) + agent.mailbox.bytes + agent.logs.bytes + queued;
+  }
+
+  /**
+   * A world's filesystem use against its limits (RESOURCE_WARNING at 90%); files a sync refused
+   * are logged, audited and announced, since no syscall answers for them.
+   */
+  worldUsage(hosted: HostedWorld, skipped: Array<{ path: string; reason: string }> = []): void {
+    const { files, bytes } = hosted.world.fs.usage;
+    const limits = hosted.world.limits;
+    this.resources.quota('world_bytes', hosted.name, { world: hosted.name }, bytes, limits.bytes);
+    this.resources.quota('world_files', hosted.name, { world: hosted.name }, files, limits.files);
+    for (const item of skipped) {
+      this.options.log(`world ${hosted.name}: ${item.path} ${item.reason}`);
+      this.audit?.record({
+        caller: { agent_id: null, agent_name: null, role: 'operator' },
+        opcode: 'WORLD_SYNC',
+        args: { world: hosted.name, path: item.path },
+        decision: 'denied',
+        rule: 'quotas.world_bytes',
+        duration_ms: 0,
+        error: ErrorCode.QUOTA_EXCEEDED,
+      });
+      this.events.publish('RESOURCE_WARNING', null, { resource: 'world_sync', quota: true, agent: null, name: null, world: hosted.name, path: item.path, reason: item.reason });
+    }
   }
 
   connectionClosed(conn: Connection): void {
+    this.anonymous.delete(conn);
     this.connections.delete(conn);
     if (conn.subscription) this.events.unsubscribe(conn.subscription);
     this.store.dropNamespace(StateStore.namespace('session', conn.id));
@@ -158,15 +236,22 @@ export class Kernel {
       connections: this.connections.size,
       llm: { provider: this.llm.provider.name, queued: this.llm.queued, ...this.llm.stats },
       sandbox: this.sandbox ? { ...this.sandbox.probe() } : { backend: 'none', notes: ['the kernel runs without a sandbox backend'] },
+      quotas: Object.fromEntries(Object.entries(this.options.quotas).map(([k, v]) => [wireName(k as QuotaName), v])),
     };
   }
 
   async listen(): Promise<void> {
     const { socketPath, stateDir } = this.options;
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    checkStateDir(stateDir);
     // The socket first: a live kernel or a foreign file there is the more precise refusal.
     const claimed = await claimSocketPath(socketPath);
     this.releaseStateDir = claimStateDir(stateDir, socketPath);
+    // World trees and agent socket directories of kernels that died (kill -9).
+    const leftovers = removeLeftoverDirs();
+    if (leftovers.length > 0) this.options.log(`removed ${leftovers.length} director${leftovers.length === 1 ? 'y' : 'ies'} left by a kernel that died: ${leftovers.join(', ')}`);
+    this.agentSocket = new AgentSocket((socket) => this.accept(socket, { role: 'anonymous' }, true));
+    await this.agentSocket.listen();
     if (this.options.sandbox !== false) {
       this.sandbox = await selectBackend({ stateDir, ...this.options.sandbox });
       const removed = await this.sandbox.cleanupLeftovers();
@@ -217,9 +302,11 @@ export class Kernel {
       // net.Server calls back only once every connection has ended: stop accepting now, hang up
       // on clients after the agents are gone, then wait for the server.
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const agentSocketClosed = this.agentSocket?.close();
       await this.agents.shutdown();
       for (const conn of [...this.connections]) conn.close();
       await serverClosed;
+      await agentSocketClosed;
       await this.worlds.closeAll();
       rmSync(this.tokenFile, { force: true });
       await this.audit?.close();
@@ -320,20 +407,41 @@ export class Kernel {
       network: request.network ?? false,
       limits: request.limits ?? {},
       // The SDKs and the TypeScript loader live in the package.
-      readablePaths: [packageInfo().root],
+      readablePaths: [packageInfo().root, this.agentSocketPath],
       writablePaths: [],
       within: agent.record.parent_id !== null ? (this.agents.find(agent.record.parent_id)?.sandbox?.cgroupName ?? null) : null,
     });
     return prepared;
   }
 
-  private accept(socket: Socket, caller: Caller): void {
+  private accept(socket: Socket, caller: Caller, agentsOnly = false): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
+    if (caller.role === 'anonymous' && this.anonymous.size >= this.options.quotas.unauthenticatedConnections) {
+      // A connection-level refusal: one error frame (JSON, request id 0), then hang up.
+      const limit = this.options.quotas.unauthenticatedConnections;
+      const error = quotaExceeded('connect', 'unauthenticatedConnections', limit, limit + 1, 'connections that have not sent HELLO');
+      socket.on('error', () => undefined);
+      socket.end(encodeFrame({ kind: FrameKind.ERROR, opcode: 0, codec: Codec.JSON, requestId: 0 }, encodePayload(Codec.JSON, { code: error.code, message: error.message, details: error.details })));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
     const conn = new Connection(this, socket, this.nextConnectionId++, caller);
+    if (agentsOnly) this.agentOnly.add(conn);
     this.connections.add(conn);
+    if (caller.role === 'anonymous') this.anonymous.add(conn);
+  }
+
+  /** True for a connection that came in on the agents' socket: it may authenticate as an agent only. */
+  agentsOnly(conn: Connection): boolean {
+    return this.agentOnly.has(conn);
+  }
+
+  /** Path of the agents' socket (CLOVE_SOCKET of every agent). */
+  get agentSocketPath(): string {
+    return this.agentSocket?.path ?? this.options.socketPath;
   }
 
   private onAgentExited(agent: Agent): void {
@@ -342,7 +450,25 @@ export class Kernel {
     this.metrics.forget(agent.record.pid);
     this.store.dropNamespace(StateStore.namespace('agent', agent.id));
     const r = agent.record;
-    this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed });
+    this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed, reason: r.end_reason });
+  }
+}
+
+/** The state directory holds the operator token: never a link, never another user's, never open to others. */
+function checkStateDir(stateDir: string): void {
+  const stat = lstatSync(stateDir);
+  const uid = process.getuid?.();
+  const problem = stat.isSymbolicLink()
+    ? 'is a symbolic link'
+    : !stat.isDirectory()
+      ? 'is not a directory'
+      : uid !== undefined && stat.uid !== uid
+        ? `belongs to uid ${stat.uid}, not to this kernel's uid ${uid}`
+        : isSharedDirectory(stateDir)
+          ? 'is writable by other users'
+          : null;
+  if (problem) {
+    throw new Error(`the state directory ${stateDir} ${problem}; the operator token lives there. Put the socket in a private directory (e.g. /tmp/clove-${uid ?? 'me'}/kernel.sock) or remove ${stateDir}`);
   }
 }
 

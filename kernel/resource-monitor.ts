@@ -8,7 +8,9 @@ const LOW = 0.8;
 export type ResourceWarning =
   | { resource: 'memory' | 'pids'; agent: number; name: string; current: number; limit: number; ratio: number }
   | { resource: 'mailbox'; agent: number; name: string; current: number; limit: number; ratio: number }
-  | { resource: 'logs'; agent: number; name: string; dropped: number };
+  | { resource: 'logs'; agent: number; name: string; dropped: number }
+  /** A kernel quota (store_bytes, mailbox_bytes, world_bytes, ...): `agent` null for a world's or the kernel's own. */
+  | { resource: string; quota: true; agent: number | null; name: string | null; world?: string; scope?: string; current: number; limit: number; ratio: number };
 
 /**
  * Watches agents for resources running out — cgroup memory and pids near their limits, a
@@ -52,6 +54,31 @@ export class ResourceMonitor {
     }
   }
 
+  /**
+   * A quota's use after a change: RESOURCE_WARNING once it reaches 90%, re-armed below 80%.
+   * `key` tells apart what the quota applies to (a namespace, a world).
+   */
+  quota(resource: string, key: string, subject: { agent?: Agent | null; world?: string; scope?: string }, current: number, limit: number): void {
+    const id = `quota:${resource}:${key}`;
+    const ratio = limit > 0 ? current / limit : 0;
+    if (ratio >= HIGH && !this.raised.has(id)) {
+      this.raised.add(id);
+      this.warn({
+        resource,
+        quota: true,
+        agent: subject.agent?.id ?? null,
+        name: subject.agent?.name ?? null,
+        ...(subject.world ? { world: subject.world } : {}),
+        ...(subject.scope ? { scope: subject.scope } : {}),
+        current,
+        limit,
+        ratio: Math.round(ratio * 1000) / 1000,
+      });
+    } else if (ratio < LOW) {
+      this.raised.delete(id);
+    }
+  }
+
   forget(agent: Agent): void {
     for (const key of [...this.raised]) if (key.startsWith(`${agent.id}:`)) this.raised.delete(key);
   }
@@ -61,7 +88,7 @@ export class ResourceMonitor {
     const ratio = current / limit;
     if (ratio >= HIGH && !this.raised.has(key)) {
       this.raised.add(key);
-      this.warn({ resource, agent: agent.id, name: agent.name, current, limit, ratio: Math.round(ratio * 1000) / 1000 });
+      this.warn({ resource, agent: agent.id, name: agent.name, current, limit, ratio: Math.round(ratio * 1000) / 1000 } as ResourceWarning);
     } else if (ratio < LOW) {
       this.raised.delete(key);
     }

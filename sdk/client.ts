@@ -7,7 +7,7 @@ import { encodeFrame, FrameDecoder, FrameKind, DEFAULT_MAX_FRAME_SIZE, type Fram
 import { Opcode, type OpcodeName } from './protocol/opcodes.js';
 import { ClientErrorCode, CloveError } from './errors.js';
 import { openSocket } from './transport.js';
-import { defaultSocketPath } from './socket-path.js';
+import { defaultSocketPath, stateDirFor } from './socket-path.js';
 import type {
   AgentRecord,
   CgroupMetrics,
@@ -243,7 +243,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   worldEvent(world: string, type: string, params: Record<string, unknown> = {}, options: { in?: number | string; label?: string } = {}): Promise<{ entry?: WorldTimelineEntry; scheduled?: number }> {
     return this.call('WORLD_EVENT', { world, type, params, ...options });
   }
-  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; llm?: boolean; limit?: number } = {}): Promise<WorldStateResponse> {
+  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; llm?: boolean; limit?: number; since_seq?: number; max?: number } = {}): Promise<WorldStateResponse> {
     return this.call('WORLD_STATE', { world, ...include });
   }
   /** Writes the snapshot to `path` on the kernel's host, or returns it as base64 when no path is given. */
@@ -382,7 +382,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
 function findToken(options: ConnectOptions, socketPath: string): string | undefined {
   if (options.token) return options.token;
   if (process.env.CLOVE_TOKEN) return process.env.CLOVE_TOKEN;
-  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(dirname(socketPath), 'operator.token');
+  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(stateDirFor(socketPath), 'operator.token');
   if (!existsSync(file)) return undefined;
   try {
     return readFileSync(file, 'utf8').trim();

@@ -45,6 +45,12 @@ export interface SpawnRequest {
    * on only the grants it holds.
    */
   grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
+  /**
+   * Kernel resource quotas for this agent (docs/protocol.md#quotas): `store_bytes`, `store_keys`,
+   * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`. Byte quotas take sizes such as
+   * "8M". Never more than the spawning agent's own.
+   */
+  quotas?: Record<string, number | string>;
 }
 
 /** What isolation is really in force for one agent; nothing is claimed that is not enforced. */
@@ -81,6 +87,13 @@ export interface AgentRecord {
   restarts: number;
   isolation: IsolationReport;
   error: string | null;
+  /**
+   * Why it ended (null while it runs): `exit <code>`, `signal <NAME>`, `oom`, `timeout` (its
+   * world's agents.limits.timeout), `killed by <who>` (`operator`, `agent <name>`, `world <w> event
+   * #<seq>`, `world <w> destroyed`, `kernel shutdown`), `sandbox setup failed`, or
+   * `gave up after <n> restarts within <ms> ms (last: <reason>)`.
+   */
+  end_reason: string | null;
 }
 
 export interface HelloResponse {
@@ -151,6 +164,8 @@ export interface ProcessMetrics {
   vms: number;
   threads: number;
   open_fds: number;
+  /** Approximate bytes the agent makes the kernel hold: store values it wrote, unread mail, kept logs, queued events. */
+  kernel_bytes?: number;
   /** THINK calls of this agent through the kernel's LLM scheduler. */
   llm: LlmAgentMetrics;
 }
@@ -179,6 +194,8 @@ export interface KernelStatus {
   connections: number;
   llm: { provider: string; queued: number; calls: number; failures: number; tokens: number; queue_ms_total: number; latency_ms_total: number };
   sandbox: Record<string, unknown>;
+  /** The kernel's resource quotas by wire name (docs/protocol.md#quotas). */
+  quotas?: Record<string, number>;
 }
 
 export interface FileContent {
@@ -373,7 +390,8 @@ export interface WorldTimelineEntry {
   elapsed: number;
   type: string;
   params: Record<string, unknown>;
-  source: 'scheduled' | 'injected';
+  /** `kernel`: written by the kernel itself (e.g. `agent.exited` when a member agent ends). */
+  source: 'scheduled' | 'injected' | 'kernel';
   /** The event's name in the world file (or given to inject/schedule), else null. */
   name: string | null;
   /** What the world did, e.g. `truncated /data/a.csv to 12 bytes`, or why it did nothing. */
@@ -383,6 +401,8 @@ export interface WorldTimelineEntry {
 export interface WorldStateResponse {
   world: WorldInfo;
   timeline?: WorldTimelineEntry[];
+  /** Timeline entries the world no longer keeps (its timeline_entries quota). */
+  timeline_dropped?: number;
   requests?: Array<Record<string, unknown>>;
   diff?: { added: string[]; modified: string[]; deleted: string[] };
   kv?: Record<string, unknown>;

@@ -177,3 +177,20 @@ export function toError(value: unknown): Error {
   if (value instanceof Error) return value;
   return new Error(typeof value === 'string' ? value : JSON.stringify(value));
 }
+
+/**
+ * A world limit would be passed (world file `limits:` or the kernel's quotas): `files`, `bytes`,
+ * `largest_file`. Nothing was changed.
+ */
+export class WorldQuotaError extends WorldError {
+  readonly details: { quota: string; limit: number; requested: number; rule: string };
+
+  constructor(quota: string, limit: number, requested: number, what: string) {
+    super(
+      'QUOTA_EXCEEDED',
+      `${what} would need ${requested} (${quota}), over the world's limit of ${limit}; nothing was changed. ` +
+        `Remove files from the world, or raise limits.${quota} in the world file (the kernel's own quota caps it: clove kernel start --quota world_${quota === 'largest_file' ? 'file_bytes' : quota}=N).`,
+    );
+    this.details = { quota: `world_${quota}`, limit, requested, rule: `limits.${quota}` };
+  }
+}

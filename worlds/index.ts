@@ -40,7 +40,7 @@ export { jsonPath, conversationText } from './llm/match.js';
 export { WorldClock } from './clock.js';
 export type { ClockOptions, WaitOptions } from './clock.js';
 export { WorldFs } from './fs/world-fs.js';
-export type { WorldStat, FsDiff, SyncResult, WriteOptions, FsCapture } from './fs/world-fs.js';
+export type { WorldStat, FsDiff, SyncResult, WriteOptions, FsCapture, FsLimits } from './fs/world-fs.js';
 export type { ReadonlyLayer, LayerEntry, CapturedLayer, CapturedFile } from './fs/layer.js';
 export { MemoryLayer } from './fs/memory-layer.js';
 export { HostLayer } from './fs/host-layer.js';
@@ -52,8 +52,9 @@ export type { TimelineEntry, PendingEvent, WorldEventType } from './events.js';
 export { WorldKv } from './kv.js';
 export { WorldRandom } from './rng.js';
 export type { RandomState } from './rng.js';
-export { encodeSnapshot, decodeSnapshot, SNAPSHOT_MAGIC, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_HEADER_BYTES } from './snapshot.js';
-export type { WorldState } from './snapshot.js';
+export { encodeSnapshot, decodeSnapshot, checkSnapshotHeader, SNAPSHOT_MAGIC, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_HEADER_BYTES } from './snapshot.js';
+export type { WorldState, SnapshotLimits } from './snapshot.js';
+export { resolveWorldLimits, type WorldLimits } from './limits.js';
 export { parseDuration } from './duration.js';
 export type { Duration } from './duration.js';
 export {
@@ -69,6 +70,7 @@ export {
   HttpBlockedError,
   HttpFailedError,
   LlmFailedError,
+  WorldQuotaError,
   formatSchemaIssue,
 } from './errors.js';
 export type { SchemaIssue } from './errors.js';

@@ -16,6 +16,14 @@ export interface WorldDefinition {
   events?: ScheduledEventDefinition[];
   agents?: AgentDefaults;
   llm?: LlmDefinition;
+  limits?: WorldLimitsDefinition;
+}
+
+/** The world file's `limits:`; sizes in bytes or strings such as "64M". */
+export interface WorldLimitsDefinition {
+  files?: number;
+  bytes?: number | string;
+  largest_file?: number | string;
 }
 
 export interface InlineFileDefinition {

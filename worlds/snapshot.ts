@@ -2,7 +2,9 @@ import { crc32 } from 'node:zlib';
 import { Packr } from 'msgpackr';
 import { WorldSnapshotError } from './errors.js';
 import type { SchedulerState, TimelineEntry } from './events.js';
-import type { CapturedLayer } from './fs/layer.js';
+import type { CapturedFile, CapturedLayer } from './fs/layer.js';
+import { worldPath } from './fs/path.js';
+import { checkMsgpackShape } from '../sdk/protocol/payload-shape.js';
 import type { FsCapture } from './fs/world-fs.js';
 import type { WorldLlmState } from './llm/world-llm.js';
 import type { NetworkState } from './network/network.js';
@@ -84,16 +86,81 @@ function expect(condition: boolean, what: string): void {
   if (!condition) throw new WorldSnapshotError(`the body is not a world state (${what})`);
 }
 
-function decodeLayer(layer: EncodedLayer, blob: Buffer): CapturedLayer {
+/** A path as a world writes it: absolute, normalised, no `..`, NUL or backslash. */
+function checkPath(path: unknown, what: string): string {
+  let normal: string | undefined;
+  try {
+    normal = typeof path === 'string' ? worldPath(path) : undefined;
+  } catch {
+    normal = undefined;
+  }
+  if (normal === undefined || normal !== path) {
+    throw new WorldSnapshotError(`${what} ${JSON.stringify(String(path).slice(0, 200))} is not a normalised world path (absolute, without "..", NUL or backslash)`);
+  }
+  return normal;
+}
+
+/** What a decode found in the file references, checked against the limits before anything is built. */
+interface Tally {
+  referenced: number;
+  changedBytes: number;
+  changedEntries: number;
+}
+
+function decodeLayer(layer: EncodedLayer, blob: Buffer, limits: SnapshotLimits, tally: Tally, changes: boolean): CapturedLayer {
   expect(layer !== null && typeof layer === 'object' && Array.isArray(layer.files) && Array.isArray(layer.dirs), 'fs layer');
-  return {
-    name: String(layer.name),
-    dirs: layer.dirs,
-    files: layer.files.map(([path, mode, offset, length]) => {
-      expect(typeof path === 'string' && Number.isInteger(offset) && Number.isInteger(length) && offset + length <= blob.length, 'file reference');
-      return [path, mode, blob.subarray(offset, offset + length)];
-    }),
-  };
+  for (const dir of layer.dirs) checkPath(dir, 'directory');
+  if (changes) tally.changedEntries += layer.dirs.length + layer.files.length;
+  if (changes && tally.changedEntries > limits.files) {
+    throw new WorldSnapshotError(`it holds ${tally.changedEntries} or more written files and directories, over the limit of ${limits.files} (world_files)`);
+  }
+  const files = layer.files.map((ref): CapturedFile => {
+    expect(Array.isArray(ref) && ref.length === 4, 'file reference');
+    const [path, mode, offset, length] = ref;
+    expect(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= blob.length, 'file reference');
+    expect(Number.isInteger(mode) && mode >= 0 && mode <= 0o7777, 'file mode');
+    checkPath(path, 'file');
+    // Every byte of the blob belongs to one file: references that overlap or repeat would let a
+    // small snapshot stand for a huge world.
+    tally.referenced += length;
+    if (tally.referenced > blob.length) throw new WorldSnapshotError('its files reference more bytes than the snapshot holds (overlapping references)');
+    if (length > limits.largestFile) throw new WorldSnapshotError(`file ${path} is ${length} bytes, over the largest file limit of ${limits.largestFile} (world_file_bytes)`);
+    if (changes) {
+      tally.changedBytes += length;
+      if (tally.changedBytes > limits.bytes) throw new WorldSnapshotError(`its written files hold more than ${limits.bytes} bytes (world_bytes)`);
+    }
+    return [path, mode, blob.subarray(offset, offset + length)];
+  });
+  return { name: String(layer.name), dirs: layer.dirs, files };
+}
+
+/** Bounds a snapshot must respect to be restored (a kernel passes its quotas); default unlimited. */
+export interface SnapshotLimits {
+  files: number;
+  bytes: number;
+  largestFile: number;
+  timelineEntries: number;
+}
+
+const UNLIMITED: SnapshotLimits = { files: Infinity, bytes: Infinity, largestFile: Infinity, timelineEntries: Infinity };
+/** Nesting and values of the msgpack meta section (a world definition nests little). */
+const META_SHAPE = { maxDepth: 128, maxValues: 20_000_000 };
+
+/**
+ * Checks a snapshot's 24-byte header against limits before the rest is read: lets a caller refuse
+ * an oversized file without loading it. Returns the total size the header announces.
+ */
+export function checkSnapshotHeader(header: Uint8Array, limits: Partial<SnapshotLimits> = {}, maxMetaBytes = 256 * 1024 * 1024): number {
+  const buf = Buffer.from(header.buffer, header.byteOffset, header.byteLength);
+  if (buf.length < SNAPSHOT_HEADER_BYTES) throw new WorldSnapshotError(`it is ${buf.length} bytes long, shorter than the ${SNAPSHOT_HEADER_BYTES}-byte header`);
+  if (!buf.subarray(0, 8).equals(SNAPSHOT_MAGIC)) throw new WorldSnapshotError('it does not start with the CLOVEWLD magic (not a Clove world snapshot)');
+  const metaLength = buf.readUInt32BE(12);
+  const blobLength = buf.readUInt32BE(16);
+  if (metaLength > maxMetaBytes) throw new WorldSnapshotError(`its metadata section is ${metaLength} bytes, over the ${maxMetaBytes}-byte limit`);
+  // The blob holds the lower layers too; they come from the world file, so allow as much again.
+  const bytes = limits.bytes ?? Infinity;
+  if (blobLength > 2 * bytes) throw new WorldSnapshotError(`its file contents are ${blobLength} bytes, more than the world limits allow (world_bytes ${bytes})`);
+  return SNAPSHOT_HEADER_BYTES + metaLength + blobLength;
 }
 
 /**
@@ -101,7 +168,8 @@ function decodeLayer(layer: EncodedLayer, blob: Buffer): CapturedLayer {
  * foreign file, an unknown version, a truncated or corrupt body. File contents are views into
  * `bytes` (restore copies nothing): do not modify `bytes` while a world restored from it lives.
  */
-export function decodeSnapshot(bytes: Uint8Array): WorldState {
+export function decodeSnapshot(bytes: Uint8Array, given: Partial<SnapshotLimits> = {}): WorldState {
+  const limits = { ...UNLIMITED, ...given };
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < SNAPSHOT_HEADER_BYTES) throw new WorldSnapshotError(`it is ${buf.length} bytes long, shorter than the ${SNAPSHOT_HEADER_BYTES}-byte header`);
   if (!buf.subarray(0, 8).equals(SNAPSHOT_MAGIC)) throw new WorldSnapshotError('it does not start with the CLOVEWLD magic (not a Clove world snapshot)');
@@ -116,6 +184,7 @@ export function decodeSnapshot(bytes: Uint8Array): WorldState {
   if ((crc32(body) >>> 0) !== buf.readUInt32BE(20)) throw new WorldSnapshotError('the checksum does not match (the file is corrupt)');
   let raw: Omit<WorldState, 'fs'> & { fs: { lowers: EncodedLayer[]; changes: EncodedLayer; whiteouts: string[] } };
   try {
+    checkMsgpackShape(body.subarray(0, metaLength), META_SHAPE);
     raw = packr.unpack(body.subarray(0, metaLength)) as typeof raw;
   } catch (error) {
     throw new WorldSnapshotError('the body cannot be decoded', { cause: error });
@@ -129,5 +198,12 @@ export function decodeSnapshot(bytes: Uint8Array): WorldState {
   expect(Array.isArray(raw.fs?.lowers) && Array.isArray(raw.fs.whiteouts), 'fs');
   // No copy: fresh large allocations cost more than the rest of a restore (page faults). Contents are views into `bytes`.
   const blob = body.subarray(metaLength);
-  return { ...raw, fs: { lowers: raw.fs.lowers.map((l) => decodeLayer(l, blob)), changes: decodeLayer(raw.fs.changes, blob), whiteouts: raw.fs.whiteouts } };
+  if (raw.timeline.length > limits.timelineEntries) {
+    throw new WorldSnapshotError(`its timeline has ${raw.timeline.length} entries, over the limit of ${limits.timelineEntries} (timeline_entries)`);
+  }
+  for (const path of raw.fs.whiteouts) checkPath(path, 'deleted path');
+  const tally: Tally = { referenced: 0, changedBytes: 0, changedEntries: 0 };
+  const lowers = raw.fs.lowers.map((l) => decodeLayer(l, blob, limits, tally, false));
+  const changes = decodeLayer(raw.fs.changes, blob, limits, tally, true);
+  return { ...raw, fs: { lowers, changes, whiteouts: raw.fs.whiteouts } };
 }

@@ -18,6 +18,7 @@ import { WorldNetwork, type RequestLogEntry, type WorldRequest, type WorldRespon
 import { WorldRandom } from './rng.js';
 import { type AgentDefaults, type LlmFailureKind, validateEventParams, type WorldDefinition } from './schema.js';
 import { decodeSnapshot, encodeSnapshot, type WorldState } from './snapshot.js';
+import { resolveWorldLimits, type WorldLimits } from './limits.js';
 
 /** Default virtual start time when a world file gives none. */
 export const DEFAULT_CLOCK_START = '2026-01-01T00:00:00.000Z';
@@ -34,6 +35,11 @@ export interface WorldOptions {
   onEvent?: (event: TimelineEntry) => void;
   /** Directory relative mount paths of a definition object start from (default: the current directory; a file's own directory for paths). */
   baseDir?: string;
+  /**
+   * Ceilings on what the world holds (a kernel passes its quotas); the world file's `limits:` may
+   * only lower them. Default: unlimited.
+   */
+  limits?: Partial<WorldLimits>;
 }
 
 export interface InjectOptions {
@@ -88,6 +94,8 @@ interface Parts {
   scheduler: EventScheduler;
   timeline: TimelineEntry[];
   llm: WorldLlm;
+  /** seq of the next timeline entry (entries past the limit are dropped, numbers go on). */
+  nextSeq: number;
 }
 
 /** A schedule option as milliseconds; bad input is the caller's (WorldEventError, EVENT_TYPE_INVALID), never a crash. */
@@ -144,12 +152,16 @@ export class World {
   #parts: Parts;
   #inTimer = false;
   #closed = false;
+  readonly #limits: WorldLimits;
+  /** Tree hash by filesystem version: WORLD_LIST does not rehash an unchanged tree. */
+  #treeHash: { fs: WorldFs; version: number; hash: string } | null = null;
 
   private constructor(name: string, seed: string, definition: WorldDefinition, options: WorldOptions, build: (world: World) => Parts) {
     this.#name = name;
     this.seed = seed;
     this.definition = definition;
     this.#options = options;
+    this.#limits = resolveWorldLimits(definition.limits, options.limits);
     if (options.onEvent !== undefined) this.#emitter.on('event', options.onEvent);
     this.#parts = build(this);
   }
@@ -164,7 +176,7 @@ export class World {
       const start = Date.parse(definition.clock?.start ?? DEFAULT_CLOCK_START);
       const parts = world.#buildParts({
         clock: { start, now: start, mode: definition.clock?.mode ?? 'discrete', factor: definition.clock?.factor ?? 1 },
-        fs: new WorldFs(lowers),
+        fs: new WorldFs(lowers, undefined, world.#limits),
       });
       parts.scheduler.armDefinitions();
       return parts;
@@ -177,7 +189,7 @@ export class World {
    * File contents stay views into `bytes` (nothing is copied): do not modify `bytes` afterwards.
    */
   static restore(bytes: Uint8Array, options: Omit<WorldOptions, 'seed'> = {}): World {
-    return World.fromState(decodeSnapshot(bytes), options);
+    return World.fromState(decodeSnapshot(bytes, options.limits), options);
   }
 
   /** @internal Builds a world from a decoded state (restore and fork). */
@@ -292,6 +304,31 @@ export class World {
     return this.#fire({ type, params, name: options.name ?? null, source: 'injected' });
   }
 
+  /**
+   * Writes what happened outside the world's own events into its timeline (source `kernel`, no
+   * effect): the kernel records `agent.exited` with the agent's end reason this way.
+   */
+  record(type: string, params: Record<string, unknown> = {}): TimelineEntry {
+    const p = this.#parts;
+    const entry: TimelineEntry = {
+      seq: p.nextSeq++,
+      time: p.clock.now(),
+      elapsed: p.clock.elapsed(),
+      type,
+      params: structuredClone(params),
+      source: 'kernel',
+      name: null,
+      note: null,
+    };
+    this.#append(entry);
+    try {
+      if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
+    } catch (error) {
+      this.#reportError(toError(error));
+    }
+    return entry;
+  }
+
   /** Schedules an event on the world clock; returns its id (for {@link cancelEvent}). */
   schedule(type: string, params: Record<string, unknown> = {}, options: ScheduleOptions = {}): number {
     this.#checkEvent(type, params);
@@ -316,6 +353,34 @@ export class World {
   /** Events waiting on the clock, in firing order. */
   pendingEvents(): PendingEvent[] {
     return this.#parts.scheduler.pending();
+  }
+
+  /** What the world may hold (its file's `limits:` under the ceilings it was given). */
+  get limits(): Readonly<WorldLimits> {
+    return this.#limits;
+  }
+
+  /** Timeline entries dropped because the timeline was full. */
+  get timelineDropped(): number {
+    const p = this.#parts;
+    return p.nextSeq - 1 - p.timeline.length;
+  }
+
+  /** The state minus the filesystem capture (for hashing: the tree is hashed on its own). */
+  #stateWithoutFs(): Omit<WorldState, 'fs'> & { fs?: undefined } {
+    const p = this.#parts;
+    return {
+      name: this.#name,
+      seed: this.seed,
+      definition: this.definition,
+      clock: { start: p.clock.start, mode: p.clock.mode, factor: p.clock.factor, now: p.clock.now() },
+      random: p.random.state(),
+      eventsRandom: p.eventsRandom.state(),
+      kv: p.kv.entries(),
+      network: p.network.state(),
+      events: p.scheduler.state(),
+      timeline: p.timeline as TimelineEntry[],
+    };
   }
 
   /** The whole world as plain data (shares file buffers; treat as read-only). */
@@ -371,7 +436,7 @@ export class World {
    */
   prepareRestore(bytes: Uint8Array): PreparedRestore {
     if (this.#closed) throw new WorldClosedError(this.#name, 'is closed');
-    const state = decodeSnapshot(bytes);
+    const state = decodeSnapshot(bytes, this.#limits);
     let parts: Parts;
     try {
       parts = this.#partsFromState(state, true);
@@ -414,8 +479,10 @@ export class World {
 
   /** sha256 over files, clock, random states, kv, network state, pending events and timeline. Names are not included. */
   stateHash(): string {
-    const { name: _name, fs: _fs, definition: _definition, ...rest } = this.state();
-    return createHash('sha256').update(this.fs.treeHash()).update(JSON.stringify(canonical(rest))).digest('hex');
+    const { name: _name, fs: _fs, definition: _definition, ...rest } = this.#stateWithoutFs();
+    const fs = this.fs;
+    if (this.#treeHash?.fs !== fs || this.#treeHash.version !== fs.version) this.#treeHash = { fs, version: fs.version, hash: fs.treeHash() };
+    return createHash('sha256').update(this.#treeHash.hash).update(JSON.stringify(canonical(rest))).digest('hex');
   }
 
   /** The timeline as canonical JSON lines: equal runs give byte-identical output. */
@@ -431,7 +498,7 @@ export class World {
       time: p.clock.iso(),
       elapsedMs: p.clock.elapsed(),
       clockMode: p.clock.mode,
-      files: p.fs.files().length,
+      files: p.fs.fileCount(),
       pendingEvents: p.scheduler.pending().length,
       timelineLength: p.timeline.length,
       requests: p.network.requestLog.length,
@@ -458,6 +525,7 @@ export class World {
   #buildParts(input: { clock: WorldState['clock'] & { held?: boolean }; fs: WorldFs; state?: WorldState }): Parts {
     const { state } = input;
     const clock = new WorldClock({ ...input.clock, name: this.#name, onError: (e) => this.#reportError(e) });
+    input.fs.limits = this.#limits;
     const parts: Parts = {
       clock,
       fs: input.fs,
@@ -465,6 +533,7 @@ export class World {
         definition: this.definition.network,
         clock,
         seed: `${this.seed}:network`,
+        maxLog: this.#limits.requestLogEntries,
         ...(this.#options.handlers === undefined ? {} : { handlers: this.#options.handlers }),
         ...(state === undefined ? {} : { state: state.network }),
       }),
@@ -474,6 +543,7 @@ export class World {
       scheduler: undefined as unknown as EventScheduler,
       timeline: state ? structuredClone(state.timeline) : [],
       llm: new WorldLlm({ definition: this.definition.llm, clock, seed: `${this.seed}:llm`, world: this.#name, ...(state?.llm ? { state: state.llm } : {}) }),
+      nextSeq: state && state.timeline.length > 0 ? state.timeline[state.timeline.length - 1]!.seq + 1 : 1,
     };
     if (state) parts.kv.load(state.kv);
     parts.scheduler = new EventScheduler(
@@ -504,7 +574,7 @@ export class World {
   #fire(event: Pick<PendingEvent, 'type' | 'params' | 'name' | 'source'>): TimelineEntry {
     const p = this.#parts;
     const entry: TimelineEntry = {
-      seq: p.timeline.length + 1,
+      seq: p.nextSeq++,
       time: p.clock.now(),
       elapsed: p.clock.elapsed(),
       type: event.type,
@@ -523,7 +593,7 @@ export class World {
     }
     // The entry is in the timeline (and told) before anything it causes: a clock.jump is listed
     // before the events its jump fires, each with the next sequence number.
-    p.timeline.push(entry);
+    this.#append(entry);
     try {
       if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
     } catch (error) {
@@ -535,6 +605,14 @@ export class World {
       else then();
     }
     return entry;
+  }
+
+  /** Adds an entry to the timeline, a ring: past the limit the oldest entries go (in batches, so a push stays O(1) on average). */
+  #append(entry: TimelineEntry): void {
+    const p = this.#parts;
+    p.timeline.push(entry);
+    const max = this.#limits.timelineEntries;
+    if (p.timeline.length > max) p.timeline.splice(0, p.timeline.length - max + Math.min(Math.floor(max / 10), 1000));
   }
 
   #reportError(error: Error): void {

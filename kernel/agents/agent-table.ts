@@ -22,6 +22,8 @@ export interface AgentTableDeps {
   python: string | undefined;
   logLines: number;
   mailboxCapacity: number;
+  /** An agent's mailbox_bytes / log_bytes quota (none when absent). */
+  quotaOf?(agent: Agent, name: 'mailboxBytes' | 'logBytes'): number;
   exitedAgentsKept: number;
   killGraceMs: number;
   /** Directory of the stdlib Python SDK, put on PYTHONPATH for .py agents. */
@@ -32,6 +34,8 @@ export interface AgentTableDeps {
   sandbox(agent: Agent, launch: Launch): Promise<SandboxedLaunch> | undefined;
   /** What bounds a child of this agent (SPAWN by an agent): its rights, workspace and sandbox view. */
   spawnParent(agent: Agent): SpawnParent;
+  /** The socket agents connect to beyond their channel (CLOVE_SOCKET); default `socketPath`. */
+  agentSocket?(): string;
   /** Runs once the agent exists, before its process starts (joining a world happens here). */
   beforeStart(agent: Agent): void;
   onSpawned(agent: Agent): void;
@@ -67,9 +71,10 @@ export class AgentTable {
 
   constructor(private readonly deps: AgentTableDeps) {}
 
+  /** Live agents, and those that gave up restarting (they ended for good, which an operator must see); all with `includeEnded`. */
   all(includeEnded = false): Agent[] {
     const agents = [...this.byId.values()];
-    return includeEnded ? agents : agents.filter((a) => a.alive);
+    return includeEnded ? agents : agents.filter((a) => a.alive || a.record.end_reason?.startsWith('gave up') === true);
   }
 
   get liveCount(): number {
@@ -131,6 +136,7 @@ export class AgentTable {
       restarts: 0,
       isolation: noIsolation(),
       error: null,
+      end_reason: null,
     };
     const fallback = request.sandboxed ? 'SANDBOXED' : 'STANDARD';
     const parent = parentId !== null ? this.byId.get(parentId) : undefined;
@@ -164,7 +170,7 @@ export class AgentTable {
         explicit: withoutKernelSecrets(request.env),
         pythonSdkDir: this.deps.pythonSdkDir,
         clove: {
-          CLOVE_SOCKET: this.deps.socketPath,
+          CLOVE_SOCKET: this.deps.agentSocket?.() ?? this.deps.socketPath,
           CLOVE_TOKEN: agent.token,
           CLOVE_FD: '3',
           CLOVE_AGENT_ID: String(agent.id),
@@ -205,6 +211,8 @@ export class AgentTable {
     agent.process = child;
     agent.runStartedAt = Date.now();
     agent.killRequested = false;
+    agent.stopReason = null;
+    agent.record.end_reason = null;
     agent.record.pid = child.pid ?? null;
     agent.record.state = 'running';
     agent.record.exit_code = null;
@@ -221,10 +229,14 @@ export class AgentTable {
     this.deps.onSpawned(agent);
   }
 
-  /** Sends a signal to the agent's process group; SIGTERM escalates to SIGKILL after the grace period. */
-  async kill(agent: Agent, signal: NodeJS.Signals = 'SIGTERM', graceMs = this.deps.killGraceMs): Promise<boolean> {
+  /**
+   * Sends a signal to the agent's process group; SIGTERM escalates to SIGKILL after the grace period.
+   * `reason` becomes its record's end_reason (default `killed by operator`).
+   */
+  async kill(agent: Agent, signal: NodeJS.Signals = 'SIGTERM', graceMs = this.deps.killGraceMs, reason = 'killed by operator'): Promise<boolean> {
     if (agent.record.state === 'restarting') {
       agent.killRequested = true;
+      agent.stopReason = reason;
       this.cancelRestart(agent);
       this.markEnded(agent, 'killed');
       return true;
@@ -236,6 +248,7 @@ export class AgentTable {
       return false;
     }
     agent.killRequested = true;
+    agent.stopReason ??= reason;
     if (agent.record.state === 'paused') await this.resume(agent).catch(() => {});
     this.signal(agent, signal);
     if (signal === 'SIGKILL') {
@@ -276,11 +289,12 @@ export class AgentTable {
     for (const agent of this.all()) {
       if (agent.record.state === 'restarting') {
         this.cancelRestart(agent);
+        agent.stopReason = 'killed by kernel shutdown';
         this.markEnded(agent, 'killed');
       }
     }
     const live = this.all().filter((a) => a.process);
-    await Promise.all(live.map((a) => this.kill(a, 'SIGTERM', graceMs)));
+    await Promise.all(live.map((a) => this.kill(a, 'SIGTERM', graceMs, 'killed by kernel shutdown')));
   }
 
   private signal(agent: Agent, signal: NodeJS.Signals): void {
@@ -325,14 +339,16 @@ export class AgentTable {
       now: Date.now(),
     });
     const ended = setupFailure ? 'failed' : agent.killRequested || (signal !== null && code === null) ? 'killed' : 'exited';
+    agent.record.end_reason = endReason(agent, setupFailure !== null, code, signal);
     if (decision.action === 'restart') {
       agent.record.state = 'restarting';
       agent.logs.end();
-      this.deps.publish('AGENT_EXITED', agent, { id: agent.id, name: agent.name, state: ended, exit_code: code, signal, oom_killed: agent.record.oom_killed, restarting_in_ms: decision.delayMs });
+      this.deps.publish('AGENT_EXITED', agent, { id: agent.id, name: agent.name, state: ended, exit_code: code, signal, oom_killed: agent.record.oom_killed, reason: agent.record.end_reason, restarting_in_ms: decision.delayMs });
       agent.restartTimer = setTimeout(() => void this.restart(agent), decision.delayMs);
       return;
     }
     if (decision.action === 'give-up') {
+      agent.record.end_reason = `gave up after ${decision.restarts} restarts within ${decision.windowMs} ms (last: ${agent.record.end_reason})`;
       this.deps.publish('AGENT_GAVE_UP', agent, {
         id: agent.id,
         name: agent.name,
@@ -438,4 +454,13 @@ function withoutKernelSecrets(env: Record<string, string> | undefined): Record<s
     out[key] = value;
   }
   return out;
+}
+
+/** The end_reason of a process that ended (see AgentRecord.end_reason). */
+function endReason(agent: Agent, setupFailed: boolean, code: number | null, signal: NodeJS.Signals | null): string {
+  if (setupFailed) return 'sandbox setup failed';
+  if (agent.record.oom_killed) return 'oom';
+  if (agent.killRequested && agent.stopReason) return agent.stopReason;
+  if (signal !== null) return `signal ${signal}`;
+  return `exit ${code ?? 0}`;
 }

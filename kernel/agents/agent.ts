@@ -34,6 +34,8 @@ export class Agent {
   readonly llmUsage = { calls: 0, tokens: 0 };
   /** Set when the kernel itself asked the agent to stop, so the exit is recorded as killed. */
   killRequested = false;
+  /** Why the kernel stopped it (`timeout`, `killed by operator`, ...), for its record's end_reason. */
+  stopReason: string | null = null;
   readonly exited = new Waiters<AgentRecord>();
   readonly logs: LogBuffer;
   readonly mailbox: Mailbox;
@@ -47,13 +49,14 @@ export class Agent {
     readonly record: AgentRecord,
     readonly token: string,
     readonly request: SpawnRequest,
-    limits: { logLines: number; mailboxCapacity: number },
+    limits: { logLines: number; mailboxCapacity: number; quotaOf?: (agent: Agent, name: 'mailboxBytes' | 'logBytes') => number },
     permissions: PermissionSet,
     grants: Iterable<string> = [],
   ) {
     this.permissions = permissions;
-    this.logs = new LogBuffer(limits.logLines);
-    this.mailbox = new Mailbox(`agent ${record.name} (#${record.id})`, limits.mailboxCapacity);
+    const quota = (name: 'mailboxBytes' | 'logBytes') => () => limits.quotaOf?.(this, name) ?? Number.POSITIVE_INFINITY;
+    this.logs = new LogBuffer(limits.logLines, quota('logBytes'));
+    this.mailbox = new Mailbox(`agent ${record.name} (#${record.id})`, limits.mailboxCapacity, quota('mailboxBytes'));
     this.grants = new Set(grants);
   }
 

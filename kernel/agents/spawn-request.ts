@@ -1,4 +1,5 @@
 import type { RestartPolicy, SpawnLimits, SpawnRequest } from '../../sdk/types.js';
+import { parseAgentQuotas } from '../quota/agent-quotas.js';
 import { bad, optBool, optEnum, optInt, optNum, optObj, optStr, optStrArray, str, type Args } from '../args.js';
 
 const OP = 'SPAWN';
@@ -77,6 +78,8 @@ export function parseSpawnRequest(args: Args): SpawnRequest {
   }
   const world = optStr(OP, args, 'world');
   if (world) request.world = world;
+  const quotas = parseAgentQuotas(OP, args);
+  if (quotas) request.quotas = quotas;
   const perms = args.permissions;
   if (perms !== undefined && perms !== null) {
     if (typeof perms !== 'string' && (typeof perms !== 'object' || Array.isArray(perms))) throw bad(OP, 'permissions', 'a level name or a permission object', perms);

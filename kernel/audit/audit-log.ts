@@ -35,21 +35,65 @@ export interface AuditLogOptions {
 // `token` but not token counts (max_tokens, total_tokens): those are usage, not credentials.
 const SECRET_KEY = /(?<!_)tokens?$|^token|secret|password|passwd|authorization|api[_-]?key|cookie|credential|private[_-]?key/i;
 
-/** JSON summary of syscall arguments with secrets redacted and long values cut. */
+/** Levels of nesting shown in a summary; deeper values are written as "[…]". */
+const SUMMARY_DEPTH = 8;
+
+/**
+ * JSON summary of syscall arguments with secrets redacted and long values cut. It writes at most
+ * `maxChars` characters and looks no deeper than a few levels, whatever the value's size or
+ * nesting, so any payload a client sends can be summarised in constant time and stack.
+ */
 export function summarizeArgs(value: unknown, maxChars = 300): string {
-  const seen = new WeakSet<object>();
-  const json = JSON.stringify(value, (key, v: unknown) => {
-    if (key && SECRET_KEY.test(key)) return '[redacted]';
-    if (typeof v === 'string') return v.length > 80 ? `${v.slice(0, 80)}…(${v.length} chars)` : v;
-    if (v instanceof Uint8Array || (typeof v === 'object' && v !== null && 'byteLength' in v)) return `[${(v as Uint8Array).byteLength} bytes]`;
-    if (typeof v === 'object' && v !== null) {
-      if (seen.has(v)) return '[circular]';
+  let out = '';
+  const seen = new Set<object>();
+  const full = () => out.length > maxChars;
+  const emit = (v: unknown, depth: number): void => {
+    if (full()) return;
+    if (typeof v === 'string') {
+      out += JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…(${v.length} chars)` : v);
+    } else if (typeof v === 'number') out += Number.isFinite(v) ? String(v) : 'null';
+    else if (typeof v === 'boolean') out += String(v);
+    else if (typeof v === 'bigint') out += v.toString();
+    else if (v === null || v === undefined || typeof v === 'function' || typeof v === 'symbol') out += 'null';
+    else if (ArrayBuffer.isView(v)) out += `"[${v.byteLength} bytes]"`;
+    else if (v instanceof ArrayBuffer) out += `"[${v.byteLength} bytes]"`;
+    else if (typeof v === 'object') {
+      if (seen.has(v)) {
+        out += '"[circular]"';
+        return;
+      }
+      if (depth >= SUMMARY_DEPTH) {
+        out += Array.isArray(v) ? '"[…]"' : '"{…}"';
+        return;
+      }
       seen.add(v);
-    }
-    return v;
-  });
-  const text = json ?? 'null';
-  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+      if (Array.isArray(v)) {
+        out += '[';
+        for (let i = 0; i < v.length && !full(); i++) {
+          if (i > 0) out += ',';
+          emit(v[i], depth + 1);
+        }
+        out += ']';
+      } else {
+        out += '{';
+        let first = true;
+        for (const key in v) {
+          if (full()) break;
+          if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+          const item = (v as Record<string, unknown>)[key];
+          if (item === undefined) continue;
+          out += `${first ? '' : ','}${JSON.stringify(key)}:`;
+          first = false;
+          if (SECRET_KEY.test(key)) out += '"[redacted]"';
+          else emit(item, depth + 1);
+        }
+        out += '}';
+      }
+      seen.delete(v);
+    } else out += 'null';
+  };
+  emit(value, 0);
+  return out.length > maxChars ? `${out.slice(0, maxChars)}…` : out;
 }
 
 /**

@@ -29,6 +29,7 @@ export class WorldFileSystem implements FileSystemView {
     await this.hosted.sync();
     const p = this.resolve(path);
     this.world.fs.writeFile(p, data, { append: mode === 'a', parents: true });
+    this.hosted.reportUsage();
     await this.hosted.writeThrough(p);
   }
 

@@ -52,6 +52,8 @@ export interface LlmProvider {
 /** Who a call is for (a world's LLM logs it and blocks that agent on the world clock). */
 export interface CallerContext {
   agent?: number;
+  /** The agent's name: what a world's LLM log records (ids differ from kernel to kernel). */
+  name?: string;
 }
 
 /** Rough token count for providers that do not report one: about four characters a token. */

@@ -22,7 +22,7 @@ export class WorldLlmProvider implements LlmProvider {
   async complete(request: ThinkRequest, signal: AbortSignal, context: CallerContext = {}): Promise<Completion> {
     const llm = this.world().llm;
     try {
-      const { rule: _rule, ...answer } = await llm.complete(request, { ...(context.agent !== undefined ? { agent: context.agent } : {}), signal });
+      const { rule: _rule, ...answer } = await llm.complete(request, { ...(context.agent !== undefined ? { agent: context.agent } : {}), ...(context.name !== undefined ? { label: context.name } : {}), signal });
       return answer;
     } catch (error) {
       if (error instanceof LlmFailedError) {

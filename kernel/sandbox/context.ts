@@ -1,6 +1,7 @@
 import type { IsolationReport } from '../../sdk/types.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
 import { SandboxError, SandboxErrorCode, toError } from './errors.js';
+import { processAlive } from '../process-liveness.js';
 import { parseMemory } from './limits.js';
 import { DEFAULT_HIDDEN } from './mounts.js';
 
@@ -108,22 +109,13 @@ export async function createLeaf(ctx: SandboxContext, agentId: number, limits: C
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes leaves whose kernel is gone (killing their processes first). Returns how many. */
 export async function cleanupLeftovers(ctx: SandboxContext): Promise<number> {
   if (!ctx.driver) return 0;
   let removed = 0;
   for (const name of await ctx.driver.list()) {
     const owner = instanceOf(name);
-    if (owner === null || owner === ctx.options.instance || isAlive(owner)) continue;
+    if (owner === null || owner === ctx.options.instance || processAlive(owner)) continue;
     const leaf = ctx.driver.open(name);
     await (leaf.removeTree ? leaf.removeTree() : leaf.remove());
     removed += 1;

@@ -19,6 +19,8 @@ export const ALL_NAMESPACES: readonly Namespace[] = ['pid', 'net', 'mnt', 'uts',
 export interface NamespaceSupport {
   available: ReadonlySet<Namespace>;
   userns: boolean;
+  /** Whether the launcher could install its seccomp filter here (probed); default: by architecture. */
+  seccomp?: boolean;
 }
 
 interface Fallbacks {
@@ -163,12 +165,12 @@ export class NamespacesBackend implements SandboxBackend {
     if (namespaces.includes('net')) args.push('--lo');
     if (plan) args.push(...planArgs(plan));
     if (this.switchesUser) args.push('--uid', String(uid), '--gid', String(gid));
-    const seccomp = SECCOMP_ARCHES.has(process.arch) ? ['--seccomp'] : [];
+    const seccomp = (this.support.seccomp ?? SECCOMP_ARCHES.has(process.arch)) ? ['--seccomp'] : [];
     args.push('--nnp', '--drop-caps', ...seccomp, '--cwd', cwd, ...fallbacks.args, '--', command, ...spec.args);
 
     if (spec.network) notes.push('network: shares the host network (network: true)');
     if (seccomp.length > 0) notes.push('syscall filter (seccomp): no new namespaces, mounts, ptrace, keyring, bpf, perf events, io_uring, modules');
-    else notes.push(`no syscall filter: the launcher has none for ${process.arch}`);
+    else notes.push(`no syscall filter: the launcher could not install its seccomp filter here (${process.arch}); user namespaces may be creatable`);
     if (useMnt) notes.push(`private tmpfs of ${this.ctx.options.tmpBytes} bytes each: /tmp, /var/tmp, /dev/shm, /run/lock`);
     if (namespaces.includes('user')) notes.push(`runs as the kernel's own uid ${uid} inside a user namespace, with no capabilities and no_new_privs`);
     if (namespaces.includes('user') && this.root) notes.push('uid 0 in a user namespace: host files owned by root stay writable where Unix permissions allow; prefer the namespaces backend as root');

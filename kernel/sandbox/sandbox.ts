@@ -190,6 +190,8 @@ export async function selectBackend(options: SandboxOptions = {}): Promise<Sandb
   } else {
     support = { available: await probeNamespaces(build.path, false), userns: false };
   }
+  support.seccomp = await launcherWorks(build.path, ['--nnp', '--seccomp']);
+  if (!support.seccomp) notes.push('no seccomp filter: the launcher could not install it (kernel without seccomp filters, or an architecture other than x86-64/arm64)');
   const missing = ALL_NAMESPACES.filter((n) => n !== 'user' && !support.available.has(n));
   if (missing.length > 0 && support.available.size > 0) notes.push(`namespaces unavailable here: ${missing.join(', ')}`);
   const owner = support.userns ? undefined : { uid: resolved.uid, gid: resolved.gid };

@@ -50,7 +50,8 @@ export const agentSyscalls = syscalls(
       const target = controlled(ctx, agentRef('KILL', args, 'agent'), 'kill');
       const signal = optEnum('KILL', args, 'signal', SIGNALS) ?? 'SIGTERM';
       const grace = optInt('KILL', args, 'grace_ms', 0, 60_000);
-      const killed = await ctx.kernel.agents.kill(target, signal, grace);
+      const by = ctx.caller.role === 'agent' ? `agent ${ctx.caller.agent.name}` : 'operator';
+      const killed = await ctx.kernel.agents.kill(target, signal, grace, `killed by ${by}`);
       return { killed, agent: target.snapshot() };
     },
   },

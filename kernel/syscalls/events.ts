@@ -3,6 +3,7 @@ import { EVENT_TYPES, type EventType } from '../../sdk/types.js';
 import { bad, optBool, optInt, optStr, type Args } from '../args.js';
 import { KernelError } from '../errors.js';
 import type { Subscription } from '../event-bus.js';
+import { quotaExceeded, sizeOf } from '../quota/index.js';
 import { syscalls, type CallContext } from '../syscall.js';
 
 function types(ctx: CallContext, args: Args): Array<EventType | '*'> {
@@ -17,9 +18,32 @@ function types(ctx: CallContext, args: Args): Array<EventType | '*'> {
   return list as Array<EventType | '*'>;
 }
 
+/** The connection's subscription; an agent's queue is bounded by its event_queue_bytes quota. */
 function subscription(ctx: CallContext): Subscription {
-  ctx.conn.subscription ??= ctx.kernel.events.subscribe();
-  return ctx.conn.subscription;
+  if (ctx.conn.subscription) return ctx.conn.subscription;
+  const sub = ctx.kernel.events.subscribe(ctx.kernel.quotaFor(ctx.caller, 'eventQueueBytes').limit);
+  const conn = ctx.conn;
+  // A world's events (its timeline, and what its agents do) reach its members and operators only;
+  // judged on delivery, by whoever the connection is then.
+  sub.visible = (world) => {
+    const caller = conn.caller;
+    if (world === null || caller.role === 'operator') return true;
+    return caller.role === 'agent' && (caller.agent.record.world === world || caller.agent.grants.has('worlds'));
+  };
+  conn.subscription = sub;
+  return sub;
+}
+
+/** EMIT under quotas: the size of its data (event_bytes) and the caller's rate (emit_rate). */
+function checkEmit(ctx: CallContext, data: unknown): void {
+  const quotas = ctx.kernel.options.quotas;
+  const size = sizeOf(data);
+  if (size > quotas.eventBytes) throw quotaExceeded('EMIT', 'eventBytes', quotas.eventBytes, size, 'the event data');
+  const rate = ctx.kernel.quotaFor(ctx.caller, 'emitRate');
+  const key = ctx.caller.role === 'agent' ? `agent:${ctx.caller.agent.id}` : `conn:${ctx.conn.id}`;
+  if (!ctx.kernel.emitLimiter.take(key, rate.limit)) {
+    throw quotaExceeded('EMIT', 'emitRate', rate.limit, rate.limit + 1, 'events emitted in the last second', rate.scope === 'agent' ? 'agent' : 'kernel');
+  }
 }
 
 export const eventSyscalls = syscalls(
@@ -78,6 +102,7 @@ export const eventSyscalls = syscalls(
       const name = optStr('EMIT', args, 'name') ?? optStr('EMIT', args, 'event') ?? 'custom';
       const raw = args.data;
       const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Args) : raw === undefined || raw === null ? {} : { value: raw };
+      checkEmit(ctx, data);
       const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
       const event = ctx.kernel.events.publish('CUSTOM', source, { ...data, name });
       return { seq: event.seq };

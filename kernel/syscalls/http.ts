@@ -4,6 +4,8 @@ import { bad, optEnum, optInt, optObj, optStr, str, type Args } from '../args.js
 import { KernelError } from '../errors.js';
 import { checkDomain } from '../permissions/index.js';
 import { syscalls, type CallContext } from '../syscall.js';
+import { AddressBlockedError } from '../net/address-policy.js';
+import { guardedRequest } from '../net/guarded-request.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -52,29 +54,37 @@ export function encodeBody(bytes: Buffer, contentType: string | null, maxBytes: 
   return textual ? { body: kept.toString('utf8'), body_encoding: 'utf8', truncated } : { body: kept.toString('base64'), body_encoding: 'base64', truncated };
 }
 
-async function realRequest(call: HttpCall): Promise<HttpResult> {
+/** Whether the permissions name this URL's host exactly (not by a wildcard): then special addresses are allowed for it. */
+function namedExplicitly(ctx: CallContext, url: string): boolean {
+  if (ctx.caller.role !== 'agent') return true;
+  const host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return ctx.caller.agent.permissions.http.domains.some((d) => d === host);
+}
+
+async function realRequest(ctx: CallContext, call: HttpCall): Promise<HttpResult> {
   const started = performance.now();
-  let response: Response;
   try {
-    response = await fetch(call.url, {
-      method: call.method,
-      headers: call.headers,
-      ...(call.body && call.method !== 'GET' && call.method !== 'HEAD' ? { body: call.body } : {}),
-      signal: AbortSignal.timeout(call.timeoutMs),
-      redirect: 'manual',
-    });
+    const response = await guardedRequest({ ...call, allowSpecial: namedExplicitly(ctx, call.url), signal: ctx.signal });
+    return {
+      status: response.status,
+      headers: response.headers,
+      ...encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes),
+      truncated: response.truncated,
+      duration_ms: Math.round(performance.now() - started),
+    };
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === 'TimeoutError' ? `no response within ${call.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    if (error instanceof AddressBlockedError) {
+      throw ctx.kernel.denied(
+        ctx,
+        `${call.method} ${call.url}`,
+        'http.addresses',
+        `${error.message}; only hosts the permissions name exactly in http.domains (e.g. "${error.host}") may reach such addresses`,
+      );
+    }
+    const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
+    const why = e.name === 'TimeoutError' ? `no response within ${call.timeoutMs} ms` : (e.code ?? e.cause?.code ?? e.message);
     throw new KernelError(ErrorCode.HTTP_FAILED, `HTTP ${call.method} ${call.url} failed: ${why}`);
   }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return {
-    status: response.status,
-    headers: Object.fromEntries(response.headers),
-    ...encodeBody(bytes, response.headers.get('content-type'), call.maxBytes),
-    duration_ms: Math.round(performance.now() - started),
-  };
 }
 
 function checkAllowed(ctx: CallContext, call: HttpCall): void {
@@ -91,6 +101,6 @@ export const httpSyscalls = syscalls({
     const world = ctx.kernel.worlds.http(ctx, args);
     if (world) return world(call);
     checkAllowed(ctx, call);
-    return realRequest(call);
+    return realRequest(ctx, call);
   },
 });

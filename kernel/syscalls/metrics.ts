@@ -24,7 +24,7 @@ export const metricsSyscalls = syscalls(
     access: 'authenticated',
     handle(ctx, args) {
       const agent = target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'));
-      return { ...ctx.kernel.metrics.agent(agent), llm: llmMetrics(agent) };
+      return { ...ctx.kernel.metrics.agent(agent), llm: llmMetrics(agent), kernel_bytes: ctx.kernel.kernelBytes(agent) };
     },
   },
   {
@@ -45,6 +45,6 @@ export const metricsSyscalls = syscalls(
   {
     op: 'METRICS_ALL_AGENTS',
     access: 'authenticated',
-    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ({ ...ctx.kernel.metrics.agent(a), llm: llmMetrics(a) })) }),
+    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ({ ...ctx.kernel.metrics.agent(a), llm: llmMetrics(a), kernel_bytes: ctx.kernel.kernelBytes(a) })) }),
   },
 );

@@ -25,6 +25,24 @@ function namespace(ctx: CallContext, args: Args): { ns: string; scope: StoreScop
   return { ns: StateStore.namespace(scope, owner), scope };
 }
 
+/**
+ * STORE under quotas: an agent's own namespace uses its SPAWN quotas; the shared namespaces
+ * (global, session) the kernel's. A use of 90% or more raises RESOURCE_WARNING.
+ */
+function storeValue(ctx: CallContext, ns: string, scope: StoreScope, key: string, value: unknown, ttl: number | undefined): void {
+  const kernel = ctx.kernel;
+  const own = scope === 'agent' && ctx.caller.role === 'agent';
+  const bytes = own ? kernel.quotaFor(ctx.caller, 'storeBytes') : { limit: kernel.options.quotas.storeBytes, scope: 'kernel' as const };
+  const keys = own ? kernel.quotaFor(ctx.caller, 'storeKeys') : { limit: kernel.options.quotas.storeKeys, scope: 'kernel' as const };
+  const owner = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+  const limits = { op: ctx.op, bytes: bytes.limit, keys: keys.limit, totalBytes: kernel.options.quotas.storeTotalBytes, scope: own ? ('agent' as const) : ('kernel' as const) };
+  const used = kernel.store.set(ns, key, value, ttl, limits, owner);
+  const agent = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+  kernel.resources.quota('store_bytes', ns, { agent: own ? agent : null, scope: ns }, used.bytes, limits.bytes);
+  kernel.resources.quota('store_keys', ns, { agent: own ? agent : null, scope: ns }, used.keys, limits.keys);
+  kernel.resources.quota('store_total_bytes', '*', {}, kernel.store.bytes, limits.totalBytes);
+}
+
 function changed(ctx: CallContext, scope: StoreScope, key: string, op: 'store' | 'delete'): void {
   const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
   // Only the key is published, never the value: agent and session scopes are private.
@@ -42,7 +60,7 @@ export const storeSyscalls = syscalls(
       const kv = worldKv(ctx, args);
       if (kv && ttl !== undefined) throw new KernelError(ErrorCode.BAD_REQUEST, "STORE: ttl_ms is not supported in scope 'world' (world state lives on the world's clock and in its snapshots)");
       if (kv) kv.set(key, args.value ?? null);
-      else ctx.kernel.store.set(ns, key, args.value ?? null, ttl);
+      else storeValue(ctx, ns, scope, key, args.value ?? null, ttl);
       changed(ctx, scope, key, 'store');
       return { stored: true };
     },

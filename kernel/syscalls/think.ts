@@ -39,7 +39,6 @@ export const thinkSyscalls = syscalls({
       }
       usage.inFlight++;
     }
-    const agentId = caller.role === 'agent' ? caller.agent.id : undefined;
     try {
       const submitted = ctx.kernel.llm.submit({
         caller: callerLabel(caller),
@@ -47,12 +46,12 @@ export const thinkSyscalls = syscalls({
         ...(hosted && llm?.mode === 'mock' ? { provider: worldProvider(hosted) } : {}),
         request,
         signal: hosted ? ctx.kernel.worlds.waitSignal(ctx) : ctx.signal,
-        context: agentId !== undefined ? { agent: agentId } : {},
+        context: caller.role === 'agent' ? { agent: caller.agent.id, name: caller.agent.name } : {},
       });
       // Waiting for a model is waiting: a discrete world clock may move on meanwhile.
       const result = hosted ? await ctx.kernel.worlds.blocking(ctx, submitted) : await submitted;
       if (llm?.mode === 'passthrough') {
-        llm.recordPassthrough(request, agentId ?? null, { content: result.content, tool_calls: result.tool_calls, tokens: result.usage.total_tokens, latency_ms: result.latency_ms });
+        llm.recordPassthrough(request, caller.role === 'agent' ? caller.agent.name : null, { content: result.content, tool_calls: result.tool_calls, tokens: result.usage.total_tokens, latency_ms: result.latency_ms });
       }
       if (caller.role === 'agent' && usage) {
         caller.agent.llmUsage.calls++;
@@ -74,7 +73,7 @@ export const thinkSyscalls = syscalls({
       };
     } catch (error) {
       if (usage) usage.failures++;
-      if (llm?.mode === 'passthrough') llm.recordPassthrough(request, agentId ?? null, { error: (error as Error).message });
+      if (llm?.mode === 'passthrough') llm.recordPassthrough(request, caller.role === 'agent' ? caller.agent.name : null, { error: (error as Error).message });
       throw error;
     } finally {
       if (usage) usage.inFlight--;

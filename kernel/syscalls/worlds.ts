@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { checkSnapshotHeader, SNAPSHOT_HEADER_BYTES, type SnapshotLimits } from '../../worlds/snapshot.js';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
@@ -50,20 +51,58 @@ function agentFor(ctx: CallContext, ref: number | string | undefined): Agent {
   throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: field 'agent' is required for operators (an agent id or name)`);
 }
 
-function snapshotBytes(op: string, args: Args): Uint8Array {
-  const path = optStr(op, args, 'path');
-  if (path) {
-    try {
-      return readFileSync(resolve(path));
-    } catch (error) {
-      throw new KernelError(ErrorCode.WORLD_SNAPSHOT_INVALID, `${op}: cannot read snapshot file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+/**
+ * Reads a snapshot file after checking its header against the kernel's world quotas, so an
+ * oversized (or lying) file is refused before it is loaded.
+ */
+function readSnapshotFile(op: string, path: string, limits: Partial<SnapshotLimits>): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(resolve(path), 'r');
+  } catch (error) {
+    throw new KernelError(ErrorCode.WORLD_SNAPSHOT_INVALID, `${op}: cannot read snapshot file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new KernelError(ErrorCode.WORLD_SNAPSHOT_INVALID, `${op}: ${path} is not a regular file`);
+    const header = Buffer.alloc(SNAPSHOT_HEADER_BYTES);
+    const got = readSync(fd, header, 0, header.length, 0);
+    const total = checkSnapshotHeader(header.subarray(0, got), limits);
+    if (st.size !== total) throw new KernelError(ErrorCode.WORLD_SNAPSHOT_INVALID, `${op}: ${path} is ${st.size} bytes but its header announces ${total} (truncated or padded)`);
+    const out = Buffer.allocUnsafe(total);
+    let at = 0;
+    while (at < total) {
+      const n = readSync(fd, out, at, total - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    if (at !== total) throw new KernelError(ErrorCode.WORLD_SNAPSHOT_INVALID, `${op}: ${path} changed while it was read`);
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function snapshotBytes(op: string, args: Args, limits: Partial<SnapshotLimits>): Uint8Array {
+  const path = optStr(op, args, 'path');
+  if (path) return readSnapshotFile(op, path, limits);
   const data = args.data;
   if (data instanceof Uint8Array) return data;
   const b64 = optStr(op, args, 'data_base64');
   if (b64) return Buffer.from(b64, 'base64');
   throw bad(op, 'path', "a snapshot file path (or 'data' bytes / 'data_base64')", undefined);
+}
+
+/** Index of the first entry with seq >= `seq` in a list sorted by seq (binary search). */
+function firstAtOrAfter(list: ReadonlyArray<{ seq: number }>, seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export const worldSyscalls = syscalls(
@@ -149,6 +188,7 @@ export const worldSyscalls = syscalls(
         const id = hosted.world.schedule(type, params, { in: delay, ...(label ? { name: label } : {}) });
         return { scheduled: id };
       }
+      ctx.kernel.worlds.checkEventTarget(hosted, type, params);
       return { entry: hosted.world.inject(type, params, label ? { name: label } : {}) };
     },
   },
@@ -160,9 +200,19 @@ export const worldSyscalls = syscalls(
       await hosted.sync();
       const world = hosted.world;
       const out: Record<string, unknown> = { world: describeWorld(hosted) };
-      if (optBool('WORLD_STATE', args, 'timeline')) out.timeline = world.timeline;
+      // Pages: entries from since_seq (default: all the world kept), at most `max` of them.
+      const since = optInt('WORLD_STATE', args, 'since_seq', 0);
+      const max = optInt('WORLD_STATE', args, 'max', 1, 100_000);
+      const page = <T extends { seq: number }>(list: readonly T[]): T[] => {
+        const from = since === undefined ? 0 : firstAtOrAfter(list, since);
+        return list.slice(from, max === undefined ? undefined : from + max);
+      };
+      if (optBool('WORLD_STATE', args, 'timeline')) {
+        out.timeline = page(world.timeline);
+        out.timeline_dropped = world.timelineDropped;
+      }
       if (optBool('WORLD_STATE', args, 'requests')) {
-        out.requests = world.requestLog.map((r) => snakeKeys(r as unknown as Record<string, unknown>));
+        out.requests = page(world.requestLog).map((r) => snakeKeys(r as unknown as Record<string, unknown>));
       }
       if (optBool('WORLD_STATE', args, 'diff')) out.diff = world.fs.diff();
       if (optBool('WORLD_STATE', args, 'kv')) out.kv = Object.fromEntries(world.kv.entries());
@@ -198,7 +248,8 @@ export const worldSyscalls = syscalls(
     access: 'operator',
     grant: 'worlds',
     async handle(ctx, args) {
-      const bytes = snapshotBytes('WORLD_RESTORE', args);
+      const q = ctx.kernel.options.quotas;
+      const bytes = snapshotBytes('WORLD_RESTORE', args, { files: q.worldFiles, bytes: q.worldBytes, largestFile: q.worldFileBytes, timelineEntries: q.timelineEntries });
       const name = optStr('WORLD_RESTORE', args, 'name');
       const inPlace = optBool('WORLD_RESTORE', args, 'in_place') ?? false;
       const hosted = await ctx.kernel.worlds.restore(bytes, { ...(name ? { name } : {}), inPlace });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { SyncResult, World } from '../../worlds/index.js';
@@ -8,6 +8,7 @@ import {
   ensureDirs,
   openDirAt,
   openRootDir,
+  readdirFd,
   removeAt,
   UnsafeEntryError,
   writeFileAt,
@@ -42,7 +43,14 @@ export class HostedWorld {
   constructor(
     public world: World,
     readonly source: string | null,
+    /** Told after each sync what it refused (files over the world's limits). */
+    private readonly onSynced: (skipped: Array<{ path: string; reason: string }>) => void = () => undefined,
   ) {}
+
+  /** After a change through the kernel: lets the kernel compare the world's use with its limits. */
+  reportUsage(): void {
+    this.onSynced([]);
+  }
 
   get name(): string {
     return this.world.name;
@@ -56,7 +64,8 @@ export class HostedWorld {
   async ensureDir(owner?: Owner): Promise<string> {
     if (!this.dir) {
       // Outside the kernel's state directory: sandboxes hide that one.
-      const dir = await mkdtemp(join(tmpdir(), `clove-world-${this.name.replace(/[^\w.-]/g, '_')}-`));
+      // Named with the kernel's pid: a later kernel removes the trees of one that died (kill -9).
+      const dir = await mkdtemp(join(tmpdir(), `clove-world-${process.pid}-${this.name.replace(/[^\w.-]/g, '_')}-`));
       this.dirFd = openRootDir(dir);
       this.dir = dir;
       await this.world.fs.materialise(this.ref());
@@ -74,7 +83,10 @@ export class HostedWorld {
     const ref = this.ref();
     this.syncing = this.syncing
       .then(() => this.world.fs.syncFrom(ref))
-      .then((result) => this.recordRefused(result))
+      .then((result) => {
+        this.recordRefused(result);
+        this.onSynced(result.skipped.filter((s) => s.reason.startsWith('not synced')));
+      })
       .catch(() => undefined);
     return this.syncing;
   }
@@ -133,7 +145,7 @@ export class HostedWorld {
         );
       }
       prepared.commit();
-      if (aside) await rm(aside, { recursive: true, force: true }).catch(() => undefined);
+      if (aside) removeBeside(aside);
     });
     this.syncing = run.catch(() => undefined);
     return run;
@@ -145,17 +157,7 @@ export class HostedWorld {
     closeQuietly(this.dirFd);
     this.dirFd = null;
     this.dir = null;
-    if (!dir) return;
-    // Removed through its parent's descriptor, entry by entry, without following links.
-    let parent: number | null = null;
-    try {
-      parent = openRootDir(dirname(dir));
-      removeAt(parent, basename(dir));
-    } catch {
-      // already gone
-    } finally {
-      closeQuietly(parent);
-    }
+    if (dir) removeBeside(dir);
   }
 
   private ref(): { path: string; fd: number } {
@@ -206,9 +208,9 @@ async function swapTree(dir: string, write: () => Promise<void>): Promise<string
   const aside = await mkdtemp(join(dirname(dir), `.${basename(dir)}-before-restore-`));
   const moved: string[] = [];
   const moveBack = async (): Promise<void> => {
-    for (const name of await readdir(dir).catch(() => [] as string[])) await rm(join(dir, name), { recursive: true, force: true });
+    removeBeside(dir, true);
     for (const name of moved) await rename(join(aside, name), join(dir, name));
-    await rm(aside, { recursive: true, force: true });
+    removeBeside(aside);
   };
   try {
     for (const name of await readdir(dir)) {
@@ -220,5 +222,27 @@ async function swapTree(dir: string, write: () => Promise<void>): Promise<string
   } catch (error) {
     await moveBack().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Removes `path` (or, with `contentOnly`, what is in it) through descriptors, entry by entry, never
+ * following a link: agents may still hold directories of a world tree open and swap entries for
+ * links while the kernel removes them. Failures are ignored (already gone).
+ */
+function removeBeside(path: string, contentOnly = false): void {
+  let fd: number | null = null;
+  try {
+    if (contentOnly) {
+      fd = openRootDir(path);
+      for (const name of readdirFd(fd)) removeAt(fd, name);
+    } else {
+      fd = openRootDir(dirname(path));
+      removeAt(fd, basename(path));
+    }
+  } catch {
+    // already gone
+  } finally {
+    closeQuietly(fd);
   }
 }

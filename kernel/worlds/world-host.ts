@@ -1,6 +1,6 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { SpawnLimits, SpawnRequest } from '../../sdk/types.js';
-import type { TimelineEntry, World } from '../../worlds/index.js';
+import type { TimelineEntry, World, WorldLimits } from '../../worlds/index.js';
 import { parseDuration } from '../../worlds/duration.js';
 import { hostMatches } from '../../worlds/network/host.js';
 import type { Agent } from '../agents/agent.js';
@@ -22,6 +22,10 @@ export interface WorldHostDeps {
   /** The uid/gid sandboxed agents run as, when the kernel sandboxes them. */
   sandboxOwner(sandboxed: boolean): { uid: number; gid: number } | undefined;
   log(line: string): void;
+  /** Ceilings on what each world holds (the kernel's quotas). */
+  limits: Partial<WorldLimits>;
+  /** A world's use of its limits after a change (RESOURCE_WARNING at 90%), and files a sync refused. */
+  usage?(hosted: HostedWorld, skipped: Array<{ path: string; reason: string }>): void;
 }
 
 export interface CreateWorldRequest {
@@ -62,7 +66,7 @@ export class WorldHost {
     });
     const name = request.name ?? loaded.definition.name;
     this.checkFree(name);
-    const world = World.fromLoaded(loaded, { name, ...(request.seed !== undefined ? { seed: request.seed } : {}) });
+    const world = World.fromLoaded(loaded, { name, limits: this.deps.limits, ...(request.seed !== undefined ? { seed: request.seed } : {}) });
     return this.adopt(world, request.source);
   }
 
@@ -84,7 +88,7 @@ export class WorldHost {
       return hosted;
     }
     const { World } = await this.load();
-    const world = World.restore(bytes, options.name ? { name: options.name } : {});
+    const world = World.restore(bytes, { limits: this.deps.limits, ...(options.name ? { name: options.name } : {}) });
     try {
       this.checkFree(world.name);
     } catch (error) {
@@ -115,7 +119,7 @@ export class WorldHost {
   async destroy(name: string): Promise<number> {
     const hosted = this.get(name);
     const members = [...hosted.members].map((id) => this.deps.agents.find(id)).filter((a): a is Agent => a?.alive === true);
-    await Promise.all(members.map((a) => this.deps.agents.kill(a)));
+    await Promise.all(members.map((a) => this.deps.agents.kill(a, 'SIGTERM', undefined, `killed by world ${name} destroyed`)));
     this.worlds.delete(name);
     await hosted.dispose();
     return members.length;
@@ -167,9 +171,26 @@ export class WorldHost {
     const at = clock.now() + ms;
     const timer = clock.schedule(ms, () => {
       this.deadlines.delete(agent.id);
-      void this.evict(agent, 'SIGTERM');
+      void this.evict(agent, 'SIGTERM', 'timeout');
     });
     this.deadlines.set(agent.id, { left: () => Math.max(0, at - clock.now()), cancel: () => clock.cancel(timer) });
+  }
+
+  /**
+   * An agent.kill / agent.pause injected now must reach a running agent of the world: one aimed at
+   * nobody is an error (AGENT_NOT_FOUND), not a timeline entry that does nothing.
+   */
+  checkEventTarget(hosted: HostedWorld, type: string, params: Record<string, unknown>): void {
+    if (type !== 'agent.kill' && type !== 'agent.pause') return;
+    const ref = params.agent;
+    if (typeof ref !== 'string' && typeof ref !== 'number') return; // the schema check names it
+    if (this.member(hosted, ref)?.alive) return;
+    const members = [...hosted.members].map((id) => this.deps.agents.find(id)).filter((a): a is Agent => a?.alive === true).map((a) => `${a.name} (#${a.id})`);
+    throw new KernelError(
+      ErrorCode.AGENT_NOT_FOUND,
+      `${type}: no running agent '${ref}' in world '${hosted.name}' (${members.length ? `its agents: ${members.join(', ')}` : 'it has no running agents'}); give agent=<name or id> of one of them`,
+      { world: hosted.name, agent: ref },
+    );
   }
 
   /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
@@ -210,12 +231,12 @@ export class WorldHost {
    * Takes an agent out of its world at once, then stops it: its pending sleeps end and it stops
    * counting for the clock, so time cannot run ahead on its behalf while its process exits.
    */
-  private async evict(agent: Agent, signal: NodeJS.Signals): Promise<void> {
+  private async evict(agent: Agent, signal: NodeJS.Signals, reason: string): Promise<void> {
     if (!agent.alive) return;
     this.deadlines.get(agent.id)?.cancel();
     this.deadlines.delete(agent.id);
     this.leave(agent, true);
-    await this.deps.agents.kill(agent, signal);
+    await this.deps.agents.kill(agent, signal, undefined, reason);
   }
 
   /** Leaves the agent's world; `keepRecord` leaves the name on its record (an ended agent's history). */
@@ -240,6 +261,8 @@ export class WorldHost {
     const hosted = agent.record.world ? this.find(agent.record.world) : undefined;
     if (!hosted) return;
     void hosted.sync();
+    const r = agent.record;
+    hosted.world.record('agent.exited', { agent: r.id, name: r.name, state: r.state, reason: r.end_reason, exit_code: r.exit_code, signal: r.signal });
     this.leave(agent, true);
   }
 
@@ -301,7 +324,7 @@ export class WorldHost {
   }
 
   private adopt(world: World, source: string | null): HostedWorld {
-    const hosted = new HostedWorld(world, source);
+    const hosted = new HostedWorld(world, source, (skipped) => this.deps.usage?.(hosted, skipped));
     this.worlds.set(world.name, hosted);
     world.on('event', (entry) => void this.onEvent(hosted, entry));
     world.on('error', (error) => this.deps.log(`world ${world.name}: ${error.message}`));
@@ -326,7 +349,7 @@ export class WorldHost {
       const agent = this.member(hosted, ref);
       if (!agent?.alive) return;
       if (entry.type === 'agent.kill') {
-        await this.evict(agent, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL');
+        await this.evict(agent, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL', `killed by world ${hosted.name} event #${entry.seq}`);
       } else if (entry.type === 'agent.pause') {
         await this.deps.agents.pause(agent);
         const duration = entry.params.duration;

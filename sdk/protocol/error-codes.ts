@@ -9,6 +9,7 @@ export const ErrorCode = {
   UNSUPPORTED_VERSION: 'KERNEL_UNSUPPORTED_VERSION',
   // Per request: the connection stays open.
   PAYLOAD_INVALID: 'KERNEL_PAYLOAD_INVALID',
+  PAYLOAD_TOO_COMPLEX: 'KERNEL_PAYLOAD_TOO_COMPLEX',
   BAD_REQUEST: 'KERNEL_BAD_REQUEST',
   NOT_IMPLEMENTED: 'KERNEL_NOT_IMPLEMENTED',
   UNAUTHENTICATED: 'KERNEL_UNAUTHENTICATED',
@@ -51,6 +52,8 @@ export const ErrorCode = {
   WORLD_RESTORED: 'WORLD_RESTORED',
   LLM_QUOTA_EXCEEDED: 'LLM_QUOTA_EXCEEDED',
   LLM_FAILED: 'LLM_FAILED',
+  // A kernel resource quota (store, mailbox, events, logs, world filesystem, connections).
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

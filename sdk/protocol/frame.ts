@@ -77,7 +77,8 @@ export class FrameDecoder {
   private offset = 0;
   private buffered = 0;
 
-  constructor(private readonly maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {}
+  /** May be changed between pushes (the kernel raises it once a connection is identified). */
+  constructor(public maxFrameSize = DEFAULT_MAX_FRAME_SIZE) {}
 
   push(chunk: Buffer): Frame[] {
     if (chunk.length > 0) {

@@ -155,7 +155,7 @@ describe.skipIf(NO_DIST)('clove agent', () => {
     const { code, stdout, stderr } = await daemon.cli(['agent', 'run', speak, '--wait', '--', String(exit)]);
     expect(code, stderr).toBe(exit);
     expect(stdout).toBe(`stdout says ${exit}\n`);
-    expect(stderr).toBe(`stderr says ${exit}\n`);
+    expect(stderr).toMatch(new RegExp(`^stderr says ${exit}\\nagent speak-and-exit-\\d+ \\(#\\d+\\) ended: exit ${exit}\\n$`));
   });
 
   it('exits 137 when a signal killed the agent it waits for', async () => {
@@ -200,8 +200,8 @@ describe.skipIf(NO_DIST)('clove agent', () => {
       limits: { memory: expect.objectContaining({ enforced: false }), cpu: expect.objectContaining({ enforced: false }), pids: expect.objectContaining({ enforced: false }) },
     });
     const table = await daemon.cli(['agent', 'list']);
-    expect(table.stdout).toMatch(/^ID\s+NAME\s+STATE\s+PID\s+UP\s+EXIT\s+ISOLATION\s+SCRIPT$/m);
-    expect(table.stdout).toMatch(new RegExp(`^${record.id}\\s+lister\\s+running\\s+\\d+\\s+\\S+\\s+-\\s+none\\s+`, 'm'));
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+STATE\s+PID\s+UP\s+EXIT\s+REASON\s+ISOLATION\s+SCRIPT$/m);
+    expect(table.stdout).toMatch(new RegExp(`^${record.id}\\s+lister\\s+running\\s+\\d+\\s+\\S+\\s+-\\s+-\\s+none\\s+`, 'm'));
 
     await daemon.cli(['agent', 'kill', 'lister', '--signal', 'SIGKILL']);
     await eventually(async () => ((await listAgents()).some((a) => a.id === record.id) ? undefined : true));

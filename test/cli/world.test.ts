@@ -59,7 +59,7 @@ describe.skipIf(NO_DIST)(`clove world validate${NO_DIST ? ` (skipped: ${NO_DIST}
     expect(stdout).toBe('');
     expect(normalise(stderr)).toMatchInlineSnapshot(`
       "invalid World file <root>/test/fixtures/cli/worlds/invalid.yaml is invalid (3 problems):
-        - <root>/test/fixtures/cli/worlds/invalid.yaml:7:7: /filesystem/files/0 must NOT have additional property "contnt"
+        - <root>/test/fixtures/cli/worlds/invalid.yaml:7:7: /filesystem/files/0 must NOT have additional property "contnt" (did you mean "content"?)
         - <root>/test/fixtures/cli/worlds/invalid.yaml:6:13: /filesystem/files/0/path must be string
         - <root>/test/fixtures/cli/worlds/invalid.yaml:9:9: /clock/mode must be one of "realtime", "scaled", "discrete"
       Fix the fields listed above; the schema is worlds/schema/world.schema.json (see docs/worlds.md).

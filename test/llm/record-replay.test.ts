@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { createProvider, llmEnvironment } from '../../kernel/llm/config.js';
 import type { CloveClient, ThinkOptions } from '../../sdk/index.js';
 import { FakeLlmServer } from '../helpers/fake-llm-server.js';
@@ -98,8 +99,10 @@ describe('provider configuration', () => {
 
   it("keeps model keys out of agents' environments", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clove-env-agent-'));
+    // A root kernel runs plain agents as uid 65534: the script must be reachable for it.
+    chmodSync(dir, 0o755);
     const script = join(dir, 'env.mjs');
-    writeFileSync(script, "console.log(JSON.stringify(Object.keys(process.env).filter((k) => /KEY|LLM/.test(k))));\n");
+    writeFileSync(script, "console.log(JSON.stringify(Object.keys(process.env).filter((k) => /KEY|LLM/.test(k))));\n", { mode: 0o644 });
     const saved = { OPENAI_API_KEY: process.env.OPENAI_API_KEY, GEMINI_API_KEY: process.env.GEMINI_API_KEY, CLOVE_LLM_API_KEY: process.env.CLOVE_LLM_API_KEY };
     process.env.OPENAI_API_KEY = 'sk-agent-must-not-see';
     process.env.GEMINI_API_KEY = 'g-agent-must-not-see';
@@ -118,6 +121,46 @@ describe('provider configuration', () => {
         else process.env[k2] = v;
       }
       await k.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an LLM agent episode recorded with a model and replayed without one', () => {
+  it('ends in the same world, with the same answer and the same requests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clove-llm-episode-'));
+    const file = join(dir, 'episode.jsonl');
+    const server = await new FakeLlmServer('openai').start();
+    server.next(
+      { toolCall: { name: 'read_file', arguments: { path: '/project/config.json' } } },
+      { toolCall: { name: 'write_file', arguments: { path: '/project/config.json', content: '{"port": 8080}' } } },
+      { toolCall: { name: 'done', arguments: { answer: 'fixed' } } },
+    );
+    const world = stringify({ name: 'episode', filesystem: { files: [{ path: '/project/config.json', content: '{"port": "8080x"}' }] } });
+    const agentMain = join(import.meta.dirname, '..', '..', 'dist', 'agents', 'main.js');
+    const run = async (llm: Parameters<typeof testKernel>[0]) => {
+      const k = await testKernel(llm);
+      try {
+        const c = await k.client();
+        await c.worldCreate({ name: 'episode', source: world, seed: 4 });
+        const agent = await c.spawn({ script: agentMain, world: 'episode', env: { CLOVE_TASK: JSON.stringify({ text: 'Repair /project/config.json' }) } });
+        const done = await c.wait(agent.id, 60_000);
+        const logs = (await c.logs(agent.id)).lines.map((l) => l.text).join('\n');
+        const state = await c.worldState('episode', { llm: true, diff: true });
+        return { exit: done.exit_code, logs, file: (await c.read('/project/config.json', { world: 'episode' } as never)).content, calls: state.llm!.calls.map((x) => [x.prompt, x.content, x.tool_calls]), diff: state.diff };
+      } finally {
+        await k.stop();
+      }
+    };
+    try {
+      const recorded = await run({ llm: { provider: 'openai', baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 0, record: file } });
+      expect(recorded.exit, recorded.logs).toBe(0);
+      expect(recorded.file).toBe('{"port": 8080}');
+      expect(recorded.logs).toContain('answer "fixed"');
+      await server.stop();
+      const replayed = await run({ llm: { provider: 'replay', replay: file } });
+      expect(replayed).toEqual(recorded);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

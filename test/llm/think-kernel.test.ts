@@ -183,3 +183,17 @@ describe('weighted fair queuing', () => {
     await busyCall;
   });
 });
+
+describe('THINK in a world without an llm section', () => {
+  it("reaches the kernel's provider and is logged in the world", async () => {
+    const k = await testKernel();
+    try {
+      const c = await k.client();
+      await c.worldCreate({ name: 'plain', source: stringify({ name: 'plain' }) });
+      expect(await c.think({ prompt: 'hello', world: 'plain' })).toMatchObject({ content: 'mock reply to: hello', provider: 'mock', model: 'mock-1' });
+      expect((await c.worldState('plain', { llm: true })).llm).toMatchObject({ mode: 'passthrough', calls: [{ prompt: 'user: hello', outcome: 'ok' }] });
+    } finally {
+      await k.stop();
+    }
+  });
+});

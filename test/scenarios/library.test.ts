@@ -21,7 +21,8 @@ const selected = scenarios.filter((s) => only === undefined || s.id.startsWith(o
 const specOf = (scenario: Scenario): EnvSpec => ({ id: scenario.id, scenario, grade: grade as unknown as EnvSpec['grade'] });
 
 describe.each(selected.map((s) => [s.id, s] as const))('%s', (_id, scenario) => {
-  it('is solved by its reference agent on seeds 0..19', async () => {
+  // Scenarios graded by running commands (the project's tests) spawn a process per seed: give them room on a loaded machine.
+  it('is solved by its reference agent on seeds 0..19', { timeout: 180_000 }, async () => {
     for (const seed of SEEDS) {
       const record = await runEpisode(specOf(scenario), { agent: 'reference', seed, env: { sandbox: false } });
       const failed = record.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);
@@ -30,7 +31,7 @@ describe.each(selected.map((s) => [s.id, s] as const))('%s', (_id, scenario) => 
     }
   }, 180_000);
 
-  it('is failed by a random agent on seeds 0..19', async () => {
+  it('is failed by a random agent on seeds 0..19', { timeout: 180_000 }, async () => {
     for (const seed of SEEDS) {
       const record = await runEpisode(specOf(scenario), { agent: 'random', seed, env: { sandbox: false } });
       expect({ seed, success: record.success }).toEqual({ seed, success: false });

@@ -1,9 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient, SpawnRequest } from '../../sdk/index.js';
-import { fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
 import { cgroupVersion, missing } from '../sandbox-kernel/helpers.js';
 
 // A hostile agent asks SPAWN for a child with more than it has itself. Each ask must be refused
@@ -93,6 +93,33 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
       }
     } finally {
       await c.kill(record.id, { signal: 'SIGKILL' });
+    }
+    if (cgroupVersion === 'v1') {
+      // The parent's group, kept while the child lived, goes with the child's.
+      const parentPath = (await c.list({ all: true })).find((a) => a.name === 'esc-parent')!.isolation.cgroup.path!;
+      await eventually(() => !existsSync(parentPath), 5000);
+    }
+  });
+
+  it.skipIf(cgroupVersion !== 'v1')('children count against the parent\'s pids limit: a family cannot grow past it', async () => {
+    const tree = fixture('agents', 'process-tree.sh');
+    const steps = Array.from({ length: 10 }, (_, i) => ['spawn', { script: tree, args: ['hold'], name: `family-${i}` }]);
+    const outcomes = await runScripted(c, steps, parentSpawn({ name: 'family-head', limits: { memory: '256M', max_pids: 40 } }));
+    const started = outcomes.filter((o) => o.ok).map((o) => (o.ok as AgentRecord).id);
+    try {
+      const head = (await c.list({ all: true })).find((a) => a.name === 'family-head')!;
+      const pidsDir = head.isolation.cgroup.path!.replace('/memory/', '/pids/');
+      expect(readFileSync(join(pidsDir, 'pids.max'), 'utf8').trim()).toBe('40');
+      // Each child is 5 tasks (launcher, init, sh, two sleeps): ten of them do not fit in 40.
+      await eventually(async () => {
+        const records = (await c.list({ all: true })).filter((a) => a.name.startsWith('family-') && a.name !== 'family-head');
+        return records.every((r) => r.state !== 'starting') ? true : undefined;
+      });
+      expect(Number(readFileSync(join(pidsDir, 'pids.current'), 'utf8'))).toBeLessThanOrEqual(40);
+      const running = (await c.list()).filter((a) => a.name.startsWith('family-') && a.name !== 'family-head');
+      expect(running.length).toBeLessThan(10);
+    } finally {
+      for (const id of started) await c.kill(id, { signal: 'SIGKILL' }).catch(() => undefined);
     }
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { fchownSync, mkdirSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { Volume } from 'memfs';
-import { FsError, FsNotFoundError } from '../errors.js';
+import { FsError, FsNotFoundError, WorldQuotaError } from '../errors.js';
 import type { CapturedFile, CapturedLayer, LayerEntry, ReadonlyLayer } from './layer.js';
 import { MemoryLayer } from './memory-layer.js';
 import {
@@ -68,6 +68,18 @@ export interface WriteOptions {
   parents?: boolean;
 }
 
+/**
+ * What a world's filesystem may hold beyond its lower layers (what was written or restored):
+ * entries (files and directories), apparent bytes, and the largest file.
+ */
+export interface FsLimits {
+  files: number;
+  bytes: number;
+  largestFile: number;
+}
+
+export const UNLIMITED_FS: Readonly<FsLimits> = Object.freeze({ files: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY, largestFile: Number.POSITIVE_INFINITY });
+
 /** The filesystem part of a world snapshot. */
 export interface FsCapture {
   /** Lower layers by content, top first. */
@@ -114,16 +126,65 @@ export class WorldFs {
   /** What the last materialise() wrote to each host directory, to tell who changed what. */
   readonly #manifests = new Map<string, Map<string, { mode: number; content: Buffer } | null>>();
 
-  constructor(lowers: ReadonlyLayer[], restored?: { changes: CapturedLayer; whiteouts: string[] }) {
+  /** What the upper and restored layers hold, against `limits`. */
+  #usage = { files: 0, bytes: 0 };
+  /** Bumped on every change: lets callers cache what they computed from the tree (its hash). */
+  #version = 0;
+  limits: FsLimits;
+
+  constructor(lowers: ReadonlyLayer[], restored?: { changes: CapturedLayer; whiteouts: string[] }, limits: FsLimits = UNLIMITED_FS) {
     this.#lowers = lowers;
+    this.limits = limits;
     this.#restored = restored === undefined ? new MemoryLayer('restored') : MemoryLayer.fromCapture(restored.changes, 'restored');
     this.#lowerWhiteouts = new Set(restored?.whiteouts ?? []);
+    for (const [, , content] of restored?.changes.files ?? []) {
+      this.#usage.files++;
+      this.#usage.bytes += content.length;
+    }
+    this.#usage.files += restored?.changes.dirs.length ?? 0;
   }
 
   /** Rebuilds a filesystem from its captured form (snapshot restore, fork): no file is copied. */
-  static fromCapture(capture: FsCapture): WorldFs {
+  static fromCapture(capture: FsCapture, limits: FsLimits = UNLIMITED_FS): WorldFs {
     const lowers = capture.lowers.map((layer) => MemoryLayer.fromCapture(layer));
-    return new WorldFs(lowers, { changes: capture.changes, whiteouts: capture.whiteouts });
+    return new WorldFs(lowers, { changes: capture.changes, whiteouts: capture.whiteouts }, limits);
+  }
+
+  /** Entries and apparent bytes written or restored in this world (what `limits` bound). */
+  get usage(): { files: number; bytes: number } {
+    return { ...this.#usage };
+  }
+
+  /** A number that changes whenever the tree changes. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Throws WorldQuotaError when a file of `size` bytes at `p` (replacing what the upper layer holds there) would pass a limit. */
+  #admit(p: string, size: number): void {
+    const old = this.#upperIndex.get(p);
+    if (size > this.limits.largestFile) throw new WorldQuotaError('largest_file', this.limits.largestFile, size, `writing ${p}`);
+    const bytes = this.#usage.bytes - (old?.type === 'file' ? old.size : 0) + size;
+    if (bytes > this.limits.bytes) throw new WorldQuotaError('bytes', this.limits.bytes, bytes, `writing ${p}`);
+    const files = this.#usage.files + (old === undefined ? 1 + this.#missingUpperDirs(parentOf(p)) : 0);
+    if (files > this.limits.files) throw new WorldQuotaError('files', this.limits.files, files, `creating ${p}`);
+  }
+
+  /** Directories a copy-up of `dir` would add to the upper layer. */
+  #missingUpperDirs(dir: string): number {
+    let n = 0;
+    for (const p of ancestorsAndSelf(dir)) if (this.#upperIndex.get(p)?.type !== 'dir') n++;
+    return n;
+  }
+
+  /** Entries and bytes of a file a directory sync would bring in, checked like a write. */
+  admits(path: string, size: number): string | undefined {
+    try {
+      this.#admit(worldPath(path), size);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
   }
 
   stat(path: string): WorldStat {
@@ -160,6 +221,8 @@ export class WorldFs {
     }
     const existing = this.#entry(p);
     if (existing?.entry.type === 'dir') throw new FsError(p, 'write', 'EISDIR', 'it is a directory');
+    const added = typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength;
+    this.#admit(p, (options.append && existing !== undefined ? existing.entry.size : 0) + added);
     let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     if (options.append && existing !== undefined) bytes = Buffer.concat([this.#content(p, existing.layer), bytes]);
     const mode = options.mode ?? existing?.entry.mode ?? 0o644;
@@ -211,6 +274,8 @@ export class WorldFs {
     } else if (parentEntry.entry.type !== 'dir') {
       throw new FsError(p, 'mkdir', 'ENOTDIR', `${parent} is a file`);
     }
+    const files = this.#usage.files + 1 + this.#missingUpperDirs(parent);
+    if (files > this.limits.files) throw new WorldQuotaError('files', this.limits.files, files, `creating ${p}`);
     this.#copyUpDir(parent);
     this.#upper.mkdirSync(p);
     this.#indexUpper(p, { type: 'dir', mode: 0o755, size: 0 });
@@ -248,6 +313,15 @@ export class WorldFs {
       if (entry.type === 'file') out.push({ path, mode: entry.mode, content: this.#content(path, layer, upper) });
     });
     return out;
+  }
+
+  /** How many files the merged tree shows (no content is read). */
+  fileCount(): number {
+    let n = 0;
+    this.#walk('/', (_path, entry) => {
+      if (entry.type === 'file') n++;
+    });
+    return n;
   }
 
   /** Files added, modified (content or mode) and deleted relative to the lower layers. */
@@ -387,6 +461,11 @@ export class WorldFs {
     const manifest = this.#manifests.get(key) ?? new Map(this.#currentManifest());
     const result: SyncResult = { added: [], modified: [], deleted: [], skipped: [] };
     const onHost = new Map<string, { mode: number; content: Buffer } | null>();
+    // What the materialised tree may hold: the world's own limit plus what its lower layers show.
+    let read = 0;
+    let lowerBytes = 0;
+    for (const content of manifest.values()) if (content !== null) lowerBytes += content.content.length;
+    const readBudget = this.limits.bytes + lowerBytes;
     const walk = async (dir: string, dirfd: number): Promise<void> => {
       for (const name of readdirFd(dirfd).sort()) {
         const path = joinPath(dir, name);
@@ -421,6 +500,21 @@ export class WorldFs {
               result.skipped.push({ path, reason: 'hard link (a file with other names is not taken in)' });
               continue;
             }
+            // Apparent size, before reading: a sparse or huge file is refused without being read.
+            const size = opened.stat.size;
+            const refused =
+              size > this.limits.largestFile
+                ? `${size} bytes, over the world's largest_file limit of ${this.limits.largestFile}`
+                : read + size > readBudget
+                  ? `${size} bytes more would pass the world's bytes limit of ${this.limits.bytes}`
+                  : undefined;
+            if (refused) {
+              result.skipped.push({ path, reason: `not synced: ${refused}` });
+              // Keep the world's version: treat the host copy as unchanged.
+              if (manifest.has(path)) onHost.set(path, manifest.get(path) ?? null);
+              continue;
+            }
+            read += size;
             onHost.set(path, { mode: opened.stat.mode & 0o777, content: await readAll(opened.fd) });
           } finally {
             closeQuietly(opened.fd);
@@ -441,12 +535,19 @@ export class WorldFs {
         if (before !== null && !this.exists(path)) this.mkdir(path, { recursive: true });
         continue;
       }
-      if (before === null || before === undefined) {
-        this.#replaceWithFile(path, now);
-        result.added.push(path);
-      } else if (before.mode !== now.mode || !before.content.equals(now.content)) {
-        this.#replaceWithFile(path, now);
-        result.modified.push(path);
+      try {
+        if (before === null || before === undefined) {
+          this.#replaceWithFile(path, now);
+          result.added.push(path);
+        } else if (before.mode !== now.mode || !before.content.equals(now.content)) {
+          this.#replaceWithFile(path, now);
+          result.modified.push(path);
+        }
+      } catch (error) {
+        if (!(error instanceof WorldQuotaError)) throw error;
+        result.skipped.push({ path, reason: `not synced: ${error.message}` });
+        if (before !== undefined) onHost.set(path, before);
+        else onHost.delete(path);
       }
     }
     const gone = [...manifest.keys()].filter((path) => !onHost.has(path)).sort();
@@ -558,19 +659,31 @@ export class WorldFs {
   }
 
   #indexUpper(p: string, entry: UpperEntry): void {
+    const old = this.#upperIndex.get(p);
+    if (old === undefined) this.#usage.files++;
+    this.#usage.bytes += (entry.type === 'file' ? entry.size : 0) - (old?.type === 'file' ? old.size : 0);
+    this.#version++;
     this.#upperIndex.set(p, entry);
     if (entry.type === 'dir' && !this.#upperChildren.has(p)) this.#upperChildren.set(p, new Set());
     if (p !== '/') this.#upperChildren.get(parentOf(p))?.add(p.slice(p.lastIndexOf('/') + 1));
   }
 
   #remove(p: string): void {
+    this.#version++;
     const upper = this.#upperIndex.get(p);
     if (upper !== undefined) {
       this.#upper.rmSync(p, { recursive: true, force: true });
       if (upper.type === 'dir') {
-        for (const key of [...this.#upperIndex.keys()]) if (isWithin(key, p)) this.#upperIndex.delete(key);
+        for (const [key, entry] of [...this.#upperIndex]) {
+          if (!isWithin(key, p)) continue;
+          this.#usage.files--;
+          if (entry.type === 'file') this.#usage.bytes -= entry.size;
+          this.#upperIndex.delete(key);
+        }
         for (const key of [...this.#upperChildren.keys()]) if (isWithin(key, p)) this.#upperChildren.delete(key);
       } else {
+        this.#usage.files--;
+        this.#usage.bytes -= upper.size;
         this.#upperIndex.delete(p);
       }
       this.#upperChildren.get(parentOf(p))?.delete(p.slice(p.lastIndexOf('/') + 1));

@@ -99,6 +99,7 @@ function fillDeep(value: unknown, groups: string[]): unknown {
  */
 export class WorldLlm {
   readonly #definition: LlmDefinition;
+  readonly #scripted: boolean;
   readonly #clock: WorldClock;
   readonly #world: string;
   readonly #random: WorldRandom;
@@ -108,6 +109,7 @@ export class WorldLlm {
 
   constructor(options: { definition: LlmDefinition | undefined; clock: WorldClock; seed: string; world: string; state?: WorldLlmState }) {
     this.#definition = options.definition ?? {};
+    this.#scripted = options.definition !== undefined && options.definition.mode !== 'passthrough';
     this.#clock = options.clock;
     this.#world = options.world;
     const rules = this.#definition.rules ?? [];
@@ -127,9 +129,12 @@ export class WorldLlm {
     }
   }
 
-  /** `mock` (scripted, the default) or `passthrough` (the kernel's real provider answers). */
+  /**
+   * `mock` (scripted: the world has an `llm:` section) or `passthrough` (the kernel's provider
+   * answers: `mode: passthrough`, or no `llm:` section at all; calls are logged either way).
+   */
   get mode(): 'mock' | 'passthrough' {
-    return this.#definition.mode ?? 'mock';
+    return this.#scripted ? 'mock' : 'passthrough';
   }
 
   get provider(): string {
@@ -162,15 +167,15 @@ export class WorldLlm {
 
   /**
    * Answers a request from the rules, after its latency on the world clock (with `agent`, that
-   * agent counts as blocked meanwhile). Fails with `LlmFailedError` (code LLM_FAILED, `kind`).
+   * agent counts as blocked meanwhile; the log names it by `label`, else by `agent`). Fails with `LlmFailedError` (code LLM_FAILED, `kind`).
    */
-  async complete(request: WorldLlmRequest, options: { agent?: string | number; signal?: AbortSignal } = {}): Promise<WorldLlmAnswer> {
+  async complete(request: WorldLlmRequest, options: { agent?: string | number; label?: string; signal?: AbortSignal } = {}): Promise<WorldLlmAnswer> {
     this.#expire();
     const started = this.#clock.now();
     const entry: LlmCallEntry = {
       seq: this.#log.length + 1,
       time: started,
-      agent: options.agent === undefined ? null : String(options.agent),
+      agent: options.label ?? (options.agent === undefined ? null : String(options.agent)),
       mode: 'mock',
       prompt: conversationText(request),
       messages: structuredClone(request.messages),

@@ -76,6 +76,8 @@ export interface NetworkOptions {
   /** Extra msw handlers, consulted before the YAML routes. A function is called once per world or fork. */
   handlers?: RequestHandler[] | (() => RequestHandler[]);
   state?: NetworkState;
+  /** Request log entries kept (the oldest are dropped); default unlimited. */
+  maxLog?: number;
 }
 
 /** Bodies kept in the request log are cut to this many bytes. */
@@ -110,6 +112,8 @@ export class WorldNetwork {
   #faults: NetworkFault[];
   #nextFaultId: number;
   readonly #log: RequestLogEntry[];
+  readonly #maxLog: number;
+  #nextSeq: number;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: NetworkOptions) {
@@ -130,6 +134,8 @@ export class WorldNetwork {
     this.#faults = state ? structuredClone(state.faults) : [];
     this.#nextFaultId = state?.nextFaultId ?? 1;
     this.#log = state ? structuredClone(state.log) : [];
+    this.#maxLog = options.maxLog ?? Number.POSITIVE_INFINITY;
+    this.#nextSeq = (this.#log[this.#log.length - 1]?.seq ?? 0) + 1;
   }
 
   /** Every request so far, in the order they were made. */
@@ -169,7 +175,7 @@ export class WorldNetwork {
     const headers = input instanceof Request ? input.headers : new Headers(input.headers ?? {});
     const body = input instanceof Request ? (input.body === null ? null : new Uint8Array(await input.clone().arrayBuffer())) : typeof input.body === 'string' ? Buffer.from(input.body) : (input.body ?? null);
     const entry: RequestLogEntry = {
-      seq: this.#log.length + 1,
+      seq: this.#nextSeq++,
       time: this.#clock.now(),
       agent: options.agent === undefined ? null : String(options.agent),
       method,
@@ -184,6 +190,7 @@ export class WorldNetwork {
       completedAt: null,
     };
     this.#log.push(entry);
+    if (this.#log.length > this.#maxLog) this.#log.splice(0, this.#log.length - this.#maxLog + Math.min(Math.floor(this.#maxLog / 10), 1000));
     const resolved = this.#queue.then(() => this.#plan(method, url, headers, body));
     this.#queue = resolved.catch(() => undefined);
     let plan: Plan;
