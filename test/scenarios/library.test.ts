@@ -29,7 +29,7 @@ describe.each(selected.map((s) => [s.id, s] as const))('%s', (_id, scenario) => 
       expect({ seed, reason: record.reason, error: record.error, failed }).toEqual({ seed, reason: 'submitted', error: undefined, failed: [] });
       expect(record).toMatchObject({ success: true, outcome: 'succeeded', reward: scenario.reward.success });
     }
-  }, 180_000);
+  });
 
   it('is failed by a random agent on seeds 0..19', { timeout: 180_000 }, async () => {
     for (const seed of SEEDS) {
@@ -41,5 +41,5 @@ describe.each(selected.map((s) => [s.id, s] as const))('%s', (_id, scenario) => 
       const result = await runInProcess(instance, randomAgent(seed, { urls, maxSteps: Math.min(scenario.limits.steps ?? 40, 40) }));
       expect({ seed, exploring: result.success }).toEqual({ seed, exploring: false });
     }
-  }, 180_000);
+  });
 });
