@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readResults, validateResults, type EpisodeResult, type Results } from '../../reports/index.js';
-import { CLI, json, NO_DIST, ROOT, runCli } from '../helpers/cli.js';
+import { CLI, json, NO_DIST, ROOT, runCli, withDaemon } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clove-bench-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -192,6 +192,33 @@ describe.skipIf(NO_DIST)('clove bench end to end', () => {
     expect(results.run.complete).toBe(false);
     expect(results.episodes.length).toBe(episodeFiles(out).length);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
+  }, 120_000);
+
+  it('retries harness failures a bounded number of times and counts them apart (the kernel goes away)', async () => {
+    const daemon = await withDaemon();
+    const file = suite('flaky', `scenarios: [${TRIVIAL}]\nagents:\n  - { id: copy, kind: command, command: [node, ${COPY}], env: { COPY_DELAY_MS: "200" } }\nseeds: { count: 6 }\nconcurrency: 1\nretries: 1\nrecord: false\nsandbox: { backend: none }\n`);
+    const out = join(dir, 'flaky');
+    try {
+      const child = execa(process.execPath, [CLI, 'bench', 'run', file, '--out', out, '--socket', daemon.socket, '--json'], { reject: false, env: { NO_COLOR: '1' } });
+      const deadline = Date.now() + 60_000;
+      while (episodeFiles(out).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      // The kernel dies under the run: every later episode's harness fails, not its agent.
+      process.kill(daemon.pid, 'SIGKILL');
+      const result = await child;
+      expect(result.exitCode, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/retry bench-trivial-v1\|copy\|\d\|0 \(attempt 1 failed: CLIENT_/);
+      const results = readResults(out);
+      expect(results.episodes.length).toBe(6);
+      expect(results.episodes.filter((e) => e.success).length).toBeGreaterThanOrEqual(2);
+      const lost = results.episodes.filter((e) => e.infrastructureError);
+      expect(lost.length).toBeGreaterThanOrEqual(3);
+      for (const e of lost) expect(e).toMatchObject({ outcome: 'errored', attempts: 2 });
+      expect(results.infrastructure.failures).toBe(lost.length);
+      expect(results.infrastructure.retries).toBeGreaterThanOrEqual(lost.length);
+      expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('episodes lost to harness errors (not counted against agents)');
+    } finally {
+      await daemon.stop();
+    }
   }, 120_000);
 
   it('refuses a bad suite before running anything (exit 2, file:line:col)', async () => {
