@@ -14,6 +14,7 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: number = ExitCode.FAILED,
     readonly code?: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'CliError';
@@ -51,8 +52,9 @@ export function formatBytes(n: number | null | undefined): string {
   return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
-export function formatAge(since: number): string {
-  const s = Math.max(0, Math.round((Date.now() - since) / 1000));
+/** Time from `since` to `until` (default: now), e.g. `42s`, `3m5s`, `2h10m`. */
+export function formatAge(since: number, until?: number | null): string {
+  const s = Math.max(0, Math.round(((until ?? Date.now()) - since) / 1000));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`;
   return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;

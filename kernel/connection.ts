@@ -172,7 +172,7 @@ export class Connection {
     const ctx: CallContext = { kernel: this.kernel, conn: this, caller: this.caller, op: syscall.op, signal: this.abort.signal, codec };
     let result: unknown;
     try {
-      result = syscall.handle(ctx, asArgs(syscall.op, payload));
+      result = syscall.handle(ctx, asArgs(syscall.op, typeof payload === 'string' && syscall.stringPayload ? { [syscall.stringPayload]: payload } : payload));
     } catch (error) {
       this.finish(frame, syscall, payload, started, undefined, toKernelError(error));
       return;

@@ -10,6 +10,11 @@ import { Waiters } from './waiters.js';
 export class Subscription {
   readonly types = new Set<EventType | '*'>();
   push: ((event: KernelEvent) => void) | null = null;
+  /**
+   * Which worlds' events this subscriber may see (`world` is the event's world, or null for an event
+   * of no world); every event when unset. The kernel sets it for agents: their own world only.
+   */
+  visible: ((world: string | null) => boolean) | null = null;
   private readonly queue: Array<{ event: KernelEvent; size: number }> = [];
   private queuedBytes = 0;
   private readonly pollers = new Waiters<true>();
@@ -65,6 +70,8 @@ export class EventBus {
     private readonly queueBytes = Number.POSITIVE_INFINITY,
     /** Told when a subscriber's delivery throws; the other subscribers still get the event. */
     private readonly onError: (error: unknown, event: KernelEvent) => void = () => undefined,
+    /** The world an event's source agent is in (null: none), so a world's events stay inside it. */
+    private readonly worldOfSource: (source: number) => string | null = () => null,
   ) {}
 
   subscribe(maxBytes = this.queueBytes): Subscription {
@@ -80,9 +87,10 @@ export class EventBus {
 
   publish(type: EventType, source: number | null, data: Record<string, unknown>): KernelEvent {
     const event: KernelEvent = { seq: ++this.seq, type, time: Date.now(), source, data };
+    const world = type === 'WORLD_EVENT' ? (typeof data.world === 'string' ? data.world : null) : source === null ? null : this.worldOfSource(source);
     let size: number | undefined;
     for (const sub of this.subscriptions) {
-      if (!sub.wants(type)) continue;
+      if (!sub.wants(type) || (sub.visible !== null && !sub.visible(world))) continue;
       try {
         size ??= sizeOf(data) + 64;
         sub.offer(event, size);

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isSharedDirectory } from '../sdk/socket-path.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { extname, join, resolve } from 'node:path';
-import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import { ErrorCode, type ErrorCodeValue } from '../sdk/protocol/error-codes.js';
 import { encodeFrame, FrameKind, PROTOCOL_VERSION } from '../sdk/protocol/frame.js';
 import { Codec, encodePayload } from '../sdk/protocol/codec.js';
 import { Opcode, type OpcodeName } from '../sdk/protocol/opcodes.js';
 import type { KernelStatus, SpawnRequest } from '../sdk/types.js';
 import type { Agent } from './agents/agent.js';
 import { AgentTable, type Launch, type SandboxedLaunch } from './agents/agent-table.js';
+import type { SpawnParent } from './agents/spawn-bounds.js';
 import type { Args } from './args.js';
 import { auditEntry } from './audit-entry.js';
 import { AuditLog } from './audit/index.js';
@@ -16,16 +18,20 @@ import { Connection } from './connection.js';
 import { KernelError } from './errors.js';
 import { EventBus } from './event-bus.js';
 import type { FileSystemView } from './fs/file-system.js';
+import { kernelCredentials } from './fs/credentials.js';
 import { HostFileSystem } from './fs/host-fs.js';
+import type { FsView } from './fs/view-walk.js';
 import { WorldFileSystem } from './fs/world-fs-view.js';
-import { createProvider } from './llm/config.js';
+import { createProvider, llmConcurrency } from './llm/config.js';
 import { LlmScheduler } from './llm/scheduler.js';
 import { MetricsSampler } from './metrics/sampler.js';
 import { resolveKernelOptions, type KernelOptions, type ResolvedKernelOptions } from './options.js';
 import { packageInfo } from './package-root.js';
 import { agentQuota, quotaExceeded, RateLimiter, wireName, type AgentQuotaName, type QuotaName } from './quota/index.js';
 import { ResourceMonitor } from './resource-monitor.js';
-import { resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
+import { DEFAULT_HIDDEN, resolveInterpreter, selectBackend, type Sandbox } from './sandbox/index.js';
+import { AgentSocket } from './agent-socket.js';
+import { removeLeftoverDirs } from './leftovers.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
 import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
@@ -61,6 +67,9 @@ export class Kernel {
   private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
+  /** The socket agents reach the kernel on beyond their channel (agent tokens only). */
+  private agentSocket: AgentSocket | null = null;
+  private readonly agentOnly = new WeakSet<Connection>();
   private releaseStateDir: () => void = () => undefined;
   /** Chosen in listen(): probing the machine is asynchronous. */
   sandbox: Sandbox | null = null;
@@ -73,8 +82,9 @@ export class Kernel {
     this.options = resolveKernelOptions(options);
     this.events = new EventBus(this.options.eventQueueSize, this.options.quotas.eventQueueBytes, (error, event) =>
       this.options.log(`delivering event #${event.seq} (${event.type}) to a subscriber failed: ${(error as Error)?.message ?? String(error)}`),
+    (source) => this.agents.find(source)?.record.world ?? null,
     );
-    this.llm = new LlmScheduler(createProvider(this.options.llm), this.options.llm.concurrency ?? 4);
+    this.llm = new LlmScheduler(createProvider(this.options.llm), llmConcurrency(this.options.llm));
     this.metrics = new MetricsSampler(this.options.stateDir, () => ({ agents: this.agents.liveCount, connections: this.connections.size }));
     this.agents = new AgentTable({
       ...this.options,
@@ -82,6 +92,8 @@ export class Kernel {
       quotaOf: (agent, name) => this.quotaFor({ role: 'agent', agent }, name).limit,
       attachChannel: (agent, socket) => this.accept(socket, { role: 'agent', agent }),
       sandbox: (agent, launch) => (this.sandbox ? this.prepareLaunch(this.sandbox, agent, launch) : undefined),
+      spawnParent: (agent) => this.spawnParent(agent),
+      agentSocket: () => this.agentSocketPath,
       beforeStart: (agent) => this.worlds.agentCreated(agent),
       onSpawned: (agent) => this.events.publish('AGENT_SPAWNED', agent.id, { id: agent.id, name: agent.name, pid: agent.record.pid, parent_id: agent.record.parent_id }),
       onExited: (agent) => this.onAgentExited(agent),
@@ -91,7 +103,7 @@ export class Kernel {
       agents: this.agents,
       publish: (world, entry) => this.events.publish('WORLD_EVENT', null, { world, ...entry }),
       denied: (ctx, what, rule, reason) => this.denied(ctx, what, rule, reason),
-      sandboxOwner: () => (this.sandbox ? this.sandbox.agentOwner() : undefined),
+      sandboxOwner: (sandboxed) => (this.sandbox ? this.sandbox.agentOwner(sandboxed) : undefined),
       log: (line) => this.options.log(line),
       limits: {
         files: this.options.quotas.worldFiles,
@@ -128,6 +140,21 @@ export class Kernel {
     if (token.length === this.operatorToken.length && token === this.operatorToken) return { role: 'operator' };
     const agent = this.agents.byTokenValue(token);
     return agent ? { role: 'agent', agent } : undefined;
+  }
+
+  /** What bounds the children of `agent`: its rights, working directory and what its sandbox hides. */
+  spawnParent(agent: Agent): SpawnParent {
+    return {
+      id: agent.id,
+      name: agent.name,
+      request: agent.request,
+      permissions: agent.permissions,
+      grants: agent.grants,
+      world: agent.record.world,
+      workspace: agent.request.cwd ? resolve(agent.request.cwd) : process.cwd(),
+      script: agent.record.script,
+      hidden: [...((this.options.sandbox && this.options.sandbox.hiddenPaths) || DEFAULT_HIDDEN), resolve(this.options.stateDir)],
+    };
   }
 
   spawnAgent(request: SpawnRequest, parent: Agent | null): Promise<Agent> {
@@ -216,9 +243,15 @@ export class Kernel {
   async listen(): Promise<void> {
     const { socketPath, stateDir } = this.options;
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    checkStateDir(stateDir);
     // The socket first: a live kernel or a foreign file there is the more precise refusal.
     const claimed = await claimSocketPath(socketPath);
     this.releaseStateDir = claimStateDir(stateDir, socketPath);
+    // World trees and agent socket directories of kernels that died (kill -9).
+    const leftovers = removeLeftoverDirs();
+    if (leftovers.length > 0) this.options.log(`removed ${leftovers.length} director${leftovers.length === 1 ? 'y' : 'ies'} left by a kernel that died: ${leftovers.join(', ')}`);
+    this.agentSocket = new AgentSocket((socket) => this.accept(socket, { role: 'anonymous' }, true));
+    await this.agentSocket.listen();
     if (this.options.sandbox !== false) {
       this.sandbox = await selectBackend({ stateDir, ...this.options.sandbox });
       const removed = await this.sandbox.cleanupLeftovers();
@@ -269,9 +302,11 @@ export class Kernel {
       // net.Server calls back only once every connection has ended: stop accepting now, hang up
       // on clients after the agents are gone, then wait for the server.
       const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      const agentSocketClosed = this.agentSocket?.close();
       await this.agents.shutdown();
       for (const conn of [...this.connections]) conn.close();
       await serverClosed;
+      await agentSocketClosed;
       await this.worlds.closeAll();
       rmSync(this.tokenFile, { force: true });
       await this.audit?.close();
@@ -298,8 +333,12 @@ export class Kernel {
     const caller = ctx.caller;
     if (caller.role === 'agent') {
       const agent = caller.agent;
-      return new HostFileSystem(agent.request.cwd ?? process.cwd(), agent.permissions, this.options.stateDir, (op, path, rule, reason) =>
-        this.denied(ctx, `${op} ${path}`, rule, reason),
+      return new HostFileSystem(
+        agent.request.cwd ?? process.cwd(),
+        agent.permissions,
+        this.options.stateDir,
+        (op, path, rule, reason, code) => this.denied(ctx, `${op} ${path}`, rule, reason, code),
+        () => this.fsView(agent),
       );
     }
     return new HostFileSystem(process.cwd(), null, this.options.stateDir, () => {
@@ -307,11 +346,31 @@ export class Kernel {
     });
   }
 
+  /**
+   * Where and as whom an agent's file syscalls act: in its own mount namespace when it has one
+   * (through `/proc/<pid>/root`, so `/tmp` is its private /tmp), with its uid and gid.
+   */
+  private fsView(agent: Agent): FsView {
+    const isolation = agent.record.isolation;
+    const pid = agent.record.pid;
+    let root = '/';
+    if (isolation.namespaces.mnt) {
+      if (!agent.alive || !pid) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `agent '${agent.name}' is not running; its filesystem view exists only while it runs`);
+      root = `/proc/${pid}/root`;
+    }
+    const own = kernelCredentials();
+    const uid = isolation.uid ?? own.uid;
+    if (uid === own.uid) return { root, creds: own };
+    const owner = this.sandbox?.agentOwner();
+    // Sandboxed agents drop every supplementary group (setgroups(0)).
+    return { root, creds: { uid, gid: owner && owner.uid === uid ? owner.gid : uid, groups: [] } };
+  }
+
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
-  denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError {
+  denied(ctx: CallContext, what: string, rule: string, reason: string, code: ErrorCodeValue = ErrorCode.PERMISSION_DENIED): KernelError {
     const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
     this.events.publish('SYSCALL_BLOCKED', source, { op: ctx.op, what, rule, reason, caller: callerLabel(ctx.caller) });
-    return new KernelError(ErrorCode.PERMISSION_DENIED, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
+    return new KernelError(code, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
   }
 
   /** Resolves what the agent's uid can run and reach, then asks the sandbox backend for the launch. */
@@ -326,7 +385,8 @@ export class Kernel {
         `SPAWN: the working directory ${launch.cwd} is inside the kernel's state directory ${stateDir}, which every sandbox hides; run the agent from another directory (cwd)`,
       );
     }
-    if (request.sandboxed && agent.record.interpreter) {
+    const otherUser = request.sandboxed === true || sandbox.agentOwner(false) !== undefined;
+    if (otherUser && agent.record.interpreter) {
       // The kernel's own interpreter may live where the agent's uid cannot go (a pyenv under /root).
       const reachable = resolveInterpreter(script);
       if (!reachable) {
@@ -347,13 +407,14 @@ export class Kernel {
       network: request.network ?? false,
       limits: request.limits ?? {},
       // The SDKs and the TypeScript loader live in the package.
-      readablePaths: [packageInfo().root],
+      readablePaths: [packageInfo().root, this.agentSocketPath],
       writablePaths: [],
+      within: agent.record.parent_id !== null ? (this.agents.find(agent.record.parent_id)?.sandbox?.cgroupName ?? null) : null,
     });
     return prepared;
   }
 
-  private accept(socket: Socket, caller: Caller): void {
+  private accept(socket: Socket, caller: Caller, agentsOnly = false): void {
     if (this.closing) {
       socket.destroy();
       return;
@@ -368,8 +429,19 @@ export class Kernel {
       return;
     }
     const conn = new Connection(this, socket, this.nextConnectionId++, caller);
+    if (agentsOnly) this.agentOnly.add(conn);
     this.connections.add(conn);
     if (caller.role === 'anonymous') this.anonymous.add(conn);
+  }
+
+  /** True for a connection that came in on the agents' socket: it may authenticate as an agent only. */
+  agentsOnly(conn: Connection): boolean {
+    return this.agentOnly.has(conn);
+  }
+
+  /** Path of the agents' socket (CLOVE_SOCKET of every agent). */
+  get agentSocketPath(): string {
+    return this.agentSocket?.path ?? this.options.socketPath;
   }
 
   private onAgentExited(agent: Agent): void {
@@ -378,7 +450,25 @@ export class Kernel {
     this.metrics.forget(agent.record.pid);
     this.store.dropNamespace(StateStore.namespace('agent', agent.id));
     const r = agent.record;
-    this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed });
+    this.events.publish('AGENT_EXITED', agent.id, { id: r.id, name: r.name, state: r.state, exit_code: r.exit_code, signal: r.signal, oom_killed: r.oom_killed, reason: r.end_reason });
+  }
+}
+
+/** The state directory holds the operator token: never a link, never another user's, never open to others. */
+function checkStateDir(stateDir: string): void {
+  const stat = lstatSync(stateDir);
+  const uid = process.getuid?.();
+  const problem = stat.isSymbolicLink()
+    ? 'is a symbolic link'
+    : !stat.isDirectory()
+      ? 'is not a directory'
+      : uid !== undefined && stat.uid !== uid
+        ? `belongs to uid ${stat.uid}, not to this kernel's uid ${uid}`
+        : isSharedDirectory(stateDir)
+          ? 'is writable by other users'
+          : null;
+  if (problem) {
+    throw new Error(`the state directory ${stateDir} ${problem}; the operator token lives there. Put the socket in a private directory (e.g. /tmp/clove-${uid ?? 'me'}/kernel.sock) or remove ${stateDir}`);
   }
 }
 

@@ -1,16 +1,18 @@
 import { DEFAULT_MAX_FRAME_SIZE } from '../sdk/protocol/frame.js';
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { SandboxOptions } from './sandbox/index.js';
 import type { LlmOptions } from './llm/config.js';
 import { resolveQuotas, type KernelQuotas, type QuotaName } from './quota/quotas.js';
 import { DEFAULT_PAYLOAD_LIMITS } from '../sdk/protocol/payload-shape.js';
 import { defaultSocketPath } from './socket-path.js';
+import { stateDirFor } from '../sdk/socket-path.js';
 
 /** Options of {@link startKernel}; every field is optional and its default is given. */
 export interface KernelOptions {
   /** Socket path. Default: `CLOVE_SOCKET`, else `$XDG_RUNTIME_DIR/clove/kernel.sock`, else `/tmp/clove-<uid>/kernel.sock`. */
   socketPath?: string;
-  /** Where the operator token and other kernel state live. Default: the socket's directory. */
+  /** Where the operator token and other kernel state live. Default: the socket's directory, or `<socket>.state` when that directory is shared (`/tmp/x.sock`). */
   stateDir?: string;
   /** Largest frame accepted, header included. Default 16 MiB. */
   maxFrameSize?: number;
@@ -78,22 +80,37 @@ export const KERNEL_DEFAULTS = {
 } as const;
 
 export function resolveKernelOptions(options: KernelOptions = {}): ResolvedKernelOptions {
-  const socketPath = options.socketPath ?? defaultSocketPath();
+  // Absolute and real before anything is built from them: a relative socket (`--socket k.sock`)
+  // must not put the state directory at `/`, and the `{state}/**` deny rule must name the
+  // directory as the kernel's file syscalls see it (links resolved), or it never matches.
+  const socketPath = resolve(options.socketPath ?? defaultSocketPath());
+  const stateDir = realLocation(resolve(options.stateDir ?? stateDirFor(socketPath)));
   return {
     ...KERNEL_DEFAULTS,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     socketPath,
-    stateDir: options.stateDir ?? socketPathDir(socketPath),
+    stateDir,
     python: options.python ?? process.env.CLOVE_PYTHON,
     sandbox: options.sandbox ?? {},
     llm: options.llm ?? {},
     quotas: resolveQuotas(options.quotas as Partial<Record<QuotaName, number | string>> | undefined),
-    auditLog: options.auditLog ?? join(options.stateDir ?? socketPathDir(socketPath), 'audit.log'),
+    auditLog: options.auditLog === false ? false : options.auditLog !== undefined ? resolve(options.auditLog) : join(stateDir, 'audit.log'),
     log: options.log ?? (() => {}),
   } as ResolvedKernelOptions;
 }
 
-function socketPathDir(socketPath: string): string {
-  const i = socketPath.lastIndexOf('/');
-  return i <= 0 ? '/' : socketPath.slice(0, i);
+/** The real path of `abs`: its deepest existing ancestor resolved, the rest (not made yet) appended. */
+function realLocation(abs: string): string {
+  const tail: string[] = [];
+  let dir = abs;
+  for (;;) {
+    try {
+      return join(realpathSync.native(dir), ...tail.reverse());
+    } catch {
+      const parent = dirname(dir);
+      if (parent === dir) return abs;
+      tail.push(basename(dir));
+      dir = parent;
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readFileSync, rmSync, unlinkSync, writeFileSync 
 import { join } from 'node:path';
 export { defaultSocketPath } from '../sdk/socket-path.js';
 import { KernelAlreadyRunningError } from './errors.js';
+import { ownStartTime, processAlive } from './process-liveness.js';
 
 /** Whether something accepts connections on the socket path right now. */
 export function probeSocket(path: string, timeoutMs = 1000): Promise<boolean> {
@@ -35,15 +36,6 @@ export async function claimSocketPath(path: string): Promise<'fresh' | 'replaced
 
 const claimedStateDirs = new Set<string>();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * One kernel per state directory: its operator token, audit log and pid file live there, and a
  * second kernel would overwrite the first one's token. Returns the release function.
@@ -52,11 +44,12 @@ export function claimStateDir(stateDir: string, socketPath: string): () => void 
   const pidFile = join(stateDir, 'kernel.pid');
   if (claimedStateDirs.has(stateDir)) throw new StateDirInUseError(stateDir, process.pid, socketPath);
   if (existsSync(pidFile)) {
-    const [pidText, holder] = readFileSync(pidFile, 'utf8').split('\n');
+    // pid, socket, start time: a killed kernel (even a zombie not yet reaped) or a reused pid is not its holder.
+    const [pidText, holder, startTime] = readFileSync(pidFile, 'utf8').split('\n');
     const pid = Number(pidText);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new StateDirInUseError(stateDir, pid, holder ?? '?');
+    if (pid !== process.pid && processAlive(pid, startTime || undefined)) throw new StateDirInUseError(stateDir, pid, holder ?? '?');
   }
-  writeFileSync(pidFile, `${process.pid}\n${socketPath}\n`, { mode: 0o600 });
+  writeFileSync(pidFile, `${process.pid}\n${socketPath}\n${ownStartTime()}\n`, { mode: 0o600 });
   claimedStateDirs.add(stateDir);
   let released = false;
   return () => {

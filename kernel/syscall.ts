@@ -30,6 +30,8 @@ export interface Syscall {
   op: OpcodeName;
   access: Access;
   grant?: string;
+  /** A plain string payload is accepted as this field (THINK: `prompt`, as in protocol 0.1). */
+  stringPayload?: string;
   handle(ctx: CallContext, args: Args): unknown;
 }
 

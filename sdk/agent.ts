@@ -4,13 +4,20 @@ let channelClaimed = false;
 
 /**
  * Connects from inside an agent the kernel spawned: the kernel channel on `CLOVE_FD` the first
- * time (it needs no path and works inside a network namespace), then `CLOVE_SOCKET` + `CLOVE_TOKEN`.
+ * time (it needs no path and works inside a network namespace), then `CLOVE_SOCKET` + `CLOVE_TOKEN`
+ * (the agents' socket, which the kernel binds into sandboxes): any number of clients, also
+ * concurrently, and from child processes that inherited only the environment.
  */
-export function connectAgent(options: ConnectOptions = {}): Promise<CloveClient> {
+export async function connectAgent(options: ConnectOptions = {}): Promise<CloveClient> {
   const fd = process.env.CLOVE_FD;
   if (fd && !channelClaimed && options.socketPath === undefined) {
     channelClaimed = true;
-    return connect({ ...options, fd: Number(fd) });
+    try {
+      return await connect({ ...options, fd: Number(fd) });
+    } catch (error) {
+      // Not the kernel's channel in this process (a child that inherited only the environment).
+      if (!process.env.CLOVE_SOCKET) throw error;
+    }
   }
   return connect(options);
 }

@@ -7,7 +7,7 @@ import { encodeFrame, FrameDecoder, FrameKind, DEFAULT_MAX_FRAME_SIZE, type Fram
 import { Opcode, type OpcodeName } from './protocol/opcodes.js';
 import { ClientErrorCode, CloveError } from './errors.js';
 import { openSocket } from './transport.js';
-import { defaultSocketPath } from './socket-path.js';
+import { defaultSocketPath, stateDirFor } from './socket-path.js';
 import type {
   AgentRecord,
   CgroupMetrics,
@@ -18,6 +18,7 @@ import type {
   FileInfo,
   HttpRequest,
   HttpResponse,
+  InWorld,
   ThinkOptions,
   WorldInfo,
   WorldSnapshotInfo,
@@ -194,16 +195,16 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   }
 
   // --- state
-  store(key: string, value: unknown, options: { scope?: StoreScope; ttl_ms?: number } = {}): Promise<{ stored: boolean }> {
+  store(key: string, value: unknown, options: { scope?: StoreScope; ttl_ms?: number } & InWorld = {}): Promise<{ stored: boolean }> {
     return this.call('STORE', { key, value, ...options });
   }
-  fetch<T = unknown>(key: string, options: { scope?: StoreScope } = {}): Promise<{ found: boolean; value: T | null }> {
+  fetch<T = unknown>(key: string, options: { scope?: StoreScope } & InWorld = {}): Promise<{ found: boolean; value: T | null }> {
     return this.call('FETCH', { key, ...options });
   }
-  delete(key: string, options: { scope?: StoreScope } = {}): Promise<{ deleted: boolean }> {
+  delete(key: string, options: { scope?: StoreScope } & InWorld = {}): Promise<{ deleted: boolean }> {
     return this.call('DELETE', { key, ...options });
   }
-  async keys(options: { prefix?: string; scope?: StoreScope } = {}): Promise<string[]> {
+  async keys(options: { prefix?: string; scope?: StoreScope } & InWorld = {}): Promise<string[]> {
     return (await this.call<{ keys: string[] }>('KEYS', options)).keys;
   }
 
@@ -242,7 +243,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   worldEvent(world: string, type: string, params: Record<string, unknown> = {}, options: { in?: number | string; label?: string } = {}): Promise<{ entry?: WorldTimelineEntry; scheduled?: number }> {
     return this.call('WORLD_EVENT', { world, type, params, ...options });
   }
-  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; limit?: number; since_seq?: number; max?: number } = {}): Promise<WorldStateResponse> {
+  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; llm?: boolean; limit?: number; since_seq?: number; max?: number } = {}): Promise<WorldStateResponse> {
     return this.call('WORLD_STATE', { world, ...include });
   }
   /** Writes the snapshot to `path` on the kernel's host, or returns it as base64 when no path is given. */
@@ -262,29 +263,37 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   }
 
   // --- LLM
-  /** Asks the kernel's model (a deterministic mock unless the kernel is configured otherwise). */
+  /**
+   * Asks the kernel's model (a deterministic mock unless the kernel is configured otherwise; inside
+   * a world, the world's scripted LLM). Text, images, tools and tool calls; see docs/llm.md.
+   *
+   * @example
+   * const a = await client.think({ prompt: 'List the files to fix', system: 'Be brief', max_tokens: 200 });
+   * const b = await client.think({ messages, tools: [{ name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }] });
+   * for (const call of b.tool_calls) console.log(call.name, call.arguments);
+   */
   think(prompt: string | ThinkOptions): Promise<ThinkResult> {
     const request = typeof prompt === 'string' ? { prompt } : prompt;
     return this.call('THINK', request, { timeoutMs: 300_000 });
   }
 
-  // --- files, commands, HTTP (world-aware: inside a world they reach the world)
-  async read(path: string, options: { encoding?: 'utf8' | 'base64'; offset?: number; length?: number } = {}): Promise<FileContent> {
+  // --- files, commands, HTTP (world-aware: inside a world they reach the world; `world` names one)
+  async read(path: string, options: { encoding?: 'utf8' | 'base64'; offset?: number; length?: number } & InWorld = {}): Promise<FileContent> {
     return this.call('READ', { path, ...options });
   }
-  write(path: string, content: string | Uint8Array, options: { encoding?: 'utf8' | 'base64'; mode?: 'w' | 'a' } = {}): Promise<{ path: string; written: number }> {
+  write(path: string, content: string | Uint8Array, options: { encoding?: 'utf8' | 'base64'; mode?: 'w' | 'a' } & InWorld = {}): Promise<{ path: string; written: number }> {
     return this.call('WRITE', { path, content, ...options });
   }
-  stat(path: string): Promise<FileInfo> {
-    return this.call('STAT', { path });
+  stat(path: string, options: InWorld = {}): Promise<FileInfo> {
+    return this.call('STAT', { path, ...options });
   }
-  async listdir(path: string): Promise<DirEntry[]> {
-    return (await this.call<{ entries: DirEntry[] }>('LISTDIR', { path })).entries;
+  async listdir(path: string, options: InWorld = {}): Promise<DirEntry[]> {
+    return (await this.call<{ entries: DirEntry[] }>('LISTDIR', { path, ...options })).entries;
   }
-  unlink(path: string, options: { recursive?: boolean } = {}): Promise<{ deleted: boolean }> {
+  unlink(path: string, options: { recursive?: boolean } & InWorld = {}): Promise<{ deleted: boolean }> {
     return this.call('UNLINK', { path, ...options });
   }
-  mkdir(path: string, options: { recursive?: boolean } = {}): Promise<{ created: boolean }> {
+  mkdir(path: string, options: { recursive?: boolean } & InWorld = {}): Promise<{ created: boolean }> {
     return this.call('MKDIR', { path, ...options });
   }
   /** Runs a command beside the calling agent (inside its sandbox); a string runs with /bin/sh -c. */
@@ -373,7 +382,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
 function findToken(options: ConnectOptions, socketPath: string): string | undefined {
   if (options.token) return options.token;
   if (process.env.CLOVE_TOKEN) return process.env.CLOVE_TOKEN;
-  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(dirname(socketPath), 'operator.token');
+  const file = options.tokenFile ?? process.env.CLOVE_TOKEN_FILE ?? join(stateDirFor(socketPath), 'operator.token');
   if (!existsSync(file)) return undefined;
   try {
     return readFileSync(file, 'utf8').trim();

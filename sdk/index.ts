@@ -1,5 +1,6 @@
 export { connect, CloveClient, type ConnectOptions, type CallOptions } from './client.js';
 export { runAgent, connectAgent } from './agent.js';
+export { task, submit, GYM_SUBMIT_EVENT, type GymTask } from './gym.js';
 export { CloveError, ClientErrorCode } from './errors.js';
 export { defaultSocketPath } from './socket-path.js';
 export { Opcode, opcodeName, type OpcodeName } from './protocol/opcodes.js';

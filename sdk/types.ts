@@ -87,6 +87,13 @@ export interface AgentRecord {
   restarts: number;
   isolation: IsolationReport;
   error: string | null;
+  /**
+   * Why it ended (null while it runs): `exit <code>`, `signal <NAME>`, `oom`, `timeout` (its
+   * world's agents.limits.timeout), `killed by <who>` (`operator`, `agent <name>`, `world <w> event
+   * #<seq>`, `world <w> destroyed`, `kernel shutdown`), `sandbox setup failed`, or
+   * `gave up after <n> restarts within <ms> ms (last: <reason>)`.
+   */
+  end_reason: string | null;
 }
 
 export interface HelloResponse {
@@ -159,6 +166,22 @@ export interface ProcessMetrics {
   open_fds: number;
   /** Approximate bytes the agent makes the kernel hold: store values it wrote, unread mail, kept logs, queued events. */
   kernel_bytes?: number;
+  /** THINK calls of this agent through the kernel's LLM scheduler. */
+  llm: LlmAgentMetrics;
+}
+
+/** Per-agent LLM figures (METRICS_AGENT `llm`): what bench metrics read. */
+export interface LlmAgentMetrics {
+  calls: number;
+  failures: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  tokens: number;
+  queue_ms_total: number;
+  queue_ms_p50: number;
+  latency_ms_total: number;
+  latency_ms_p50: number;
+  weight: number;
 }
 
 export interface KernelStatus {
@@ -218,7 +241,15 @@ export interface ExecResult {
   duration_ms: number;
 }
 
-export interface HttpRequest {
+/**
+ * The `world` option of file, HTTP and store calls: reach this world instead of the caller's own
+ * (an operator, or an agent granted `worlds`; an agent in a world reaches its own without it).
+ */
+export interface InWorld {
+  world?: string;
+}
+
+export interface HttpRequest extends InWorld {
   url: string;
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   headers?: Record<string, string>;
@@ -243,7 +274,7 @@ export interface PermissionSet {
   paths: { read: { allow: string[]; deny: string[] }; write: { allow: string[]; deny: string[] } };
   exec: { allowed: boolean; blocked_commands: string[]; blocked_patterns: string[] };
   http: { allowed: boolean; domains: string[] };
-  llm: { allowed: boolean; max_calls: number | null; max_tokens: number | null };
+  llm: { allowed: boolean; max_calls: number | null; max_tokens: number | null; weight: number };
 }
 
 export interface CgroupMetrics {
@@ -256,21 +287,79 @@ export interface CgroupMetrics {
   frozen: boolean;
 }
 
+/** One part of a message's content: text, or an image as base64 bytes. */
+export type LlmContentPart = { type: 'text'; text: string } | { type: 'image'; data: string; mime_type: string };
+
+/** A tool call the model asked for; `arguments` is the decoded JSON object. */
+export interface LlmToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/**
+ * One chat message. `system`/`user` carry text or parts (images); `assistant` may carry
+ * `tool_calls`; `tool` answers one call by `tool_call_id`.
+ */
+export interface LlmMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string | LlmContentPart[] | null;
+  tool_calls?: LlmToolCall[];
+  tool_call_id?: string;
+  /** For `tool` messages: the tool's name (Gemini needs it; filled from the matching call when absent). */
+  name?: string;
+}
+
+/** A function the model may call; `parameters` is a JSON Schema object. */
+export interface LlmTool {
+  name: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+
+export type LlmToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ThinkingLevel = 'minimal' | 'low' | 'medium' | 'high';
+
+/** THINK request. Give `prompt` (with `system`/`image`) or `messages`. */
 export interface ThinkOptions {
   prompt?: string;
+  /** A system message before `prompt`; `system_instruction` is the same (the 0.1 name). */
   system?: string;
-  messages?: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+  system_instruction?: string;
+  /** An image sent with `prompt`: base64 `data` and its `mime_type` (image/png, image/jpeg, ...). */
+  image?: { data: string; mime_type: string };
+  messages?: LlmMessage[];
+  tools?: LlmTool[];
+  tool_choice?: LlmToolChoice;
   model?: string;
   max_tokens?: number;
   temperature?: number;
+  stop?: string | string[];
+  seed?: number;
+  thinking_level?: ThinkingLevel;
+  /** Ask a named world's LLM (operators, or agents holding the `worlds` grant). */
+  world?: string;
 }
 
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+
+/** THINK response. `success`, `content` and `tokens` keep 0.1 agents working; `text` equals `content`. */
 export interface ThinkResult {
+  success: true;
+  content: string;
   text: string;
+  tool_calls: LlmToolCall[];
+  finish_reason: FinishReason;
   model: string;
+  /** `mock`, `openai`, `gemini`, `replay`, or `world:<name>` for a world's scripted LLM. */
   provider: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  /** usage.total_tokens. */
+  tokens: number;
+  /** Time waiting for a scheduler slot (wall ms). */
   queue_ms: number;
+  /** The provider call (wall ms; for a world's LLM, virtual ms on the world clock). */
   latency_ms: number;
 }
 
@@ -301,7 +390,8 @@ export interface WorldTimelineEntry {
   elapsed: number;
   type: string;
   params: Record<string, unknown>;
-  source: 'scheduled' | 'injected';
+  /** `kernel`: written by the kernel itself (e.g. `agent.exited` when a member agent ends). */
+  source: 'scheduled' | 'injected' | 'kernel';
   /** The event's name in the world file (or given to inject/schedule), else null. */
   name: string | null;
   /** What the world did, e.g. `truncated /data/a.csv to 12 bytes`, or why it did nothing. */
@@ -317,6 +407,26 @@ export interface WorldStateResponse {
   diff?: { added: string[]; modified: string[]; deleted: string[] };
   kv?: Record<string, unknown>;
   pending?: Array<Record<string, unknown>>;
+  /** With `llm: true`: the world's LLM mode, every call (prompt, rule, answer, tokens, latency) and active faults. */
+  llm?: { mode: 'mock' | 'passthrough'; calls: WorldLlmCall[]; faults: Array<Record<string, unknown>> };
+}
+
+/** One call to a world's LLM, in order (WORLD_STATE `llm`): what was asked and what it answered. */
+export interface WorldLlmCall {
+  seq: number;
+  time: number;
+  agent: string | null;
+  mode: 'mock' | 'passthrough';
+  /** The whole conversation, one `role: text` line per message: what graders search. */
+  prompt: string;
+  messages: LlmMessage[];
+  tools: string[];
+  rule: string | null;
+  outcome: string;
+  content: string;
+  tool_calls: LlmToolCall[];
+  tokens: number;
+  latency_ms: number;
 }
 
 export interface WorldSnapshotInfo {

@@ -16,6 +16,8 @@ export interface ClockOptions {
   name?: string;
   /** Called with anything a timer callback throws while the clock advances by itself. */
   onError?: (error: Error) => void;
+  /** Realtime/scaled: do not run until {@link release} (a prepared in-place restore waits to be committed). */
+  held?: boolean;
 }
 
 /** Who waits: an agent id (counts for discrete-mode blocking) or nobody in particular (the driver). */
@@ -25,6 +27,9 @@ export interface WaitOptions {
 }
 
 /** Opaque handle of a timer scheduled with {@link WorldClock.schedule}. */
+/** Longest single timer delay (a longer one overflows to 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export type ClockTimer = ReturnType<FakeTimers.Clock['setTimeout']>;
 
 /** Wall-clock period of the realtime/scaled pump. */
@@ -58,6 +63,8 @@ export class WorldClock {
   readonly #fake: FakeTimers.Clock;
   /** Joined agents and how many waits each has in progress (0 = running). */
   readonly #agents = new Map<string, number>();
+  /** Of those, the blocks held by waits on this clock (sleep, waitFor). */
+  readonly #waitBlocks = new Map<string, number>();
   #blockedAgents = 0;
   #anonymousWaits = 0;
   #stepping = false;
@@ -65,6 +72,7 @@ export class WorldClock {
   #woke = false;
   #busy = false;
   #closed = false;
+  #held = false;
   #pump: NodeJS.Timeout | undefined;
   #lastWall = 0;
   #carry = 0;
@@ -77,7 +85,16 @@ export class WorldClock {
     this.#name = options.name ?? 'world';
     this.#onError = options.onError ?? (() => {});
     this.#fake = FakeTimers.createClock(options.now ?? options.start, 1_000_000);
+    this.#held = options.held === true;
+    if (this.mode !== 'discrete' && !this.#held) this.#startPump();
+  }
+
+  /** Starts a clock made with `held: true` (no-op otherwise). */
+  release(): void {
+    if (!this.#held || this.#closed) return;
+    this.#held = false;
     if (this.mode !== 'discrete') this.#startPump();
+    this.#kick();
   }
 
   /** Virtual time, epoch milliseconds. */
@@ -120,7 +137,13 @@ export class WorldClock {
    */
   sleep(ms: number, options: WaitOptions = {}): Promise<void> {
     return this.waitFor((resolve) => {
-      const timer = this.#fake.setTimeout(resolve, Math.max(0, ms));
+      // Chained below 2^31 ms: a longer timer fires after 1 ms, as in Node.
+      let timer: ClockTimer;
+      const arm = (left: number) => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        timer = this.#fake.setTimeout(() => (left > step ? arm(left - step) : resolve()), step);
+      };
+      arm(Math.max(0, ms));
       return () => this.#fake.clearTimeout(timer);
     }, options);
   }
@@ -216,6 +239,7 @@ export class WorldClock {
     if (blocked === undefined) return;
     if (blocked > 0) this.#blockedAgents--;
     this.#agents.delete(key);
+    this.#waitBlocks.delete(key);
     this.#kick();
   }
 
@@ -242,12 +266,20 @@ export class WorldClock {
     return [...this.#agents.entries()].map(([agent, n]) => ({ agent, blocked: n > 0 }));
   }
 
-  /** Stops the pump and rejects every pending wait with `WORLD_CLOSED`. */
-  close(why = 'is closed'): void {
+  /**
+   * Joined agents with the blocks they hold through {@link agentBlocked} (not through waits on this
+   * clock, which end when it closes): what a replacing clock takes over on an in-place restore.
+   */
+  handover(): Array<{ agent: string; blocks: number }> {
+    return [...this.#agents.entries()].map(([agent, n]) => ({ agent, blocks: Math.max(0, n - (this.#waitBlocks.get(agent) ?? 0)) }));
+  }
+
+  /** Stops the pump and rejects every pending wait with `WORLD_CLOSED` (or the error given). */
+  close(why: string | Error = 'is closed'): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#pump !== undefined) clearInterval(this.#pump);
-    const error = new WorldClosedError(this.#name, why);
+    const error = typeof why === 'string' ? new WorldClosedError(this.#name, why) : why;
     for (const cancel of [...this.#cancels]) cancel(error);
     this.#fake.reset();
   }
@@ -256,7 +288,13 @@ export class WorldClock {
     const key = agent === undefined ? undefined : String(agent);
     if (key !== undefined && this.#agents.has(key)) {
       this.agentBlocked(key);
-      return () => this.agentUnblocked(key);
+      this.#waitBlocks.set(key, (this.#waitBlocks.get(key) ?? 0) + 1);
+      return () => {
+        const n = (this.#waitBlocks.get(key) ?? 1) - 1;
+        if (n > 0) this.#waitBlocks.set(key, n);
+        else this.#waitBlocks.delete(key);
+        this.agentUnblocked(key);
+      };
     }
     this.#anonymousWaits++;
     this.#kick();
@@ -269,6 +307,7 @@ export class WorldClock {
     return (
       this.mode === 'discrete' &&
       !this.#closed &&
+      !this.#held &&
       !this.#busy &&
       this.#anonymousWaits + this.#blockedAgents > 0 &&
       this.#blockedAgents === this.#agents.size &&

@@ -125,12 +125,29 @@ export class HttpFailedError extends WorldError {
 /** An event type is unknown or its params do not match what the type needs. */
 export class WorldEventError extends WorldError {
   constructor(type: string, why: string) {
+    const unknownType = why === 'the type is unknown';
     super(
       'EVENT_TYPE_INVALID',
       `Event ${JSON.stringify(type)} is invalid: ${why}. ` +
-        'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, agent.kill, ' +
-        'agent.pause, clock.jump, custom (or custom.<anything>); see docs/worlds.md#events.',
+        (unknownType
+          ? 'Known types: network.outage, network.latency, network.error, fs.corrupt, fs.write, fs.refused, agent.kill, ' +
+            'agent.pause, clock.jump, llm.outage, llm.error_rate, llm.latency, custom (or custom.<anything>); see docs/worlds.md#events.'
+          : 'See docs/worlds.md#events for what each type takes.'),
     );
+  }
+}
+
+/** A call to the world's LLM failed as scripted (rule `fail`, error_rate, or an llm.* event). */
+export class LlmFailedError extends WorldError {
+  readonly kind: string;
+  readonly status: number;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: string, status: number, message: string, options: { retryAfterMs?: number } = {}) {
+    super('LLM_FAILED', message);
+    this.kind = kind;
+    this.status = status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -138,6 +155,20 @@ export class WorldEventError extends WorldError {
 export class WorldClosedError extends WorldError {
   constructor(name: string, why: string) {
     super('WORLD_CLOSED', `World ${JSON.stringify(name)} ${why}; pending sleeps and requests were cancelled.`);
+  }
+}
+
+/**
+ * An in-place restore replaced the world while something waited on it (an agent's SLEEP, a
+ * request's latency): the wait ends with this error and the caller goes on in the restored world.
+ */
+export class WorldRestoredError extends WorldError {
+  constructor(name: string) {
+    super(
+      'WORLD_RESTORED',
+      `World ${JSON.stringify(name)} was restored from a snapshot while this call waited; the call was cancelled. ` +
+        'The world (files, clock, mocks, state, timeline) is now the snapshot\'s; call again to continue in it.',
+    );
   }
 }
 

@@ -10,9 +10,13 @@ export const WORLD_EVENT_TYPES = [
   'network.error',
   'fs.corrupt',
   'fs.write',
+  'fs.refused',
   'agent.kill',
   'agent.pause',
   'clock.jump',
+  'llm.outage',
+  'llm.error_rate',
+  'llm.latency',
   'custom',
 ] as const;
 

@@ -8,7 +8,7 @@
  * const fork = World.restore(bytes, { name: 'flaky-api-fork' });
  */
 export { createWorld, World, DEFAULT_CLOCK_START } from './world.js';
-export type { WorldOptions, InjectOptions, ScheduleOptions, WorldSummary } from './world.js';
+export type { WorldOptions, InjectOptions, ScheduleOptions, WorldSummary, PreparedRestore } from './world.js';
 export { parseWorldSource, loadWorldFile, validateWorldDefinition } from './loader.js';
 export type { LoadedWorld } from './loader.js';
 export { worldSchema } from './schema.js';
@@ -27,7 +27,16 @@ export type {
   ClockMode,
   ScheduledEventDefinition,
   AgentDefaults,
+  LlmDefinition,
+  LlmRuleDefinition,
+  LlmAnswerDefinition,
+  LlmMatchDefinition,
+  LlmToolCallDefinition,
+  LlmFailureKind,
 } from './schema.js';
+export { WorldLlm } from './llm/world-llm.js';
+export type { WorldLlmRequest, WorldLlmAnswer, WorldLlmState, LlmCallEntry, LlmFault } from './llm/world-llm.js';
+export { jsonPath, conversationText } from './llm/match.js';
 export { WorldClock } from './clock.js';
 export type { ClockOptions, WaitOptions } from './clock.js';
 export { WorldFs } from './fs/world-fs.js';
@@ -54,11 +63,13 @@ export {
   WorldSnapshotError,
   WorldEventError,
   WorldClosedError,
+  WorldRestoredError,
   FsPathEscapeError,
   FsNotFoundError,
   FsError,
   HttpBlockedError,
   HttpFailedError,
+  LlmFailedError,
   WorldQuotaError,
   formatSchemaIssue,
 } from './errors.js';

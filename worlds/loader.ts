@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { parseDuration } from './duration.js';
 import { type SchemaIssue, WorldSchemaError } from './errors.js';
+import { worldPath } from './fs/path.js';
 import { describeError, validateAgainstSchema, type WorldDefinition } from './schema.js';
 
 /** A validated world definition and where it came from. */
@@ -47,9 +48,57 @@ function locate(doc: Document, lineCounter: LineCounter, path: Array<string | nu
   return null;
 }
 
-/** Checks what JSON Schema cannot: `after` names that exist, no zero-delay `after` cycles, unique names. */
-function semanticIssues(definition: WorldDefinition): Array<{ path: string; message: string }> {
+/** Normalised world path, or null when it is not one (the schema check reports that). */
+function safePath(path: string): string | null {
+  try {
+    return worldPath(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What `createWorld` would refuse about the filesystem, found without building it: mount folders
+ * that do not exist, a path given twice, a path given as a file and as a directory (or below a file).
+ */
+function filesystemIssues(definition: WorldDefinition, baseDir: string): Array<{ path: string; message: string }> {
   const issues: Array<{ path: string; message: string }> = [];
+  const fs = definition.filesystem ?? {};
+  for (const [i, mount] of (fs.mounts ?? []).entries()) {
+    const host = resolve(baseDir, mount.host);
+    const st = statSync(host, { throwIfNoEntry: false });
+    if (!st?.isDirectory()) {
+      issues.push({ path: `/filesystem/mounts/${i}/host`, message: `must be an existing host directory: ${host} ${st ? 'is not a directory' : 'does not exist'} (relative paths start at the world file's directory)` });
+    }
+  }
+  const seen = new Map<string, { kind: 'file' | 'directory' | 'mount'; where: string }>();
+  const claim = (raw: string, kind: 'file' | 'directory' | 'mount', where: string): void => {
+    const path = safePath(raw);
+    if (path === null) return;
+    const before = seen.get(path);
+    if (before) {
+      const what = before.kind === kind ? `is given twice (also at ${before.where})` : `is given as a ${kind} here and as a ${before.kind} at ${before.where}`;
+      issues.push({ path: where, message: `${JSON.stringify(path)} ${what}` });
+      return;
+    }
+    seen.set(path, { kind, where });
+  };
+  (fs.files ?? []).forEach((f, i) => claim(f.path, 'file', `/filesystem/files/${i}/path`));
+  (fs.directories ?? []).forEach((d, i) => claim(d, 'directory', `/filesystem/directories/${i}`));
+  (fs.mounts ?? []).forEach((m, i) => claim(m.at, 'mount', `/filesystem/mounts/${i}/at`));
+  // A file cannot have anything below it.
+  for (const [path, { kind, where }] of seen) {
+    for (let parent = path.slice(0, path.lastIndexOf('/')); parent.length > 0; parent = parent.slice(0, parent.lastIndexOf('/'))) {
+      const above = seen.get(parent);
+      if (above?.kind === 'file') issues.push({ path: where, message: `${JSON.stringify(path)} lies below ${JSON.stringify(parent)}, which is a file (${above.where}); a ${kind} needs a directory there` });
+    }
+  }
+  return issues;
+}
+
+/** Checks what JSON Schema cannot: `after` names that exist, no zero-delay `after` cycles, unique names. */
+function semanticIssues(definition: WorldDefinition, baseDir: string): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = filesystemIssues(definition, baseDir);
   const events = definition.events ?? [];
   const byName = new Map<string, number>();
   events.forEach((event, i) => {
@@ -93,7 +142,28 @@ function semanticIssues(definition: WorldDefinition): Array<{ path: string; mess
   return issues;
 }
 
-function collectIssues(value: unknown): Array<{ path: string; message: string; property?: string }> {
+/** Edit distance, for "did you mean" on misspelt keys. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] as number;
+      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function didYouMean(key: string, parentSchema: unknown): string {
+  const known = Object.keys((parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+  const best = known.map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+  return best !== undefined && best.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean ${JSON.stringify(best.k)}?)` : '';
+}
+
+function collectIssues(value: unknown, baseDir: string): Array<{ path: string; message: string; property?: string }> {
   const errors = validateAgainstSchema(value);
   // `if` reports "must match then schema" beside the real error; oneOf/anyOf sub-errors repeat the summary.
   const summaries = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
@@ -108,13 +178,14 @@ function collectIssues(value: unknown): Array<{ path: string; message: string; p
     const params = error.params as Record<string, unknown>;
     const property =
       error.keyword === 'additionalProperties' ? String(params.additionalProperty) : undefined;
-    const issue = { path: error.instancePath, message: describeError(error), ...(property === undefined ? {} : { property }) };
+    const hint = property === undefined ? '' : didYouMean(property, error.parentSchema);
+    const issue = { path: error.instancePath, message: `${describeError(error)}${hint}`, ...(property === undefined ? {} : { property }) };
     const key = `${issue.path}\u0000${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     issues.push(issue);
   }
-  if (issues.length === 0) issues.push(...semanticIssues(value as WorldDefinition));
+  if (issues.length === 0) issues.push(...semanticIssues(value as WorldDefinition, baseDir));
   return issues;
 }
 
@@ -179,7 +250,8 @@ export function parseWorldSource(source: string, options: { file?: string; baseD
   if (depth > MAX_DEPTH) {
     throw new WorldSchemaError(file, [{ file, line: null, column: null, path: '', message: `YAML: the document nests deeper than ${MAX_DEPTH} levels; flatten it` }]);
   }
-  const found = collectIssues(value);
+  const baseDir = options.baseDir ?? (options.file ? dirname(resolve(options.file)) : process.cwd());
+  const found = collectIssues(value, baseDir);
   if (found.length > 0) {
     const issues = found.map((issue): SchemaIssue => {
       const pos = locate(doc, lineCounter, pointerToPath(issue.path), issue.property);
@@ -187,7 +259,7 @@ export function parseWorldSource(source: string, options: { file?: string; baseD
     });
     throw new WorldSchemaError(file, issues);
   }
-  return { definition: value as WorldDefinition, file, baseDir: options.baseDir ?? (options.file ? dirname(resolve(options.file)) : process.cwd()) };
+  return { definition: value as WorldDefinition, file, baseDir };
 }
 
 /**
@@ -204,12 +276,13 @@ export function loadWorldFile(path: string): LoadedWorld {
 /** Validates a definition given as an object (no positions: there is no source text). */
 export function validateWorldDefinition(definition: unknown, options: { file?: string; baseDir?: string } = {}): LoadedWorld {
   const file = options.file ?? '<inline>';
-  const found = collectIssues(definition);
+  const baseDir = options.baseDir ?? process.cwd();
+  const found = collectIssues(definition, baseDir);
   if (found.length > 0) {
     throw new WorldSchemaError(
       file,
       found.map((i) => ({ file, line: null, column: null, path: i.path, message: i.message })),
     );
   }
-  return { definition: definition as WorldDefinition, file, baseDir: options.baseDir ?? process.cwd() };
+  return { definition: definition as WorldDefinition, file, baseDir };
 }

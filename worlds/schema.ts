@@ -15,6 +15,7 @@ export interface WorldDefinition {
   clock?: ClockDefinition;
   events?: ScheduledEventDefinition[];
   agents?: AgentDefaults;
+  llm?: LlmDefinition;
   limits?: WorldLimitsDefinition;
 }
 
@@ -98,6 +99,56 @@ export interface ScheduledEventDefinition {
 export interface AgentDefaults {
   limits?: { memory?: number | string; cpu_quota?: number; max_pids?: number; timeout?: Duration };
   permissions?: string | Record<string, unknown>;
+  /** Environment variables every agent of the world gets (a SPAWN's own `env` wins). */
+  env?: Record<string, string>;
+}
+
+export type LlmFailureKind = 'rate_limit' | 'timeout' | 'malformed' | 'server_error' | 'outage';
+
+export interface LlmToolCallDefinition {
+  id?: string;
+  name: string;
+  arguments?: Record<string, unknown>;
+}
+
+/** What the world's LLM answers: text and/or tool calls, or a failure. */
+export interface LlmAnswerDefinition {
+  reply?: string;
+  tool_calls?: LlmToolCallDefinition[];
+  finish_reason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
+  fail?: LlmFailureKind;
+  latency_ms?: LatencyDefinition;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+export interface LlmMatchDefinition {
+  in?: 'last_user' | 'last_message' | 'last_tool' | 'conversation' | 'system' | 'tools';
+  json_path?: string;
+  contains?: string;
+  regex?: string;
+  equals?: unknown;
+  exists?: boolean;
+  not?: boolean;
+}
+
+export interface LlmRuleDefinition extends LlmAnswerDefinition {
+  name?: string;
+  match?: LlmMatchDefinition | LlmMatchDefinition[];
+  variants?: LlmAnswerDefinition[];
+  sequence?: LlmAnswerDefinition[];
+  sequence_end?: 'repeat-last' | 'loop' | 'next-rule';
+}
+
+/** The world's LLM (docs/worlds.md#llm). */
+export interface LlmDefinition {
+  mode?: 'mock' | 'passthrough';
+  model?: string;
+  latency_ms?: LatencyDefinition;
+  error_rate?: number;
+  error_kind?: LlmFailureKind;
+  timeout_ms?: number;
+  rules?: LlmRuleDefinition[];
+  default?: LlmAnswerDefinition;
 }
 
 /** Where the shipped schema lives: beside this module in the source tree, under worlds/schema/ in the package. */
@@ -153,7 +204,25 @@ export function validateEventParams(type: string, params: unknown): string[] {
   }
   if (check === null) return [];
   if (check(params)) return [];
-  return (check.errors ?? []).map((e) => describeError(e));
+  const errors = check.errors ?? [];
+  // A oneOf/anyOf says what the parameter must be as a whole; its branches' errors only repeat it.
+  const whole = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  return errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf' || !whole.has(e.instancePath)).map((e) => {
+    const name = e.instancePath.slice(1).replace(/\//g, '.');
+    return name ? `${name} ${describeError(e)}${exampleOf(name, e)}` : describeError(e);
+  });
+}
+
+/** How a parameter of the expected type is written as `key=value` (values parse as JSON). */
+function exampleOf(name: string, error: ErrorObject): string {
+  if (error.keyword !== 'type') return '';
+  const type = (error.params as { type?: unknown }).type;
+  const types = Array.isArray(type) ? type : [type];
+  if (types.includes('array')) return ` (e.g. ${name}='["a.example"]')`;
+  if (types.includes('integer') || types.includes('number')) return ` (e.g. ${name}=503)`;
+  if (types.includes('boolean')) return ` (e.g. ${name}=true)`;
+  if (types.includes('object')) return ` (e.g. ${name}='{"k":1}')`;
+  return '';
 }
 
 /** Turns one Ajv error into "what was expected", with the offending property or allowed values named. */

@@ -6,6 +6,7 @@ import type { CapturedFile, CapturedLayer } from './fs/layer.js';
 import { worldPath } from './fs/path.js';
 import { checkMsgpackShape } from '../sdk/protocol/payload-shape.js';
 import type { FsCapture } from './fs/world-fs.js';
+import type { WorldLlmState } from './llm/world-llm.js';
 import type { NetworkState } from './network/network.js';
 import type { RandomState } from './rng.js';
 import type { ClockMode, WorldDefinition } from './schema.js';
@@ -25,6 +26,8 @@ export interface WorldState {
   /** Chained digest of every timeline entry fired, dropped ones included (absent in older snapshots). */
   timelineDigest?: string;
   fs: FsCapture;
+  /** The world's LLM (absent in snapshots taken before worlds had one). */
+  llm?: WorldLlmState;
 }
 
 /** `CLOVEWLD`: the first 8 bytes of every world snapshot. */

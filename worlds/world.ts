@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { RequestHandler } from 'msw';
 import { WorldClock, type WaitOptions } from './clock.js';
 import { type Duration, durationMs, parseDuration } from './duration.js';
-import { toError, WorldEventError, WorldSnapshotError } from './errors.js';
+import { toError, WorldClosedError, WorldEventError, WorldRestoredError, WorldSnapshotError } from './errors.js';
 import { EventScheduler, isWorldEventType, type PendingEvent, type TimelineEntry } from './events.js';
 import { HostLayer } from './fs/host-layer.js';
 import type { ReadonlyLayer } from './fs/layer.js';
@@ -12,10 +12,11 @@ import { MemoryLayer } from './fs/memory-layer.js';
 import { parseMode, worldPath } from './fs/path.js';
 import { WorldFs } from './fs/world-fs.js';
 import { WorldKv } from './kv.js';
+import { WorldLlm } from './llm/world-llm.js';
 import { loadWorldFile, validateWorldDefinition, type LoadedWorld } from './loader.js';
 import { WorldNetwork, type RequestLogEntry, type WorldRequest, type WorldResponse } from './network/network.js';
 import { WorldRandom } from './rng.js';
-import { type AgentDefaults, validateEventParams, type WorldDefinition } from './schema.js';
+import { type AgentDefaults, type LlmFailureKind, validateEventParams, type WorldDefinition } from './schema.js';
 import { decodeSnapshot, encodeSnapshot, type WorldState } from './snapshot.js';
 import { resolveWorldLimits, type WorldLimits } from './limits.js';
 
@@ -67,6 +68,16 @@ export interface WorldSummary {
   agents: Array<{ agent: string; blocked: boolean }>;
 }
 
+/** An in-place restore built but not applied yet; see {@link World.prepareRestore}. */
+export interface PreparedRestore {
+  /** The snapshot's filesystem (materialise it to check the disk work before committing). */
+  readonly fs: WorldFs;
+  /** Swaps the world to the snapshot's state; cannot fail (unless the world was closed meanwhile). */
+  commit(): void;
+  /** Drops the prepared state; the world is untouched. */
+  discard(): void;
+}
+
 interface WorldEvents {
   event: [TimelineEntry];
   error: [Error];
@@ -82,6 +93,7 @@ interface Parts {
   eventsRandom: WorldRandom;
   scheduler: EventScheduler;
   timeline: TimelineEntry[];
+  llm: WorldLlm;
   /** seq of the next timeline entry (entries past the limit are dropped, numbers go on). */
   nextSeq: number;
   /** Chained sha256 over every entry ever fired (dropped ones included): the timeline's part of stateHash. */
@@ -91,6 +103,15 @@ interface Parts {
 /** Extends a timeline digest by one entry. */
 function chainDigest(digest: string, entry: TimelineEntry): string {
   return createHash('sha256').update(digest).update(JSON.stringify(canonical(entry))).digest('hex');
+}
+
+/** A schedule option as milliseconds; bad input is the caller's (WorldEventError, EVENT_TYPE_INVALID), never a crash. */
+function scheduleDuration(type: string, value: unknown, option: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    throw new WorldEventError(type, `${option} must be a duration (milliseconds, or a string like "30s", "5m", "1h30m"), got ${JSON.stringify(value)}`);
+  }
+  return ms;
 }
 
 function seedString(seed: number | string | undefined): string {
@@ -209,6 +230,11 @@ export class World {
     return this.#parts.kv;
   }
 
+  /** The world's LLM: scripted answers to its agents' THINK calls, and the log of what was asked. */
+  get llm(): WorldLlm {
+    return this.#parts.llm;
+  }
+
   /** The world's seeded random source for agents and scenarios (the network and events have their own streams). */
   get random(): WorldRandom {
     return this.#parts.random;
@@ -285,13 +311,39 @@ export class World {
     return this.#fire({ type, params, name: options.name ?? null, source: 'injected' });
   }
 
+  /**
+   * Writes what happened outside the world's own events into its timeline (source `kernel`, no
+   * effect): the kernel records `agent.exited` with the agent's end reason this way.
+   */
+  record(type: string, params: Record<string, unknown> = {}): TimelineEntry {
+    const p = this.#parts;
+    const entry: TimelineEntry = {
+      seq: p.nextSeq++,
+      time: p.clock.now(),
+      elapsed: p.clock.elapsed(),
+      type,
+      params: structuredClone(params),
+      source: 'kernel',
+      name: null,
+      note: null,
+    };
+    this.#append(entry);
+    try {
+      if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
+    } catch (error) {
+      this.#reportError(toError(error));
+    }
+    return entry;
+  }
+
   /** Schedules an event on the world clock; returns its id (for {@link cancelEvent}). */
   schedule(type: string, params: Record<string, unknown> = {}, options: ScheduleOptions = {}): number {
     this.#checkEvent(type, params);
-    const every = options.every === undefined ? null : durationMs(options.every, 'every');
+    const every = options.every === undefined ? null : scheduleDuration(type, options.every, 'every');
     if (every === 0) throw new WorldEventError(type, 'every must be greater than 0');
+    const delay = options.in === undefined ? 0 : scheduleDuration(type, options.in, 'in');
     return this.#parts.scheduler.add({
-      at: this.now() + (options.in === undefined ? 0 : durationMs(options.in, 'in')),
+      at: this.now() + delay,
       type,
       params: structuredClone(params),
       name: options.name ?? null,
@@ -356,6 +408,7 @@ export class World {
       timeline: structuredClone(p.timeline),
       timelineDigest: p.timelineDigest,
       fs: p.fs.capture(),
+      llm: p.llm.state(),
     };
   }
 
@@ -368,23 +421,63 @@ export class World {
   }
 
   /**
-   * Replaces this world's state with a snapshot's, keeping its name, listeners and joined agents
-   * (now counted as running). Pending sleeps and requests of the old state are rejected with
-   * WORLD_CLOSED. On invalid bytes nothing changes.
+   * Replaces this world's state with a snapshot's, keeping its name, listeners and joined agents.
+   * Same as `prepareRestore(bytes).commit()`. On invalid bytes nothing changes.
    */
   restoreFrom(bytes: Uint8Array): void {
+    this.prepareRestore(bytes).commit();
+  }
+
+  /**
+   * The first half of an in-place restore: decodes and builds the snapshot's state without touching
+   * this world (its clock is held, so nothing fires). Do any other work that can fail (the kernel
+   * rewrites the world's tree on disk from `prepared.fs`), then `commit()` (cannot fail) or
+   * `discard()`. Throws `WorldSnapshotError` (WORLD_SNAPSHOT_INVALID) for bad bytes: nothing changed.
+   *
+   * On commit, agents joined to the world stay joined (blocked ones stay blocked); their pending
+   * sleeps and requests on the old clock end with `WorldRestoredError` (WORLD_RESTORED).
+   *
+   * @example
+   * const prepared = world.prepareRestore(bytes);
+   * try { await prepared.fs.materialise(stagingDir); } catch (e) { prepared.discard(); throw e; }
+   * prepared.commit();
+   */
+  prepareRestore(bytes: Uint8Array): PreparedRestore {
+    if (this.#closed) throw new WorldClosedError(this.#name, 'is closed');
     const state = decodeSnapshot(bytes, this.#limits);
     let parts: Parts;
     try {
-      parts = this.#partsFromState(state);
+      parts = this.#partsFromState(state, true);
     } catch (error) {
       throw new WorldSnapshotError(`its content is inconsistent (${toError(error).message})`, { cause: error });
     }
-    const old = this.#parts;
-    // Agents stay joined (their processes run on); they count as running again.
-    for (const { agent } of old.clock.agents()) parts.clock.agentJoined(agent);
-    this.#parts = parts;
-    old.clock.close('was restored from a snapshot');
+    let settled = false;
+    const settle = (): void => {
+      if (settled) throw new Error('this prepared restore was committed or discarded already');
+      settled = true;
+    };
+    return {
+      fs: parts.fs,
+      commit: () => {
+        settle();
+        if (this.#closed) {
+          parts.clock.close();
+          throw new WorldClosedError(this.#name, 'was closed before the restore was committed');
+        }
+        const old = this.#parts;
+        for (const { agent, blocks } of old.clock.handover()) {
+          parts.clock.agentJoined(agent);
+          for (let i = 0; i < blocks; i++) parts.clock.agentBlocked(agent);
+        }
+        this.#parts = parts;
+        old.clock.close(new WorldRestoredError(this.#name));
+        parts.clock.release();
+      },
+      discard: () => {
+        settle();
+        parts.clock.close();
+      },
+    };
   }
 
   /** An independent copy of this world under a new name (no encoding round trip). */
@@ -430,15 +523,15 @@ export class World {
     this.#emitter.removeAllListeners();
   }
 
-  #partsFromState(state: WorldState): Parts {
+  #partsFromState(state: WorldState, held = false): Parts {
     return this.#buildParts({
-      clock: state.clock,
+      clock: { ...state.clock, held },
       fs: WorldFs.fromCapture(state.fs),
       state,
     });
   }
 
-  #buildParts(input: { clock: WorldState['clock']; fs: WorldFs; state?: WorldState }): Parts {
+  #buildParts(input: { clock: WorldState['clock'] & { held?: boolean }; fs: WorldFs; state?: WorldState }): Parts {
     const { state } = input;
     const clock = new WorldClock({ ...input.clock, name: this.#name, onError: (e) => this.#reportError(e) });
     input.fs.limits = this.#limits;
@@ -458,6 +551,7 @@ export class World {
       eventsRandom: state ? WorldRandom.fromState(state.eventsRandom) : new WorldRandom(`${this.seed}:events`),
       scheduler: undefined as unknown as EventScheduler,
       timeline: state ? structuredClone(state.timeline) : [],
+      llm: new WorldLlm({ definition: this.definition.llm, clock, seed: `${this.seed}:llm`, world: this.#name, ...(state?.llm ? { state: state.llm } : {}) }),
       nextSeq: state && state.timeline.length > 0 ? state.timeline[state.timeline.length - 1]!.seq + 1 : 1,
       timelineDigest: typeof state?.timelineDigest === 'string' ? state.timelineDigest : (state?.timeline ?? []).reduce(chainDigest, ''),
     };
@@ -499,30 +593,50 @@ export class World {
       name: event.name,
       note: null,
     };
+    let then: (() => void) | undefined;
     try {
-      entry.note = this.#apply(entry);
+      const applied = this.#apply(entry);
+      entry.note = applied.note;
+      then = applied.then;
     } catch (error) {
       entry.note = `failed: ${toError(error).message}`;
     }
-    p.timeline.push(entry);
-    p.timelineDigest = chainDigest(p.timelineDigest, entry);
-    // A ring: past the limit the oldest entries go (in batches, so a push stays O(1) on average).
-    const max = this.#limits.timelineEntries;
-    if (p.timeline.length > max) p.timeline.splice(0, p.timeline.length - max + Math.min(Math.floor(max / 10), 1000));
+    // The entry is in the timeline (and told) before anything it causes: a clock.jump is listed
+    // before the events its jump fires, each with the next sequence number.
+    this.#append(entry);
     try {
       if (this.#emitter.listenerCount('event') > 0) this.#emitter.emit('event', structuredClone(entry));
     } catch (error) {
       this.#reportError(toError(error));
     }
+    if (then !== undefined) {
+      // Inside a timer callback the clock is mid-step: act right after it.
+      if (this.#inTimer) queueMicrotask(then);
+      else then();
+    }
     return entry;
+  }
+
+  /** Adds an entry to the timeline, a ring: past the limit the oldest entries go (in batches, so a push stays O(1) on average). */
+  #append(entry: TimelineEntry): void {
+    const p = this.#parts;
+    p.timeline.push(entry);
+    p.timelineDigest = chainDigest(p.timelineDigest, entry);
+    const max = this.#limits.timelineEntries;
+    if (p.timeline.length > max) p.timeline.splice(0, p.timeline.length - max + Math.min(Math.floor(max / 10), 1000));
   }
 
   #reportError(error: Error): void {
     if (this.#emitter.listenerCount('error') > 0) this.#emitter.emit('error', error);
   }
 
-  /** Applies an event's effect on the world; returns a note for the timeline. */
-  #apply(entry: TimelineEntry): string | null {
+  /** Applies an event's effect on the world; returns a note for the timeline and what to do once it is listed. */
+  #apply(entry: TimelineEntry): { note: string | null; then?: () => void } {
+    const note = this.#effect(entry);
+    return typeof note === 'object' && note !== null ? note : { note };
+  }
+
+  #effect(entry: TimelineEntry): string | null | { note: string; then: () => void } {
     const p = this.#parts;
     const params = entry.params;
     const duration = params.duration === undefined ? null : parseDuration(params.duration);
@@ -538,19 +652,27 @@ export class World {
       case 'network.error':
         p.network.addFault({ kind: 'error', until, hosts, status: Number(params.status), rate: params.rate === undefined ? 1 : Number(params.rate) });
         return `requests answer ${Number(params.status)}${params.rate === undefined ? '' : ` with probability ${Number(params.rate)}`}`;
+      case 'llm.outage':
+        p.llm.addFault({ kind: 'outage', until, ...(typeof params.kind === 'string' ? { failure: params.kind as LlmFailureKind } : {}) });
+        return until === null ? 'LLM down until further notice' : `LLM down until ${new Date(until).toISOString()}`;
+      case 'llm.error_rate':
+        p.llm.addFault({ kind: 'error_rate', until, rate: Number(params.rate), failure: (params.kind as LlmFailureKind | undefined) ?? 'rate_limit' });
+        return `LLM calls fail (${String(params.kind ?? 'rate_limit')}) with probability ${Number(params.rate)}${until === null ? '' : ` until ${new Date(until).toISOString()}`}`;
+      case 'llm.latency':
+        p.llm.addFault({ kind: 'latency', until, latencyMs: Number(params.latency_ms) });
+        return `+${Number(params.latency_ms)} ms per LLM call${until === null ? '' : ` until ${new Date(until).toISOString()}`}`;
       case 'fs.write': {
         const mode = params.mode === undefined ? undefined : parseMode(params.mode as number | string, 0o644);
         p.fs.writeFile(String(params.path), String(params.content ?? ''), { parents: true, append: params.append === true, ...(mode === undefined ? {} : { mode }) });
         return `wrote ${String(params.path)}`;
       }
+      case 'fs.refused':
+        return `left out of the world: ${String(params.reason)}`;
       case 'fs.corrupt':
         return this.#corrupt(String(params.path), String(params.mode ?? 'truncate'), typeof params.length === 'number' ? params.length : undefined);
       case 'clock.jump': {
         const by = durationMs(params.by, 'clock.jump by');
-        // Inside a timer callback the clock is mid-step: jump right after it.
-        if (this.#inTimer) queueMicrotask(() => p.clock.jump(by));
-        else p.clock.jump(by);
-        return `clock moved forward ${by} ms`;
+        return { note: `clock moved forward ${by} ms`, then: () => p.clock.jump(by) };
       }
       case 'agent.kill':
       case 'agent.pause':

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AgentRecord, CloveClient, LogsResponse, SpawnRequest } from '../../sdk/index.js';
+import { AGENT_RUNNERS } from '../../kernel/agents/interpreter.js';
 import { withClient } from '../connection.js';
 import { CliError, ExitCode, formatAge, paint, printJson, printTable } from '../output.js';
 
@@ -75,6 +76,7 @@ interface RunOptions {
   world?: string;
   grant?: string[];
   env?: string[];
+  passEnv?: string[];
   quiet?: boolean;
 }
 
@@ -83,12 +85,12 @@ export function agentCommand(program: Command): void {
 
   agent
     .command('run')
-    .description('start an agent: .py runs with python3, .js/.mjs with node, .ts with tsx, anything else is executed')
+    .description(`start an agent: ${AGENT_RUNNERS} (node agents run as ES modules and can import clove/sdk from any directory)`)
     .argument('<script>', 'the agent script or executable')
     .argument('[args...]', 'arguments for the agent (put them after --)')
     .option('--socket <path>', 'kernel socket path')
     .option('--name <name>', 'agent name (unique among running agents)')
-    .option('--wait', "wait for the agent to end, print its output, and exit with the agent's exit code")
+    .option('--wait', "wait for the agent to end, print its output and why it ended, and exit with the agent's exit code; Ctrl-C stops the agent")
     .option('-q, --quiet', 'with --wait: do not print the agent output')
     .option('--json', 'print the agent record as JSON')
     .option('--sandbox', 'run in a sandbox (namespaces, cgroups, unprivileged user)')
@@ -100,7 +102,8 @@ export function agentCommand(program: Command): void {
     .option('--max-restarts <n>', 'give up after this many restarts in the window', wholeNumber)
     .option('--world <name>', 'join this world')
     .option('--grant <right...>', 'operator rights for the agent: kill, perms, worlds, shutdown')
-    .option('-e, --env <KEY=VALUE...>', 'extra environment variables')
+    .option('-e, --env <KEY=VALUE...>', 'environment variables for the agent (agents start with a clean environment: PATH, HOME, LANG, TZ, CLOVE_*, PYTHONPATH)')
+    .option('--pass-env <KEY...>', "pass these variables from this shell's environment to the agent")
     .action(async (script: string, args: string[], options: RunOptions) => {
       const request: SpawnRequest = { script: resolve(script), args, cwd: process.cwd() };
       if (options.name) request.name = options.name;
@@ -115,9 +118,14 @@ export function agentCommand(program: Command): void {
       if (options.restart) request.restart = { policy: options.restart, ...(options.maxRestarts !== undefined ? { max_restarts: options.maxRestarts } : {}) };
       if (options.world) request.world = options.world;
       if (options.grant) request.grants = options.grant as SpawnRequest['grants'];
-      if (options.env) {
+      if (options.env || options.passEnv) {
         request.env = {};
-        for (const pair of options.env) {
+        for (const key of options.passEnv ?? []) {
+          const value = process.env[key];
+          if (value === undefined) throw new CliError(`--pass-env ${key}: ${key} is not set in this shell's environment`, ExitCode.USAGE);
+          request.env[key] = value;
+        }
+        for (const pair of options.env ?? []) {
           const eq = pair.indexOf('=');
           if (eq <= 0) throw new CliError(`--env expects KEY=VALUE, got '${pair}'`, ExitCode.USAGE);
           request.env[pair.slice(0, eq)] = pair.slice(eq + 1);
@@ -130,17 +138,29 @@ export function agentCommand(program: Command): void {
           else process.stdout.write(`started agent ${started.name} (#${started.id}, pid ${started.pid})\n`);
           return ExitCode.OK;
         }
-        if (!options.json && !options.quiet) await follow(client, started.id);
-        const ended = await client.wait(started.id);
-        if (options.json) printJson(ended);
-        return exitCodeOf(ended);
+        // Ctrl-C while waiting stops the agent (SIGTERM, then SIGKILL after the grace period), says so,
+        // and the command then ends like the agent did.
+        const onInterrupt = (): void => {
+          process.stderr.write(`\ninterrupted: stopping agent ${started.name} (#${started.id}); it does not keep running\n`);
+          void client.kill(started.id, { signal: 'SIGTERM' }).catch(() => undefined);
+        };
+        process.once('SIGINT', onInterrupt);
+        try {
+          if (!options.json && !options.quiet) await follow(client, started.id);
+          const ended = await client.wait(started.id);
+          if (options.json) printJson(ended);
+          else process.stderr.write(`${paint(ended.exit_code === 0 ? 'green' : 'yellow', 'agent')} ${ended.name} (#${ended.id}) ended: ${ended.end_reason ?? ended.state}\n`);
+          return exitCodeOf(ended);
+        } finally {
+          process.off('SIGINT', onInterrupt);
+        }
       });
       process.exitCode = code;
     });
 
   agent
     .command('list')
-    .description('list agents with their state and the isolation really in force')
+    .description('list running agents (and those that gave up restarting) with their state, why they ended and the isolation really in force')
     .option('--socket <path>', 'kernel socket path')
     .option('-a, --all', 'include agents that have ended')
     .option('--json', 'print the agent records as JSON')
@@ -149,8 +169,8 @@ export function agentCommand(program: Command): void {
       if (options.json) return printJson(agents);
       if (agents.length === 0) return void process.stdout.write('no agents\n');
       printTable(
-        ['ID', 'NAME', 'STATE', 'PID', 'UP', 'EXIT', 'ISOLATION', 'SCRIPT'],
-        agents.map((a) => [a.id, a.name, a.state, a.pid, formatAge(a.started_at), a.exit_code ?? a.signal, isolationSummary(a), a.script]),
+        ['ID', 'NAME', 'STATE', 'PID', 'UP', 'EXIT', 'REASON', 'ISOLATION', 'SCRIPT'],
+        agents.map((a) => [a.id, a.name, a.state, a.pid, formatAge(a.started_at, a.ended_at), a.exit_code ?? a.signal, a.end_reason, isolationSummary(a), a.script]),
       );
     });
 

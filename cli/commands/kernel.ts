@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { probeSocket } from '../../kernel/socket-path.js';
+import { stateDirFor } from '../../sdk/socket-path.js';
 import { isByteQuota, parseQuotaValue, QUOTA_DEFAULTS, quotaByWireName, wireName, type QuotaName } from '../../kernel/quota/quotas.js';
 import { socketPathOf, withClient } from '../connection.js';
 import { CliError, ExitCode, paint, printJson } from '../output.js';
@@ -36,11 +37,16 @@ export function kernelCommand(program: Command): void {
     .command('start')
     .description('start the kernel daemon on a Unix socket (in the foreground unless --detach)')
     .option('--socket <path>', 'socket path (default: $CLOVE_SOCKET, $XDG_RUNTIME_DIR/clove/kernel.sock or /tmp/clove-<uid>/kernel.sock)')
-    .option('--detach', 'run in the background; output goes to kernel.log next to the socket')
+    .option('--detach', 'run in the background; output goes to kernel.log in the state directory (the socket\'s directory, or <socket>.state when that is shared like /tmp)')
     .option('--max-frame-size <bytes>', 'largest frame accepted', (v) => {
       // Refused here: a NaN would quietly start the kernel with the default size.
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError('Expected a byte count, e.g. 1048576.');
       return Number(v);
+    })
+    .option('--plain-agents-as-root', 'when the kernel runs as root, run unsandboxed agents as root too (default: as uid 65534, so they cannot read the operator token or signal the kernel)')
+    .option('--agent-tmp-size <size>', "size of each sandbox's private /tmp, /var/tmp and /dev/shm (tmpfs), e.g. 64M (default 64M)", (v) => {
+      if (!/^\d+(\.\d+)?\s*[kmgKMG]?(i?[bB])?$/.test(v)) throw new InvalidArgumentError('Expected a size such as 64M or 1G.');
+      return v;
     })
     .option(
       '--quota <name=value>',
@@ -50,23 +56,32 @@ export function kernelCommand(program: Command): void {
       collectQuota,
     )
     .option('--json', 'print the started kernel as JSON')
-    .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; quota?: Record<string, number>; json?: boolean }) => {
+    .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; quota?: Record<string, number>; json?: boolean; plainAgentsAsRoot?: boolean; agentTmpSize?: string }) => {
       const socketPath = socketPathOf(options);
       if (options.detach) {
-        const dir = dirname(socketPath);
+        const dir = stateDirFor(socketPath);
+        mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         const logFile = join(dir, 'kernel.log');
         const out = openSync(logFile, 'a', 0o600);
+        const logStart = statSync(logFile).size;
         const main = fileURLToPath(new URL('../bin.js', import.meta.url));
         const args = [...process.execArgv, main, 'kernel', 'start', '--socket', socketPath];
         if (options.maxFrameSize) args.push('--max-frame-size', String(options.maxFrameSize));
+        if (options.plainAgentsAsRoot) args.push('--plain-agents-as-root');
+        if (options.agentTmpSize) args.push('--agent-tmp-size', options.agentTmpSize);
         for (const [name, value] of Object.entries(options.quota ?? {})) args.push('--quota', `${name}=${value}`);
         if (await probeSocket(socketPath)) throw new CliError(`a kernel is already listening on ${socketPath}`, ExitCode.FAILED, 'KERNEL_ALREADY_RUNNING');
         const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
         child.unref();
         const exited = new Promise<boolean>((r) => child.once('exit', () => r(true)));
         const up = await Promise.race([waitFor(() => probeSocket(socketPath), 15_000), exited.then(() => false)]);
-        if (!up) throw new CliError(`the kernel did not start; see ${logFile}`);
+        if (!up) {
+          // The reason is what this attempt wrote to the log: its last lines, not only where to look.
+          const said = readFileSync(logFile).subarray(logStart).toString('utf8').trim().split('\n').filter(Boolean);
+          const reason = said.filter((l) => !/^\s+at /.test(l)).slice(-3).join(' | ') || 'it wrote nothing';
+          throw new CliError(`the kernel did not start: ${reason} (full log: ${logFile})`, ExitCode.FAILED, 'KERNEL_START_FAILED', { log: logFile, output: said.slice(-20) });
+        }
         if (options.json) printJson({ pid: child.pid, socket: socketPath, log: logFile });
         else process.stdout.write(`kernel started (pid ${child.pid}) on ${socketPath}; log: ${logFile}\n`);
         return;
@@ -74,7 +89,11 @@ export function kernelCommand(program: Command): void {
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       // Loaded here, not at the top: every other command starts without the kernel and world engine.
       const { startKernel } = await import('../../kernel/index.js');
-      const handle = await startKernel({ socketPath, handleSignals: false, log, quotas: options.quota ?? {}, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
+      const sandbox = {
+        ...(options.plainAgentsAsRoot ? { plainUser: 'kernel' as const } : {}),
+        ...(options.agentTmpSize ? { tmpSize: options.agentTmpSize } : {}),
+      };
+      const handle = await startKernel({ socketPath, handleSignals: false, log, sandbox, quotas: options.quota ?? {}, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
       if (options.json) printJson({ pid: process.pid, socket: handle.socketPath, token_file: handle.tokenFile });
       else log(`kernel ${handle.kernel.version} listening on ${handle.socketPath} (pid ${process.pid}); operator token in ${handle.tokenFile}`);
       await new Promise<void>((resolve) => {

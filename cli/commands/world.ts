@@ -179,7 +179,7 @@ export function worldCommand(program: Command): void {
       );
       if (options.json) return printJson(result);
       if (result.entry) process.stdout.write(`#${result.entry.seq} ${result.entry.type} at ${new Date(result.entry.time).toISOString()}${result.entry.note ? `: ${result.entry.note}` : ''}\n`);
-      else process.stdout.write(`scheduled event #${result.scheduled} in ${options.in}\n`);
+      else process.stdout.write(`scheduled ${type} in ${options.in} (pending event id ${result.scheduled}; it gets its timeline number when it fires)\n`);
     });
 
   world

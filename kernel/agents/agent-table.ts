@@ -10,8 +10,11 @@ import { Agent, noIsolation } from './agent.js';
 import type { SandboxHandle } from '../sandbox/index.js';
 import { resolvePermissions } from '../permissions/index.js';
 import { invocationFor } from './interpreter.js';
+import { agentEnvironment } from './environment.js';
+import { boundPermissions, type SpawnParent } from './spawn-bounds.js';
 import { decideRestart, resolveRestartPolicy } from './supervisor.js';
 import { SETUP_FAILED_EXIT_CODE } from '../sandbox/index.js';
+import { LLM_SECRET_ENV } from '../llm/config.js';
 
 /** What the table needs from the rest of the kernel. */
 export interface AgentTableDeps {
@@ -29,6 +32,10 @@ export interface AgentTableDeps {
   attachChannel(agent: Agent, socket: Socket): void;
   /** Wraps a launch in the sandbox backend (isolating or plain, by the request); undefined when the kernel runs without one. */
   sandbox(agent: Agent, launch: Launch): Promise<SandboxedLaunch> | undefined;
+  /** What bounds a child of this agent (SPAWN by an agent): its rights, workspace and sandbox view. */
+  spawnParent(agent: Agent): SpawnParent;
+  /** The socket agents connect to beyond their channel (CLOVE_SOCKET); default `socketPath`. */
+  agentSocket?(): string;
   /** Runs once the agent exists, before its process starts (joining a world happens here). */
   beforeStart(agent: Agent): void;
   onSpawned(agent: Agent): void;
@@ -53,8 +60,6 @@ export interface SandboxedLaunch extends Launch {
 /** Signals that tell an agent something rather than stop it: never escalated to SIGKILL. */
 const NOTIFY_SIGNALS = new Set<NodeJS.Signals>(['SIGUSR1', 'SIGUSR2', 'SIGHUP']);
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
-// The kernel's own credentials never reach an agent's environment.
-const WITHHELD_ENV = new Set(['CLOVE_TOKEN', 'CLOVE_TOKEN_FILE', 'CLOVE_FD', 'CLOVE_AGENT_ID', 'CLOVE_AGENT_NAME']);
 
 /** Live and recently ended agents, by id, name and token; spawns, signals and reaps them. */
 export class AgentTable {
@@ -66,9 +71,10 @@ export class AgentTable {
 
   constructor(private readonly deps: AgentTableDeps) {}
 
+  /** Live agents, and those that gave up restarting (they ended for good, which an operator must see); all with `includeEnded`. */
   all(includeEnded = false): Agent[] {
     const agents = [...this.byId.values()];
-    return includeEnded ? agents : agents.filter((a) => a.alive);
+    return includeEnded ? agents : agents.filter((a) => a.alive || a.record.end_reason?.startsWith('gave up') === true);
   }
 
   get liveCount(): number {
@@ -130,8 +136,14 @@ export class AgentTable {
       restarts: 0,
       isolation: noIsolation(),
       error: null,
+      end_reason: null,
     };
-    const permissions = resolvePermissions(request.permissions ?? (request.sandboxed ? 'SANDBOXED' : 'STANDARD'));
+    const fallback = request.sandboxed ? 'SANDBOXED' : 'STANDARD';
+    const parent = parentId !== null ? this.byId.get(parentId) : undefined;
+    // A child's permissions are a subset of its parent's (refused when asked beyond them).
+    const permissions = parent
+      ? boundPermissions(this.deps.spawnParent(parent), request.permissions, fallback, request.cwd ? resolve(request.cwd) : process.cwd())
+      : resolvePermissions(request.permissions ?? fallback);
     const agent = new Agent(record, token, request, this.deps, permissions, grants);
     this.byId.set(id, agent);
     this.byToken.set(token, agent);
@@ -148,21 +160,23 @@ export class AgentTable {
   /** Starts (or restarts) the agent's process from its recorded request. */
   async start(agent: Agent, invocation = invocationFor(agent.record.script, agent.record.args, this.deps.python)): Promise<void> {
     const request = agent.request;
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !WITHHELD_ENV.has(k))) as Record<string, string>;
     let launch: Launch = {
       command: invocation.command,
       args: invocation.args,
       cwd: request.cwd ? resolve(request.cwd) : process.cwd(),
-      env: {
-        ...inherited,
-        ...request.env,
-        CLOVE_SOCKET: this.deps.socketPath,
-        CLOVE_TOKEN: agent.token,
-        CLOVE_FD: '3',
-        CLOVE_AGENT_ID: String(agent.id),
-        CLOVE_AGENT_NAME: agent.name,
-        PYTHONPATH: [this.deps.pythonSdkDir, request.env?.PYTHONPATH ?? inherited.PYTHONPATH].filter(Boolean).join(':'),
-      },
+      // A clean environment: nothing of the kernel's own (API keys, credentials) unless named.
+      env: agentEnvironment({
+        kernel: process.env,
+        explicit: withoutKernelSecrets(request.env),
+        pythonSdkDir: this.deps.pythonSdkDir,
+        clove: {
+          CLOVE_SOCKET: this.deps.agentSocket?.() ?? this.deps.socketPath,
+          CLOVE_TOKEN: agent.token,
+          CLOVE_FD: '3',
+          CLOVE_AGENT_ID: String(agent.id),
+          CLOVE_AGENT_NAME: agent.name,
+        },
+      }),
     };
     let attach: ((pid: number) => Promise<void>) | null = null;
     let detached = true;
@@ -197,6 +211,8 @@ export class AgentTable {
     agent.process = child;
     agent.runStartedAt = Date.now();
     agent.killRequested = false;
+    agent.stopReason = null;
+    agent.record.end_reason = null;
     agent.record.pid = child.pid ?? null;
     agent.record.state = 'running';
     agent.record.exit_code = null;
@@ -213,10 +229,14 @@ export class AgentTable {
     this.deps.onSpawned(agent);
   }
 
-  /** Sends a signal to the agent's process group; SIGTERM escalates to SIGKILL after the grace period. */
-  async kill(agent: Agent, signal: NodeJS.Signals = 'SIGTERM', graceMs = this.deps.killGraceMs): Promise<boolean> {
+  /**
+   * Sends a signal to the agent's process group; SIGTERM escalates to SIGKILL after the grace period.
+   * `reason` becomes its record's end_reason (default `killed by operator`).
+   */
+  async kill(agent: Agent, signal: NodeJS.Signals = 'SIGTERM', graceMs = this.deps.killGraceMs, reason = 'killed by operator'): Promise<boolean> {
     if (agent.record.state === 'restarting') {
       agent.killRequested = true;
+      agent.stopReason = reason;
       this.cancelRestart(agent);
       this.markEnded(agent, 'killed');
       return true;
@@ -228,6 +248,7 @@ export class AgentTable {
       return false;
     }
     agent.killRequested = true;
+    agent.stopReason ??= reason;
     if (agent.record.state === 'paused') await this.resume(agent).catch(() => {});
     this.signal(agent, signal);
     if (signal === 'SIGKILL') {
@@ -268,11 +289,12 @@ export class AgentTable {
     for (const agent of this.all()) {
       if (agent.record.state === 'restarting') {
         this.cancelRestart(agent);
+        agent.stopReason = 'killed by kernel shutdown';
         this.markEnded(agent, 'killed');
       }
     }
     const live = this.all().filter((a) => a.process);
-    await Promise.all(live.map((a) => this.kill(a, 'SIGTERM', graceMs)));
+    await Promise.all(live.map((a) => this.kill(a, 'SIGTERM', graceMs, 'killed by kernel shutdown')));
   }
 
   private signal(agent: Agent, signal: NodeJS.Signals): void {
@@ -317,14 +339,16 @@ export class AgentTable {
       now: Date.now(),
     });
     const ended = setupFailure ? 'failed' : agent.killRequested || (signal !== null && code === null) ? 'killed' : 'exited';
+    agent.record.end_reason = endReason(agent, setupFailure !== null, code, signal);
     if (decision.action === 'restart') {
       agent.record.state = 'restarting';
       agent.logs.end();
-      this.deps.publish('AGENT_EXITED', agent, { id: agent.id, name: agent.name, state: ended, exit_code: code, signal, oom_killed: agent.record.oom_killed, restarting_in_ms: decision.delayMs });
+      this.deps.publish('AGENT_EXITED', agent, { id: agent.id, name: agent.name, state: ended, exit_code: code, signal, oom_killed: agent.record.oom_killed, reason: agent.record.end_reason, restarting_in_ms: decision.delayMs });
       agent.restartTimer = setTimeout(() => void this.restart(agent), decision.delayMs);
       return;
     }
     if (decision.action === 'give-up') {
+      agent.record.end_reason = `gave up after ${decision.restarts} restarts within ${decision.windowMs} ms (last: ${agent.record.end_reason})`;
       this.deps.publish('AGENT_GAVE_UP', agent, {
         id: agent.id,
         name: agent.name,
@@ -415,4 +439,28 @@ export class AgentTable {
     }
     return script;
   }
+}
+
+/**
+ * The model keys THINK uses stay in the kernel: an explicit variable that would hand an agent the
+ * kernel's own key (`--pass-env OPENAI_API_KEY` on the kernel's machine) is dropped; an agent's own,
+ * different key may still be given.
+ */
+function withoutKernelSecrets(env: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!env) return env;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if ((LLM_SECRET_ENV as readonly string[]).includes(key) && process.env[key] === value) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** The end_reason of a process that ended (see AgentRecord.end_reason). */
+function endReason(agent: Agent, setupFailed: boolean, code: number | null, signal: NodeJS.Signals | null): string {
+  if (setupFailed) return 'sandbox setup failed';
+  if (agent.record.oom_killed) return 'oom';
+  if (agent.killRequested && agent.stopReason) return agent.stopReason;
+  if (signal !== null) return `signal ${signal}`;
+  return `exit ${code ?? 0}`;
 }

@@ -34,6 +34,8 @@ export class Agent {
   readonly llmUsage = { calls: 0, tokens: 0 };
   /** Set when the kernel itself asked the agent to stop, so the exit is recorded as killed. */
   killRequested = false;
+  /** Why the kernel stopped it (`timeout`, `killed by operator`, ...), for its record's end_reason. */
+  stopReason: string | null = null;
   readonly exited = new Waiters<AgentRecord>();
   readonly logs: LogBuffer;
   readonly mailbox: Mailbox;

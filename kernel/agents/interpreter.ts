@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { nodeHooksImport } from './node-hooks.js';
 
 export interface Invocation {
   command: string;
@@ -9,6 +10,9 @@ export interface Invocation {
   /** The interpreter that runs the script, or null when the script is executed directly. */
   interpreter: string | null;
 }
+
+/** Which program runs an agent script, in the words the CLI help, README and docs/protocol.md share. */
+export const AGENT_RUNNERS = '.py runs with python3, .js/.mjs/.cjs with node, .ts/.mts with node + tsx, anything else is executed';
 
 let pythonCache: string | undefined;
 
@@ -36,7 +40,11 @@ function tsxLoader(): string {
 
 let tsxCache: string | undefined;
 
-/** How to run an agent script: `.py` with python3, `.js`/`.mjs`/`.cjs` with node, `.ts`/`.mts` with node + tsx. */
+/**
+ * How to run an agent script: `.py` with python3, `.js`/`.mjs`/`.cjs` with node, `.ts`/`.mts` with
+ * node + tsx. Node agents get the hooks of {@link nodeHooksImport}: `clove/sdk` resolves wherever the
+ * script lives, and a `.ts` script runs as an ES module.
+ */
 export function invocationFor(script: string, args: string[], python?: string): Invocation {
   switch (extname(script)) {
     case '.py': {
@@ -46,11 +54,12 @@ export function invocationFor(script: string, args: string[], python?: string): 
     case '.js':
     case '.mjs':
     case '.cjs':
-      return { command: process.execPath, args: [script, ...args], interpreter: process.execPath };
+      return { command: process.execPath, args: ['--import', nodeHooksImport(), script, ...args], interpreter: process.execPath };
     case '.ts':
     case '.mts': {
       tsxCache ??= tsxLoader();
-      return { command: process.execPath, args: ['--import', tsxCache, script, ...args], interpreter: process.execPath };
+      // tsx first: its hooks then run after ours, so ours can mark a .ts file as an ES module.
+      return { command: process.execPath, args: ['--import', tsxCache, '--import', nodeHooksImport(), script, ...args], interpreter: process.execPath };
     }
     default:
       return { command: script, args, interpreter: null };

@@ -52,8 +52,8 @@ export class MetricsSampler {
   }
 
   /** Sums over the agent's whole process tree, since a sandbox wraps the agent in helper processes. */
-  agent(agent: Agent): ProcessMetrics {
-    const base: ProcessMetrics = {
+  agent(agent: Agent): Omit<ProcessMetrics, 'llm'> {
+    const base: Omit<ProcessMetrics, 'llm'> = {
       agent_id: agent.id,
       name: agent.name,
       pid: agent.record.pid,

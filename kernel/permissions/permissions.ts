@@ -13,7 +13,7 @@ export interface PermissionSet {
   };
   exec: { allowed: boolean; blocked_commands: string[]; blocked_patterns: string[] };
   http: { allowed: boolean; domains: string[] };
-  llm: { allowed: boolean; max_calls: number | null; max_tokens: number | null };
+  llm: { allowed: boolean; max_calls: number | null; max_tokens: number | null; weight: number };
 }
 
 /** Why a call was allowed or which rule refused it. */
@@ -90,7 +90,7 @@ function level(name: PermissionLevel): PermissionSet {
     paths: { read: { allow: ['/**'], deny: [...DEFAULT_DENY] }, write: { allow: ['{workspace}/**', '/tmp/**'], deny: [...DEFAULT_DENY] } },
     exec: { allowed: true, blocked_commands: [...DEFAULT_BLOCKED_COMMANDS], blocked_patterns: Object.keys(DANGEROUS_PATTERNS) },
     http: { allowed: true, domains: ['*'] },
-    llm: { allowed: true, max_calls: null, max_tokens: null },
+    llm: { allowed: true, max_calls: null, max_tokens: null, weight: 1 },
   };
   switch (name) {
     case 'UNRESTRICTED':
@@ -102,7 +102,7 @@ function level(name: PermissionLevel): PermissionSet {
         ...base,
         paths: { read: { allow: ['{workspace}/**', '/tmp/**'], deny: [...DEFAULT_DENY] }, write: { allow: ['{workspace}/**', '/tmp/**'], deny: [...DEFAULT_DENY] } },
         http: { allowed: false, domains: [] },
-        llm: { allowed: true, max_calls: 1000, max_tokens: 1_000_000 },
+        llm: { allowed: true, max_calls: 1000, max_tokens: 1_000_000, weight: 1 },
       };
     case 'READONLY':
       return {
@@ -117,7 +117,7 @@ function level(name: PermissionLevel): PermissionSet {
         paths: { read: { allow: ['{workspace}/**'], deny: [...DEFAULT_DENY] }, write: { allow: [], deny: [...DEFAULT_DENY] } },
         exec: { ...base.exec, allowed: false },
         http: { allowed: false, domains: [] },
-        llm: { allowed: true, max_calls: 10, max_tokens: 10_000 },
+        llm: { allowed: true, max_calls: 10, max_tokens: 10_000, weight: 1 },
       };
   }
 }
@@ -209,10 +209,15 @@ export function resolvePermissions(input: string | Record<string, unknown> | Per
   }
   if (o.llm !== undefined) {
     if (!isRecord(o.llm)) throw new PermissionError('llm', 'expected an object');
-    checkKeys(o.llm, 'llm', ['allowed', 'max_calls', 'max_tokens']);
+    checkKeys(o.llm, 'llm', ['allowed', 'max_calls', 'max_tokens', 'weight']);
     if (o.llm.allowed !== undefined) out.llm.allowed = bool(o.llm.allowed, 'llm.allowed');
     if (o.llm.max_calls !== undefined) out.llm.max_calls = quota(o.llm.max_calls, 'llm.max_calls');
     if (o.llm.max_tokens !== undefined) out.llm.max_tokens = quota(o.llm.max_tokens, 'llm.max_tokens');
+    if (o.llm.weight !== undefined) {
+      const w = o.llm.weight;
+      if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0 || w > 1000) throw new PermissionError('llm.weight', `expected a number greater than 0 and at most 1000 (the agent's share of the LLM scheduler), got ${JSON.stringify(w)}`);
+      out.llm.weight = w;
+    }
   }
   return out;
 }

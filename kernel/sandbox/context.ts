@@ -1,6 +1,8 @@
 import type { IsolationReport } from '../../sdk/types.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
 import { SandboxError, SandboxErrorCode, toError } from './errors.js';
+import { processAlive } from '../process-liveness.js';
+import { parseMemory } from './limits.js';
 import { DEFAULT_HIDDEN } from './mounts.js';
 
 export interface SandboxOptions {
@@ -15,6 +17,14 @@ export interface SandboxOptions {
   /** Unprivileged uid/gid agents run as when the kernel is root; default 65534/65534 (nobody). */
   uid?: number;
   gid?: number;
+  /**
+   * Who unsandboxed (`sandboxed: false`) agents run as when the kernel is root: 'unprivileged'
+   * (default) switches them to `uid`/`gid` too, so they cannot read the operator token or signal
+   * and ptrace the kernel; 'kernel' keeps the kernel's own uid (root), an explicit operator choice.
+   */
+  plainUser?: 'unprivileged' | 'kernel';
+  /** Size of each private writable tmpfs of a sandbox (/tmp, /var/tmp, /dev/shm): bytes or "64M". Default 64 MiB. */
+  tmpSize?: number | string;
   /** false: never use cgroups. Default true (when a writable hierarchy is found). */
   cgroups?: boolean;
   /** A cgroup v2 root to use instead of detecting (tests: a cgroupfs-shaped temporary directory). */
@@ -37,8 +47,13 @@ export interface ResolvedSandboxOptions {
   maskedPaths: string[];
   uid: number;
   gid: number;
+  plainUser: 'unprivileged' | 'kernel';
+  /** Bytes of each private tmpfs. */
+  tmpBytes: number;
   instance: number;
 }
+
+export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024;
 
 export const DEFAULT_AGENT_UID = 65534;
 
@@ -51,6 +66,8 @@ export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions 
     maskedPaths: [...(options.maskedPaths ?? []), ...(stateDir ? [stateDir] : [])],
     uid: options.uid ?? DEFAULT_AGENT_UID,
     gid: options.gid ?? options.uid ?? DEFAULT_AGENT_UID,
+    plainUser: options.plainUser ?? 'unprivileged',
+    tmpBytes: options.tmpSize === undefined ? DEFAULT_TMP_BYTES : parseMemory(options.tmpSize),
     instance: options.instance ?? process.pid,
   };
 }
@@ -77,10 +94,12 @@ export function instanceOf(leaf: string): number | null {
   return match?.[1] ? Number(match[1]) : null;
 }
 
-export async function createLeaf(ctx: SandboxContext, agentId: number, limits: CgroupLimits): Promise<CgroupLeaf | null> {
+/** Creates the agent's cgroup; inside `within` (its parent agent's group) when the hierarchy nests. */
+export async function createLeaf(ctx: SandboxContext, agentId: number, limits: CgroupLimits, within?: string | null): Promise<CgroupLeaf | null> {
   if (!ctx.driver) return null;
+  const name = leafName(ctx.options.instance, agentId);
   try {
-    return await ctx.driver.create(leafName(ctx.options.instance, agentId), limits);
+    return await ctx.driver.create(within && ctx.driver.nests ? `${within}/${name}` : name, limits);
   } catch (error) {
     throw new SandboxError(
       SandboxErrorCode.CGROUP_FAILED,
@@ -90,23 +109,15 @@ export async function createLeaf(ctx: SandboxContext, agentId: number, limits: C
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes leaves whose kernel is gone (killing their processes first). Returns how many. */
 export async function cleanupLeftovers(ctx: SandboxContext): Promise<number> {
   if (!ctx.driver) return 0;
   let removed = 0;
   for (const name of await ctx.driver.list()) {
     const owner = instanceOf(name);
-    if (owner === null || owner === ctx.options.instance || isAlive(owner)) continue;
-    await ctx.driver.open(name).remove();
+    if (owner === null || owner === ctx.options.instance || processAlive(owner)) continue;
+    const leaf = ctx.driver.open(name);
+    await (leaf.removeTree ? leaf.removeTree() : leaf.remove());
     removed += 1;
   }
   return removed;

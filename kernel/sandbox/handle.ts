@@ -27,6 +27,10 @@ export class AgentHandle implements SandboxHandle {
     private readonly execLauncher: ExecLauncher,
   ) {}
 
+  get cgroupName(): string | null {
+    return this.leaf?.name ?? null;
+  }
+
   exec(request: ExecRequest): Promise<ExecResult> {
     return runExec(this.execLauncher, request);
   }

@@ -18,3 +18,4 @@ export { resolveLimits, parseMemory } from './limits.js';
 export { resolveInterpreter } from './interpreter.js';
 export { execInSandbox, runExec, type ExecRequest, type ExecResult } from './exec.js';
 export { detectCgroups } from './cgroup/detect.js';
+export { DEFAULT_HIDDEN } from './mounts.js';

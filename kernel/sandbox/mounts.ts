@@ -2,7 +2,10 @@ import { accessSync, closeSync, constants, openSync, readSync, realpathSync, sta
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 
 /** Directories a sandboxed agent never sees by default (each becomes an empty tmpfs). */
-export const DEFAULT_HIDDEN = ['/root', '/home', '/tmp', '/var/tmp', '/run/user', '/mnt', '/media', '/srv'];
+export const DEFAULT_HIDDEN = ['/root', '/home', '/tmp', '/var/tmp', '/dev/shm', '/run/lock', '/run/user', '/mnt', '/media', '/srv'];
+
+/** Hidden directories that stay writable for everyone (mode 1777), each a private tmpfs of the sandbox's size. */
+export const SHARED_TMP = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'];
 
 export interface MountPlan {
   hide: Array<{ path: string; mode: string; size: string }>;
@@ -15,6 +18,8 @@ export interface PlanInput {
   masked: readonly string[];
   readOnly: readonly string[];
   readWrite: readonly string[];
+  /** Size of each writable tmpfs (/tmp, /var/tmp, /dev/shm, /run/lock), in bytes. Default 64 MiB. */
+  tmpBytes?: number;
 }
 
 export function isUnder(path: string, dir: string): boolean {
@@ -38,8 +43,8 @@ export function planMounts(input: PlanInput): MountPlan {
   const hide = hidden
     .filter((path, i) => !hidden.slice(0, i).some((other) => isUnder(path, other)))
     .map((path) => {
-      const shared = path === '/tmp' || path === '/var/tmp';
-      return { path, mode: shared ? '1777' : '0755', size: shared ? '64m' : '1m' };
+      const shared = SHARED_TMP.includes(path);
+      return { path, mode: shared ? '1777' : '0755', size: shared ? String(input.tmpBytes ?? 64 * 1024 * 1024) : '1m' };
     });
   const bind: MountPlan['bind'] = [];
   const add = (path: string, readOnly: boolean): void => {

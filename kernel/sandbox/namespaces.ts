@@ -9,6 +9,9 @@ import { resolveLimits } from './limits.js';
 import { absolute, isShim, isUnder, planArgs, planMounts, runtimeRoot, unreachableReason, whichCommand, type MountPlan } from './mounts.js';
 import type { PreparedLaunch, SandboxBackend, SandboxCapabilities, SandboxSpec } from './sandbox.js';
 
+/** Architectures the launcher's seccomp filter is written for. */
+const SECCOMP_ARCHES = new Set(['x64', 'arm64']);
+
 export type Namespace = keyof IsolationReport['namespaces'];
 export const ALL_NAMESPACES: readonly Namespace[] = ['pid', 'net', 'mnt', 'uts', 'ipc', 'user'];
 
@@ -16,6 +19,8 @@ export const ALL_NAMESPACES: readonly Namespace[] = ['pid', 'net', 'mnt', 'uts',
 export interface NamespaceSupport {
   available: ReadonlySet<Namespace>;
   userns: boolean;
+  /** Whether the launcher could install its seccomp filter here (probed); default: by architecture. */
+  seccomp?: boolean;
 }
 
 interface Fallbacks {
@@ -121,10 +126,16 @@ export class NamespacesBackend implements SandboxBackend {
     const notes: string[] = [];
     let plan: MountPlan | null = null;
     if (useMnt) {
+      // The script's directory is bound read-only (its modules beside it), except when that is a
+      // hidden directory itself (/tmp, /home): then only the file, so the host's /tmp stays hidden
+      // and the sandbox's own /tmp stays writable for the binds below it (a world's tree).
+      const hiddenRoots = this.ctx.options.hiddenPaths.map((h) => absolute(h, '/'));
+      const scriptBind = script ? (hiddenRoots.includes(dirname(script)) ? script : dirname(script)) : null;
       plan = planMounts({
         hidden: this.ctx.options.hiddenPaths,
         masked: this.ctx.options.maskedPaths,
-        readOnly: [runtimeRoot(command), ...(script ? [dirname(script)] : []), ...spec.readablePaths.map((p) => absolute(p, cwd))],
+        tmpBytes: this.ctx.options.tmpBytes,
+        readOnly: [runtimeRoot(command), ...(scriptBind ? [scriptBind] : []), ...spec.readablePaths.map((p) => absolute(p, cwd))],
         readWrite: [cwd, ...spec.writablePaths.map((p) => absolute(p, cwd))],
       });
       for (const b of plan.bind) notes.push(`${b.readOnly ? 'read-only' : 'read-write'} bind: ${b.src}`);
@@ -140,7 +151,7 @@ export class NamespacesBackend implements SandboxBackend {
         throw new SandboxError(SandboxErrorCode.UNREACHABLE, `the agent's ${what} is unreachable for uid ${uid}: ${reason}`);
       }
     }
-    const leaf = await createLeaf(this.ctx, spec.agentId, limits);
+    const leaf = await createLeaf(this.ctx, spec.agentId, limits, spec.within);
     const fallbacks = rlimitFallbacks(leaf, limits, uid);
     const namespaces = ALL_NAMESPACES.filter((n) => has(n) && !(n === 'net' && spec.network));
     const args = ['--die-with-parent'];
@@ -154,9 +165,13 @@ export class NamespacesBackend implements SandboxBackend {
     if (namespaces.includes('net')) args.push('--lo');
     if (plan) args.push(...planArgs(plan));
     if (this.switchesUser) args.push('--uid', String(uid), '--gid', String(gid));
-    args.push('--nnp', '--drop-caps', '--cwd', cwd, ...fallbacks.args, '--', command, ...spec.args);
+    const seccomp = (this.support.seccomp ?? SECCOMP_ARCHES.has(process.arch)) ? ['--seccomp'] : [];
+    args.push('--nnp', '--drop-caps', ...seccomp, '--cwd', cwd, ...fallbacks.args, '--', command, ...spec.args);
 
     if (spec.network) notes.push('network: shares the host network (network: true)');
+    if (seccomp.length > 0) notes.push('syscall filter (seccomp): no new namespaces, mounts, ptrace, keyring, bpf, perf events, io_uring, modules');
+    else notes.push(`no syscall filter: the launcher could not install its seccomp filter here (${process.arch}); user namespaces may be creatable`);
+    if (useMnt) notes.push(`private tmpfs of ${this.ctx.options.tmpBytes} bytes each: /tmp, /var/tmp, /dev/shm, /run/lock`);
     if (namespaces.includes('user')) notes.push(`runs as the kernel's own uid ${uid} inside a user namespace, with no capabilities and no_new_privs`);
     if (namespaces.includes('user') && this.root) notes.push('uid 0 in a user namespace: host files owned by root stay writable where Unix permissions allow; prefer the namespaces backend as root');
     if (namespaces.includes('pid') && !useMnt) notes.push('pid: /proc still shows host processes (no mount namespace to remount it)');
@@ -179,7 +194,7 @@ export class NamespacesBackend implements SandboxBackend {
           joined.push('--join', String(member));
         }
         if (switchesUser) joined.push('--uid', String(uid), '--gid', String(gid));
-        return [...joined, '--nnp', '--drop-caps', '--cwd', cwd, ...fallbacks.args];
+        return [...joined, '--nnp', '--drop-caps', ...seccomp, '--cwd', cwd, ...fallbacks.args];
       },
     });
     const isolation: IsolationReport = {

@@ -3,7 +3,7 @@ import { cleanupLeftovers, createLeaf, enforcementReport, type SandboxContext } 
 import { SandboxError, SandboxErrorCode } from './errors.js';
 import { AgentHandle } from './handle.js';
 import { resolveLimits } from './limits.js';
-import { absolute, whichCommand } from './mounts.js';
+import { absolute, unreachableReason, whichCommand } from './mounts.js';
 import { rlimitFallbacks } from './namespaces.js';
 import type { PreparedLaunch, SandboxBackend, SandboxCapabilities, SandboxSpec } from './sandbox.js';
 
@@ -41,35 +41,63 @@ export class PlainBackend implements SandboxBackend {
     return cleanupLeftovers(this.ctx);
   }
 
+  /** The uid/gid plain agents run as: the configured unprivileged one when the kernel is root, unless told otherwise. */
+  agentIds(): { uid: number; gid: number } | null {
+    if (process.getuid?.() !== 0 || !this.ctx.helper || this.ctx.options.plainUser === 'kernel') return null;
+    return { uid: this.ctx.options.uid, gid: this.ctx.options.gid };
+  }
+
   async prepare(spec: SandboxSpec): Promise<PreparedLaunch> {
     const limits = resolveLimits(spec.limits);
     const cwd = absolute(spec.cwd, process.cwd());
     const command = whichCommand(spec.command, spec.env['PATH'] ?? process.env['PATH']);
     if (!command) throw new SandboxError(SandboxErrorCode.UNREACHABLE, `command ${spec.command} was not found on PATH`);
-    const uid = process.getuid?.() ?? 0;
-    const leaf = await createLeaf(this.ctx, spec.agentId, limits);
+    const ids = this.agentIds();
+    const uid = ids?.uid ?? process.getuid?.() ?? 0;
+    const gid = ids?.gid ?? process.getgid?.() ?? 0;
+    if (ids) {
+      const script = spec.script ? absolute(spec.script, cwd) : null;
+      const checks: Array<[string, string, 'r' | 'x']> = [['command', command, 'x'], ['working directory', cwd, 'x'], ...(script ? ([['script', script, 'r']] as Array<[string, string, 'r']>) : [])];
+      for (const [what, path, need] of checks) {
+        const reason = unreachableReason(path, need, uid, gid, null);
+        if (reason) {
+          throw new SandboxError(
+            SandboxErrorCode.UNREACHABLE,
+            `the agent's ${what} is unreachable for uid ${uid} (unsandboxed agents of a root kernel run as uid ${uid}; start the kernel with --plain-agents-as-root to keep root): ${reason}`,
+          );
+        }
+      }
+    }
+    const leaf = await createLeaf(this.ctx, spec.agentId, limits, spec.within);
     const helper = this.ctx.helper;
     const fallbacks = helper ? rlimitFallbacks(leaf, limits, uid) : { args: [], memory: null, pids: null, notes: [] };
+    const user = ids ? ['--uid', String(ids.uid), '--gid', String(ids.gid)] : [];
     let launch: { command: string; args: string[] };
-    if (helper && (leaf || fallbacks.args.length > 0)) {
-      const args = ['--die-with-parent'];
+    if (helper) {
+      // The launcher stays as the agent's supervisor (a subreaper): the agent's whole process
+      // tree ends when the agent does, and when the kernel dies.
+      const args = ['--die-with-parent', '--subreaper'];
       for (const file of leaf?.procsFiles ?? []) args.push('--cgroup', file);
-      launch = { command: helper, args: [...args, ...fallbacks.args, '--', command, ...spec.args] };
+      launch = { command: helper, args: [...args, ...fallbacks.args, ...user, '--', command, ...spec.args] };
     } else if (leaf) {
       launch = { command: '/bin/sh', args: ['-c', JOIN_SCRIPT, 'clove-join', ...leaf.procsFiles, '--', command, ...spec.args] };
     } else {
       launch = { command, args: [...spec.args] };
     }
     const notes = [...(spec.sandboxed ? this.notes : []), ...fallbacks.notes];
+    if (ids) notes.push(`runs as uid ${uid} (the kernel is root; unsandboxed agents do not get root unless the kernel is started with --plain-agents-as-root)`);
+    if (!helper) notes.push('no launcher: processes the agent leaves behind (setsid) may outlive it and the kernel');
     if (!leaf) notes.push(this.ctx.cgroupNote);
     if (!helper && this.ctx.helperNote && (limits.memoryBytes !== null || limits.maxPids !== null)) notes.push(this.ctx.helperNote);
     const env = { ...spec.env };
+    // The kernel's HOME (root's) is not the agent's when it runs as another user.
+    if (ids) env['HOME'] = '/tmp';
     const procsFiles = leaf?.procsFiles ?? [];
     const handle = new AgentHandle(leaf, {
-      command: helper && leaf ? helper : null,
+      command: helper && (leaf || ids) ? helper : null,
       cwd,
       env,
-      args: async () => procsFiles.flatMap((file) => ['--cgroup', file]),
+      args: async () => [...procsFiles.flatMap((file) => ['--cgroup', file]), ...user],
     });
     return {
       ...launch,

@@ -30,12 +30,16 @@ export interface SandboxSpec {
   readablePaths: string[];
   /** Extra paths the agent may write (bound in read-write; Unix permissions still apply). */
   writablePaths: string[];
+  /** The cgroup (leaf name) of the agent that spawned this one: the new group nests inside it where the hierarchy allows, so the parent's limits count the child too. */
+  within?: string | null;
 }
 
 export type FreezeMethod = 'freezer' | 'signal';
 
 /** Control over one launched agent: its cgroup when there is one, its process group otherwise. */
 export interface SandboxHandle {
+  /** The agent's cgroup leaf name (for nesting its children), or null without a cgroup. */
+  readonly cgroupName: string | null;
   /** The agent's cgroup figures (METRICS_CGROUP), or null when it has no cgroup. */
   stats(): Promise<CgroupStats | null>;
   /** Stops every process of the agent: cgroup freezer, or SIGSTOP to its process group. */
@@ -96,8 +100,10 @@ export class Sandbox implements SandboxBackend {
     private readonly owner?: { uid: number; gid: number },
   ) {}
 
-  agentOwner(): { uid: number; gid: number } | undefined {
-    return this.owner;
+  /** Who the agent's processes run as, when not the kernel's own uid (files it must write get this owner). */
+  agentOwner(sandboxed = true): { uid: number; gid: number } | undefined {
+    if (sandboxed) return this.owner;
+    return this.plain instanceof PlainBackend ? (this.plain.agentIds() ?? undefined) : undefined;
   }
 
   get name(): string {
@@ -184,6 +190,8 @@ export async function selectBackend(options: SandboxOptions = {}): Promise<Sandb
   } else {
     support = { available: await probeNamespaces(build.path, false), userns: false };
   }
+  support.seccomp = await launcherWorks(build.path, ['--nnp', '--seccomp']);
+  if (!support.seccomp) notes.push('no seccomp filter: the launcher could not install it (kernel without seccomp filters, or an architecture other than x86-64/arm64)');
   const missing = ALL_NAMESPACES.filter((n) => n !== 'user' && !support.available.has(n));
   if (missing.length > 0 && support.available.size > 0) notes.push(`namespaces unavailable here: ${missing.join(', ')}`);
   const owner = support.userns ? undefined : { uid: resolved.uid, gid: resolved.gid };

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { AgentRecord, LogsResponse } from '../../sdk/types.js';
 import type { Agent } from '../agents/agent.js';
+import { boundRequest, childWorld } from '../agents/spawn-bounds.js';
 import { parseSpawnRequest } from '../agents/spawn-request.js';
 import { agentRef, optBool, optEnum, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
@@ -28,11 +29,15 @@ export const agentSyscalls = syscalls(
     op: 'SPAWN',
     access: 'authenticated',
     async handle(ctx, args): Promise<AgentRecord> {
-      const request = parseSpawnRequest(args);
+      let request = parseSpawnRequest(args);
       const parent = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
-      const withheld = (request.grants ?? []).filter((g) => parent && !parent.grants.has(g));
-      if (withheld.length > 0) {
-        throw new KernelError(ErrorCode.FORBIDDEN, `SPAWN: agent '${parent!.name}' cannot grant what it does not hold: ${withheld.join(', ')}`);
+      if (parent) {
+        // A child never gets more than its parent: same world, sandbox, network, limits, grants.
+        const bounds = ctx.kernel.spawnParent(parent);
+        const world = childWorld(bounds, request);
+        request = boundRequest(bounds, request);
+        if (world) request.world = world;
+        else delete request.world;
       }
       const agent = await ctx.kernel.spawnAgent(request, parent);
       return agent.snapshot();
@@ -45,7 +50,8 @@ export const agentSyscalls = syscalls(
       const target = controlled(ctx, agentRef('KILL', args, 'agent'), 'kill');
       const signal = optEnum('KILL', args, 'signal', SIGNALS) ?? 'SIGTERM';
       const grace = optInt('KILL', args, 'grace_ms', 0, 60_000);
-      const killed = await ctx.kernel.agents.kill(target, signal, grace);
+      const by = ctx.caller.role === 'agent' ? `agent ${ctx.caller.agent.name}` : 'operator';
+      const killed = await ctx.kernel.agents.kill(target, signal, grace, `killed by ${by}`);
       return { killed, agent: target.snapshot() };
     },
   },

@@ -20,8 +20,18 @@ function types(ctx: CallContext, args: Args): Array<EventType | '*'> {
 
 /** The connection's subscription; an agent's queue is bounded by its event_queue_bytes quota. */
 function subscription(ctx: CallContext): Subscription {
-  ctx.conn.subscription ??= ctx.kernel.events.subscribe(ctx.kernel.quotaFor(ctx.caller, 'eventQueueBytes').limit);
-  return ctx.conn.subscription;
+  if (ctx.conn.subscription) return ctx.conn.subscription;
+  const sub = ctx.kernel.events.subscribe(ctx.kernel.quotaFor(ctx.caller, 'eventQueueBytes').limit);
+  const conn = ctx.conn;
+  // A world's events (its timeline, and what its agents do) reach its members and operators only;
+  // judged on delivery, by whoever the connection is then.
+  sub.visible = (world) => {
+    const caller = conn.caller;
+    if (world === null || caller.role === 'operator') return true;
+    return caller.role === 'agent' && (caller.agent.record.world === world || caller.agent.grants.has('worlds'));
+  };
+  conn.subscription = sub;
+  return sub;
 }
 
 /** EMIT under quotas: the size of its data (event_bytes) and the caller's rate (emit_rate). */

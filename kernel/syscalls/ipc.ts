@@ -62,11 +62,14 @@ export const ipcSyscalls = syscalls(
     handle(ctx, args) {
       const includeSelf = optBool('BROADCAST', args, 'include_self') ?? false;
       const size = checkSize(ctx, args.payload);
-      const sender = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+      const sender = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+      // An agent's broadcast stays in its world (or among agents in none), unless it may reach worlds.
+      const scope = sender && !sender.grants.has('worlds') ? sender.record.world : undefined;
       let delivered = 0;
       const failed: Array<{ to: number; code: string }> = [];
       for (const agent of ctx.kernel.agents.all()) {
-        if (agent.id === sender && !includeSelf) continue;
+        if (agent === sender && !includeSelf) continue;
+        if (scope !== undefined && agent.record.world !== scope) continue;
         try {
           deliver(ctx, agent, compose(ctx, agent, args.payload), size);
           delivered++;

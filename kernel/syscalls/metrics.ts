@@ -2,6 +2,7 @@ import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { Agent } from '../agents/agent.js';
 import { optAgentRef } from '../args.js';
 import { KernelError } from '../errors.js';
+import { llmMetrics } from '../llm/usage.js';
 import { syscalls, type CallContext } from '../syscall.js';
 
 function target(ctx: CallContext): (ref: number | string | undefined) => Agent {
@@ -23,7 +24,7 @@ export const metricsSyscalls = syscalls(
     access: 'authenticated',
     handle(ctx, args) {
       const agent = target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'));
-      return { ...ctx.kernel.metrics.agent(agent), kernel_bytes: ctx.kernel.kernelBytes(agent) };
+      return { ...ctx.kernel.metrics.agent(agent), llm: llmMetrics(agent), kernel_bytes: ctx.kernel.kernelBytes(agent) };
     },
   },
   {
@@ -44,6 +45,6 @@ export const metricsSyscalls = syscalls(
   {
     op: 'METRICS_ALL_AGENTS',
     access: 'authenticated',
-    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ({ ...ctx.kernel.metrics.agent(a), kernel_bytes: ctx.kernel.kernelBytes(a) })) }),
+    handle: (ctx) => ({ agents: ctx.kernel.agents.all().map((a) => ({ ...ctx.kernel.metrics.agent(a), llm: llmMetrics(a), kernel_bytes: ctx.kernel.kernelBytes(a) })) }),
   },
 );

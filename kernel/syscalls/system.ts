@@ -18,6 +18,9 @@ export const systemSyscalls = syscalls(
       const token = optStr('HELLO', args, 'token');
       if (token !== undefined) {
         const caller = ctx.kernel.identify(token);
+        if (caller?.role === 'operator' && ctx.kernel.agentsOnly(ctx.conn)) {
+          throw new KernelError(ErrorCode.UNAUTHENTICATED, "HELLO: this is the agents' socket, which takes agent tokens only; operators connect to the kernel's socket");
+        }
         if (!caller) {
           throw new KernelError(ErrorCode.UNAUTHENTICATED, 'HELLO: the token is not valid for this kernel (agent tokens stop working when the agent exits; operators read the token file next to the socket)');
         }

@@ -1,57 +1,82 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
-import { bad, optInt, optNum, optStr, type Args } from '../args.js';
+import type { ThinkResult } from '../../sdk/types.js';
 import { KernelError } from '../errors.js';
-import type { ChatMessage, ThinkRequest } from '../llm/provider.js';
+import { parseThinkRequest } from '../llm/request.js';
+import { llmUsageOf } from '../llm/usage.js';
+import { WorldLlmProvider } from '../llm/world-provider.js';
 import { checkLlm } from '../permissions/index.js';
 import { callerLabel, syscalls } from '../syscall.js';
+import type { HostedWorld } from '../worlds/hosted-world.js';
 
-const ROLES = new Set(['system', 'user', 'assistant']);
+const worldProviders = new WeakMap<HostedWorld, WorldLlmProvider>();
 
-function messages(args: Args): ChatMessage[] {
-  const raw = args.messages;
-  if (raw !== undefined && raw !== null) {
-    if (!Array.isArray(raw) || raw.length === 0) throw bad('THINK', 'messages', 'a non-empty array of {role, content}', raw);
-    return raw.map((m, i) => {
-      const entry = m as { role?: unknown; content?: unknown };
-      if (!entry || typeof entry.role !== 'string' || !ROLES.has(entry.role) || typeof entry.content !== 'string') {
-        throw bad('THINK', `messages[${i}]`, '{role: system|user|assistant, content: string}', m);
-      }
-      return { role: entry.role as ChatMessage['role'], content: entry.content };
-    });
-  }
-  const prompt = optStr('THINK', args, 'prompt');
-  if (!prompt) throw bad('THINK', 'prompt', 'a non-empty string (or give messages)', args.prompt);
-  const system = optStr('THINK', args, 'system');
-  return [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }];
+function worldProvider(hosted: HostedWorld): WorldLlmProvider {
+  let provider = worldProviders.get(hosted);
+  if (!provider) worldProviders.set(hosted, (provider = new WorldLlmProvider(() => hosted.world)));
+  return provider;
 }
 
 export const thinkSyscalls = syscalls({
   op: 'THINK',
   access: 'authenticated',
-  async handle(ctx, args) {
-    const request: ThinkRequest = { messages: messages(args) };
-    const model = optStr('THINK', args, 'model');
-    if (model) request.model = model;
-    const maxTokens = optInt('THINK', args, 'max_tokens', 1, 1_000_000);
-    if (maxTokens !== undefined) request.max_tokens = maxTokens;
-    const temperature = optNum('THINK', args, 'temperature', 0, 2);
-    if (temperature !== undefined) request.temperature = temperature;
+  stringPayload: 'prompt',
+  async handle(ctx, args): Promise<ThinkResult> {
+    const request = parseThinkRequest(args);
     const caller = ctx.caller;
-    if (caller.role === 'agent') {
-      const usage = caller.agent.llmUsage;
-      const decision = checkLlm(caller.agent.permissions, { ...usage, requested: maxTokens ?? 0 });
+    // An agent in a world asks the world's LLM (unless the world passes through); so does a call naming a world.
+    const hosted = ctx.kernel.worlds.worldOf(ctx, args);
+    const llm = hosted?.world.llm;
+    const usage = caller.role === 'agent' ? llmUsageOf(caller.agent) : undefined;
+    if (caller.role === 'agent' && usage) {
+      const counted = caller.agent.llmUsage;
+      // Calls already admitted count too: a burst of concurrent calls cannot overrun max_calls.
+      const decision = checkLlm(caller.agent.permissions, { calls: counted.calls + usage.inFlight, tokens: counted.tokens, requested: request.max_tokens ?? 0 });
       if (!decision.allowed) {
-        const error = ctx.kernel.denied(ctx, `THINK (${usage.calls} calls, ${usage.tokens} tokens used)`, decision.rule, decision.reason);
+        const error = ctx.kernel.denied(ctx, `THINK (${counted.calls} calls, ${counted.tokens} tokens used)`, decision.rule, decision.reason);
         // Not allowed at all is a permission denial; over a quota is its own, retry-later kind.
         if (decision.rule === 'llm.allowed') throw error;
         throw new KernelError(ErrorCode.LLM_QUOTA_EXCEEDED, error.message, error.details);
       }
+      usage.inFlight++;
     }
-    const result = await ctx.kernel.llm.submit(callerLabel(caller), request, ctx.signal);
-    if (caller.role === 'agent') {
-      caller.agent.llmUsage.calls++;
-      caller.agent.llmUsage.tokens += result.usage.total_tokens;
+    try {
+      const submitted = ctx.kernel.llm.submit({
+        caller: callerLabel(caller),
+        weight: caller.role === 'agent' ? caller.agent.permissions.llm.weight : 1,
+        ...(hosted && llm?.mode === 'mock' ? { provider: worldProvider(hosted) } : {}),
+        request,
+        signal: hosted ? ctx.kernel.worlds.waitSignal(ctx) : ctx.signal,
+        context: caller.role === 'agent' ? { agent: caller.agent.id, name: caller.agent.name } : {},
+      });
+      // Waiting for a model is waiting: a discrete world clock may move on meanwhile.
+      const result = hosted ? await ctx.kernel.worlds.blocking(ctx, submitted) : await submitted;
+      if (llm?.mode === 'passthrough') {
+        llm.recordPassthrough(request, caller.role === 'agent' ? caller.agent.name : null, { content: result.content, tool_calls: result.tool_calls, tokens: result.usage.total_tokens, latency_ms: result.latency_ms });
+      }
+      if (caller.role === 'agent' && usage) {
+        caller.agent.llmUsage.calls++;
+        caller.agent.llmUsage.tokens += result.usage.total_tokens;
+        usage.record(result);
+      }
+      return {
+        success: true,
+        content: result.content,
+        text: result.content,
+        tool_calls: result.tool_calls,
+        finish_reason: result.finish_reason,
+        model: result.model,
+        provider: result.provider,
+        usage: result.usage,
+        tokens: result.usage.total_tokens,
+        queue_ms: result.queue_ms,
+        latency_ms: result.latency_ms,
+      };
+    } catch (error) {
+      if (usage) usage.failures++;
+      if (llm?.mode === 'passthrough') llm.recordPassthrough(request, caller.role === 'agent' ? caller.agent.name : null, { error: (error as Error).message });
+      throw error;
+    } finally {
+      if (usage) usage.inFlight--;
     }
-    return result;
   },
 });

@@ -1,4 +1,5 @@
 import { optInt } from '../args.js';
+import { longTimeout } from '../long-timer.js';
 import { syscalls } from '../syscall.js';
 
 const MAX_SLEEP_MS = 365 * 24 * 3600 * 1000;
@@ -29,9 +30,10 @@ export const timeSyscalls = syscalls(
         await hosted.world.sleep(ms, { ...(agent !== undefined ? { agent } : {}), signal: ctx.kernel.worlds.waitSignal(ctx) });
       } else {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ms);
+          // Chained: a single setTimeout of 2^31 ms or more fires after 1 ms.
+          const cancel = longTimeout(ms, resolve);
           ctx.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
+            cancel();
             resolve();
           }, { once: true });
         });

@@ -188,6 +188,7 @@ export const worldSyscalls = syscalls(
         const id = hosted.world.schedule(type, params, { in: delay, ...(label ? { name: label } : {}) });
         return { scheduled: id };
       }
+      ctx.kernel.worlds.checkEventTarget(hosted, type, params);
       return { entry: hosted.world.inject(type, params, label ? { name: label } : {}) };
     },
   },
@@ -216,6 +217,7 @@ export const worldSyscalls = syscalls(
       if (optBool('WORLD_STATE', args, 'diff')) out.diff = world.fs.diff();
       if (optBool('WORLD_STATE', args, 'kv')) out.kv = Object.fromEntries(world.kv.entries());
       if (optBool('WORLD_STATE', args, 'pending')) out.pending = world.pendingEvents();
+      if (optBool('WORLD_STATE', args, 'llm')) out.llm = { mode: world.llm.mode, calls: world.llm.log, faults: world.llm.faults() };
       const limit = optInt('WORLD_STATE', args, 'limit', 1);
       if (limit !== undefined && Array.isArray(out.timeline)) out.timeline = (out.timeline as unknown[]).slice(-limit);
       return out;

@@ -20,7 +20,7 @@ export interface WorldHostDeps {
   /** A permission denial (SYSCALL_BLOCKED + the error naming the rule). */
   denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError;
   /** The uid/gid sandboxed agents run as, when the kernel sandboxes them. */
-  sandboxOwner(): { uid: number; gid: number } | undefined;
+  sandboxOwner(sandboxed: boolean): { uid: number; gid: number } | undefined;
   log(line: string): void;
   /** Ceilings on what each world holds (the kernel's quotas). */
   limits: Partial<WorldLimits>;
@@ -49,7 +49,7 @@ const FS_EVENTS = new Set(['fs.corrupt', 'fs.write']);
  */
 export class WorldHost {
   private readonly worlds = new Map<string, HostedWorld>();
-  private readonly deadlines = new Map<number, AbortController>();
+  private readonly deadlines = new Map<number, { left(): number; cancel(): void }>();
   /** Per member: aborted when it leaves, cancelling its sleeps and requests on the world clock. */
   private readonly waits = new Map<number, AbortController>();
   private engine: Promise<Engine> | null = null;
@@ -75,9 +75,16 @@ export class WorldHost {
     if (options.inPlace) {
       if (!options.name) throw new KernelError(ErrorCode.BAD_REQUEST, "WORLD_RESTORE: in_place needs the 'name' of the world to restore into");
       const hosted = this.get(options.name);
-      await hosted.sync();
-      hosted.world.restoreFrom(bytes);
-      await hosted.rematerialise();
+      // Agents' world deadlines run on the clock being replaced: each keeps the virtual time it had left.
+      const left = new Map([...hosted.members].flatMap((id) => {
+        const d = this.deadlines.get(id);
+        return d ? [[id, d.left()] as const] : [];
+      }));
+      await hosted.restore(bytes);
+      for (const [id, ms] of left) {
+        const agent = this.deps.agents.find(id);
+        if (agent?.alive) this.armDeadline(hosted, agent, ms);
+      }
       return hosted;
     }
     const { World } = await this.load();
@@ -112,7 +119,7 @@ export class WorldHost {
   async destroy(name: string): Promise<number> {
     const hosted = this.get(name);
     const members = [...hosted.members].map((id) => this.deps.agents.find(id)).filter((a): a is Agent => a?.alive === true);
-    await Promise.all(members.map((a) => this.deps.agents.kill(a)));
+    await Promise.all(members.map((a) => this.deps.agents.kill(a, 'SIGTERM', undefined, `killed by world ${name} destroyed`)));
     this.worlds.delete(name);
     await hosted.dispose();
     return members.length;
@@ -134,14 +141,14 @@ export class WorldHost {
     const { timeout, ...worldLimits } = defaults.limits ?? {};
     const limits = request.limits ?? (Object.keys(worldLimits).length > 0 ? (worldLimits as SpawnLimits) : undefined);
     const permissions = request.permissions ?? defaults.permissions;
-    const dir = await hosted.ensureDir(request.sandboxed ? this.deps.sandboxOwner() : undefined);
+    const dir = await hosted.ensureDir(this.deps.sandboxOwner(request.sandboxed === true));
     const agent = await this.deps.agents.spawn(
       {
         ...request,
         // The script is resolved against the caller's directory; the agent then runs in the world's tree.
         script: this.deps.agents.resolveScript(request),
         cwd: dir,
-        env: { ...request.env, CLOVE_WORLD: hosted.name },
+        env: { ...defaults.env, ...request.env, CLOVE_WORLD: hosted.name },
         ...(limits ? { limits } : {}),
         ...(permissions ? { permissions } : {}),
       },
@@ -149,17 +156,41 @@ export class WorldHost {
       request.grants,
     );
     const ms = timeout === undefined ? null : parseDuration(timeout);
-    if (ms !== null && agent.alive) {
-      // On the world's clock; cancelled when the agent ends, so a finished agent's deadline
-      // cannot pull a discrete clock forward.
-      const deadline = new AbortController();
-      this.deadlines.set(agent.id, deadline);
-      void hosted.world.sleep(ms, { signal: deadline.signal }).then(
-        () => this.evict(agent, 'SIGTERM'),
-        () => undefined,
-      );
-    }
+    if (ms !== null && agent.alive) this.armDeadline(hosted, agent, ms);
     return agent;
+  }
+
+  /**
+   * The world's `agents.limits.timeout`: a timer on the world's clock, not a wait, so it never
+   * moves a discrete clock by itself (time reaches it only when the world's agents all wait).
+   * Cancelled when the agent ends.
+   */
+  private armDeadline(hosted: HostedWorld, agent: Agent, ms: number): void {
+    this.deadlines.get(agent.id)?.cancel();
+    const clock = hosted.world.clock;
+    const at = clock.now() + ms;
+    const timer = clock.schedule(ms, () => {
+      this.deadlines.delete(agent.id);
+      void this.evict(agent, 'SIGTERM', 'timeout');
+    });
+    this.deadlines.set(agent.id, { left: () => Math.max(0, at - clock.now()), cancel: () => clock.cancel(timer) });
+  }
+
+  /**
+   * An agent.kill / agent.pause injected now must reach a running agent of the world: one aimed at
+   * nobody is an error (AGENT_NOT_FOUND), not a timeline entry that does nothing.
+   */
+  checkEventTarget(hosted: HostedWorld, type: string, params: Record<string, unknown>): void {
+    if (type !== 'agent.kill' && type !== 'agent.pause') return;
+    const ref = params.agent;
+    if (typeof ref !== 'string' && typeof ref !== 'number') return; // the schema check names it
+    if (this.member(hosted, ref)?.alive) return;
+    const members = [...hosted.members].map((id) => this.deps.agents.find(id)).filter((a): a is Agent => a?.alive === true).map((a) => `${a.name} (#${a.id})`);
+    throw new KernelError(
+      ErrorCode.AGENT_NOT_FOUND,
+      `${type}: no running agent '${ref}' in world '${hosted.name}' (${members.length ? `its agents: ${members.join(', ')}` : 'it has no running agents'}); give agent=<name or id> of one of them`,
+      { world: hosted.name, agent: ref },
+    );
   }
 
   /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
@@ -200,10 +231,12 @@ export class WorldHost {
    * Takes an agent out of its world at once, then stops it: its pending sleeps end and it stops
    * counting for the clock, so time cannot run ahead on its behalf while its process exits.
    */
-  private async evict(agent: Agent, signal: NodeJS.Signals): Promise<void> {
+  private async evict(agent: Agent, signal: NodeJS.Signals, reason: string): Promise<void> {
     if (!agent.alive) return;
+    this.deadlines.get(agent.id)?.cancel();
+    this.deadlines.delete(agent.id);
     this.leave(agent, true);
-    await this.deps.agents.kill(agent, signal);
+    await this.deps.agents.kill(agent, signal, undefined, reason);
   }
 
   /** Leaves the agent's world; `keepRecord` leaves the name on its record (an ended agent's history). */
@@ -223,11 +256,13 @@ export class WorldHost {
 
   /** Pulls in what the agent wrote, then lets the world's clock stop waiting for it. */
   agentExited(agent: Agent): void {
-    this.deadlines.get(agent.id)?.abort();
+    this.deadlines.get(agent.id)?.cancel();
     this.deadlines.delete(agent.id);
     const hosted = agent.record.world ? this.find(agent.record.world) : undefined;
     if (!hosted) return;
     void hosted.sync();
+    const r = agent.record;
+    hosted.world.record('agent.exited', { agent: r.id, name: r.name, state: r.state, reason: r.end_reason, exit_code: r.exit_code, signal: r.signal });
     this.leave(agent, true);
   }
 
@@ -314,7 +349,7 @@ export class WorldHost {
       const agent = this.member(hosted, ref);
       if (!agent?.alive) return;
       if (entry.type === 'agent.kill') {
-        await this.evict(agent, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL');
+        await this.evict(agent, (entry.params.signal as NodeJS.Signals | undefined) ?? 'SIGKILL', `killed by world ${hosted.name} event #${entry.seq}`);
       } else if (entry.type === 'agent.pause') {
         await this.deps.agents.pause(agent);
         const duration = entry.params.duration;

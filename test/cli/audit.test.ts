@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,8 @@ beforeAll(async () => {
   k = await testKernel();
   operator = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-audit-'));
+  // Unsandboxed agents of a root kernel run as uid 65534: their working directory must let them in.
+  chmodSync(work, 0o755);
   writeFileSync(join(work, '.env'), 'API_KEY=secret');
   await operator.echo('from the operator');
   const agent = await operator.spawn({

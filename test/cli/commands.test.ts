@@ -74,7 +74,7 @@ describe.skipIf(NO_DIST)(`clove CLI usage${NO_DIST ? ` (skipped: ${NO_DIST})` : 
     expect(rest.every((l) => /^\(.+\)$/.test(l)), stderr).toBe(true);
   });
 
-  it.each([['status'], ['status', '--json'], ['agent', 'list'], ['agent', 'run', 'agent.js', '--wait'], ['agent', 'kill', 'x'], ['world', 'list'], ['kernel', 'stop']].map((args) => ({ args, line: args.join(' ') })))(
+  it.each([['status'], ['agent', 'list'], ['agent', 'run', 'agent.js', '--wait'], ['agent', 'kill', 'x'], ['world', 'list'], ['kernel', 'stop']].map((args) => ({ args, line: args.join(' ') })))(
     'exits 3 with one clear line when no kernel listens: `clove $line`',
     async ({ args }) => {
       const { code, stdout, stderr } = await runCli(args);
@@ -84,6 +84,13 @@ describe.skipIf(NO_DIST)(`clove CLI usage${NO_DIST ? ` (skipped: ${NO_DIST})` : 
       expect(stderr).toMatch(/^error: cannot connect to the Clove kernel at \S*clove-cli-nowhere-\S*\/k\.sock \(ENOENT\): is the kernel running\? Start it with `clove kernel start`/);
     },
   );
+
+  it('exits 3 with the error as JSON on stdout when no kernel listens: `clove status --json`', async () => {
+    const { code, stdout, stderr } = await runCli(['status', '--json']);
+    expect(code).toBe(3);
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'CLIENT_CONNECT_FAILED', message: expect.stringMatching(/^cannot connect to the Clove kernel/) } });
+  });
 });
 
 describe.skipIf(NO_DIST)('clove kernel and status', () => {
@@ -148,7 +155,7 @@ describe.skipIf(NO_DIST)('clove agent', () => {
     const { code, stdout, stderr } = await daemon.cli(['agent', 'run', speak, '--wait', '--', String(exit)]);
     expect(code, stderr).toBe(exit);
     expect(stdout).toBe(`stdout says ${exit}\n`);
-    expect(stderr).toBe(`stderr says ${exit}\n`);
+    expect(stderr).toMatch(new RegExp(`^stderr says ${exit}\\nagent speak-and-exit-\\d+ \\(#\\d+\\) ended: exit ${exit}\\n$`));
   });
 
   it('exits 137 when a signal killed the agent it waits for', async () => {
@@ -193,8 +200,8 @@ describe.skipIf(NO_DIST)('clove agent', () => {
       limits: { memory: expect.objectContaining({ enforced: false }), cpu: expect.objectContaining({ enforced: false }), pids: expect.objectContaining({ enforced: false }) },
     });
     const table = await daemon.cli(['agent', 'list']);
-    expect(table.stdout).toMatch(/^ID\s+NAME\s+STATE\s+PID\s+UP\s+EXIT\s+ISOLATION\s+SCRIPT$/m);
-    expect(table.stdout).toMatch(new RegExp(`^${record.id}\\s+lister\\s+running\\s+\\d+\\s+\\S+\\s+-\\s+none\\s+`, 'm'));
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+STATE\s+PID\s+UP\s+EXIT\s+REASON\s+ISOLATION\s+SCRIPT$/m);
+    expect(table.stdout).toMatch(new RegExp(`^${record.id}\\s+lister\\s+running\\s+\\d+\\s+\\S+\\s+-\\s+-\\s+none\\s+`, 'm'));
 
     await daemon.cli(['agent', 'kill', 'lister', '--signal', 'SIGKILL']);
     await eventually(async () => ((await listAgents()).some((a) => a.id === record.id) ? undefined : true));

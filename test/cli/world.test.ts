@@ -59,7 +59,7 @@ describe.skipIf(NO_DIST)(`clove world validate${NO_DIST ? ` (skipped: ${NO_DIST}
     expect(stdout).toBe('');
     expect(normalise(stderr)).toMatchInlineSnapshot(`
       "invalid World file <root>/test/fixtures/cli/worlds/invalid.yaml is invalid (3 problems):
-        - <root>/test/fixtures/cli/worlds/invalid.yaml:7:7: /filesystem/files/0 must NOT have additional property "contnt"
+        - <root>/test/fixtures/cli/worlds/invalid.yaml:7:7: /filesystem/files/0 must NOT have additional property "contnt" (did you mean "content"?)
         - <root>/test/fixtures/cli/worlds/invalid.yaml:6:13: /filesystem/files/0/path must be string
         - <root>/test/fixtures/cli/worlds/invalid.yaml:9:9: /clock/mode must be one of "realtime", "scaled", "discrete"
       Fix the fields listed above; the schema is worlds/schema/world.schema.json (see docs/worlds.md).
@@ -119,7 +119,7 @@ describe.skipIf(NO_DIST)('clove world on a kernel', () => {
     expect(now.stdout).toBe('#1 custom at 2026-03-01T09:00:00.000Z\n');
     const later = await daemon.cli(['world', 'event', 'eventful', 'network.outage', 'duration=30s', '--in', '10s']);
     expect(later.code, later.stderr).toBe(0);
-    expect(later.stdout).toMatch(/^scheduled event #\d+ in 10s\n$/);
+    expect(later.stdout).toMatch(/^scheduled network\.outage in 10s \(pending event id \d+; it gets its timeline number when it fires\)\n$/);
 
     const shown = await daemon.cli(['world', 'show', 'eventful', '--timeline']);
     expect(shown.code, shown.stderr).toBe(0);

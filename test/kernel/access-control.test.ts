@@ -38,7 +38,7 @@ describe('access control', () => {
     const [denied] = await run([['kill', stranger.id]]);
     expect(denied?.error).toBe('KERNEL_FORBIDDEN');
     const [passOn] = await run([['spawn', { script: fixture('agents', 'sleeper.js'), grants: ['perms'] }]], { grants: ['kill'] });
-    expect(passOn?.error).toBe('KERNEL_FORBIDDEN');
+    expect(passOn?.error).toBe('SPAWN_EXCEEDS_PARENT');
     const [killed] = await run([['kill', stranger.id]], { grants: ['kill'] });
     expect(killed?.ok).toMatchObject({ killed: true });
   });

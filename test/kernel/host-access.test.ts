@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,10 @@ beforeAll(async () => {
   k = await testKernel();
   operator = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-work-'));
+  // Unsandboxed agents of a root kernel run as uid 65534, and the kernel's file syscalls act with
+  // their rights: their working directory must be theirs.
+  chmodSync(work, 0o755);
+  if (process.getuid?.() === 0) chownSync(work, 65534, 65534);
 });
 afterAll(async () => {
   await k.stop();

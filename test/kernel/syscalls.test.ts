@@ -1,5 +1,5 @@
-import { chmodSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloveError, type AgentRecord, type CloveClient, type KernelEvent, type OpcodeName } from '../../sdk/index.js';
@@ -123,13 +123,17 @@ describe('SPAWN, KILL, LIST, WAIT, LOGS, PAUSE, RESUME', () => {
   });
 
   it('runs an executable agent directly', async () => {
-    const exe = join(k.dir, 'tool-x');
+    // Not in the kernel's private (0700) state directory: unsandboxed agents of a root kernel run as uid 65534.
+    const dir = mkdtempSync(join(tmpdir(), 'clove-exe-'));
+    chmodSync(dir, 0o755);
+    const exe = join(dir, 'tool-x');
     writeFileSync(exe, '#!/bin/sh\necho "args: $*"\n');
     chmodSync(exe, 0o755);
     const agent = await op.spawn({ script: exe, args: ['a', 'b'] });
     expect(agent.interpreter).toBeNull();
     expect((await op.wait(agent.id, 5000)).exit_code).toBe(0);
     expect((await op.logs(agent.id)).lines.map((l) => l.text)).toEqual(['args: a b']);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('kills by name or id and reports whether anything was killed', async () => {

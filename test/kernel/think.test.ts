@@ -69,7 +69,7 @@ describe('THINK through an OpenAI-compatible server', () => {
   it('sends chat completions and reports the provider usage', async () => {
     const c = await k.client();
     const result = await c.think({ prompt: 'ping', max_tokens: 5 });
-    expect(result).toMatchObject({ text: 'pong', model: 'tiny', provider: 'openai-compatible', usage: { total_tokens: 8 } });
+    expect(result).toMatchObject({ success: true, content: 'pong', text: 'pong', tokens: 8, model: 'tiny', provider: 'openai', usage: { total_tokens: 8 } });
     expect(seen[0]).toMatchObject({ url: '/v1/chat/completions', auth: 'Bearer sk-test', body: { model: 'tiny', max_tokens: 5, messages: [{ role: 'user', content: 'ping' }] } });
   });
 });
@@ -80,16 +80,16 @@ describe('LLM scheduler', () => {
     const provider: LlmProvider = {
       name: 'recording',
       async complete(request: ThinkRequest) {
-        order.push(request.messages[0]!.content);
+        order.push(String(request.messages[0]!.content));
         await new Promise((r) => setTimeout(r, 1));
-        return { text: '', model: 'm', provider: 'recording', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+        return { content: '', tool_calls: [], finish_reason: 'stop', model: 'm', provider: 'recording', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
       },
     };
     const scheduler = new LlmScheduler(provider, 1);
     const signal = new AbortController().signal;
     const calls = [
-      ...Array.from({ length: 5 }, (_, i) => scheduler.submit('chatty', { messages: [{ role: 'user', content: `a${i}` }] }, signal)),
-      scheduler.submit('quiet', { messages: [{ role: 'user', content: 'b0' }] }, signal),
+      ...Array.from({ length: 5 }, (_, i) => scheduler.submit({ caller: 'chatty', request: { messages: [{ role: 'user', content: `a${i}` }] }, signal })),
+      scheduler.submit({ caller: 'quiet', request: { messages: [{ role: 'user', content: 'b0' }] }, signal }),
     ];
     await Promise.all(calls);
     expect(order.indexOf('b0')).toBeLessThanOrEqual(2);

@@ -1,3 +1,4 @@
+import base64
 import os
 import socket
 import threading
@@ -321,6 +322,20 @@ class PayloadShapesTest(ClientTestCase):
         messages = [{"role": "user", "content": "hi"}]
         self.c.think(messages=messages)
         self.assertEqual(self.sent(Opcode.THINK), {"messages": messages})
+
+    def test_think_takes_the_seeds_keywords_tools_and_image_bytes(self):
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+        tools = [{"name": "read_file", "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}]
+        self.c.think("what is this?", image=png, system_instruction="be brief", thinking_level="low", tools=tools,
+                     tool_choice="auto", stop=["\n"], seed=3, world="w")
+        self.assertEqual(self.sent(Opcode.THINK), {
+            "prompt": "what is this?", "system_instruction": "be brief", "thinking_level": "low", "tools": tools,
+            "tool_choice": "auto", "stop": ["\n"], "seed": 3, "world": "w",
+            "image": {"data": base64.b64encode(png).decode("ascii"), "mime_type": "image/png"}})
+        self.c.think("x", image={"data": "aGk=", "mime_type": "image/gif"})
+        self.assertEqual(self.sent(Opcode.THINK)["image"], {"data": "aGk=", "mime_type": "image/gif"})
+        with self.assertRaises(ValueError):
+            self.c.think("x", image=b"not an image")
 
     def test_file_calls_send_their_fields(self):
         c = self.c

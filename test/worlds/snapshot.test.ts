@@ -118,7 +118,7 @@ describe('snapshot and restore', () => {
     const sleeping = world.sleep(1_000, { agent: 'a' });
     world.fs.writeFile('/app/a.txt', 'later');
     world.restoreFrom(bytes);
-    await expect(sleeping).rejects.toMatchObject({ code: 'WORLD_CLOSED' });
+    await expect(sleeping).rejects.toMatchObject({ code: 'WORLD_RESTORED' });
     expect(world.stateHash()).toBe(hash);
     world.inject('custom.after-restore');
     expect(seen).toEqual(['custom.after-restore']);

@@ -1,11 +1,27 @@
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { fchownSync, mkdirSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
 import { Volume } from 'memfs';
 import { FsError, FsNotFoundError, WorldQuotaError } from '../errors.js';
 import type { CapturedFile, CapturedLayer, LayerEntry, ReadonlyLayer } from './layer.js';
 import { MemoryLayer } from './memory-layer.js';
-import { ancestorsAndSelf, isWithin, joinPath, parentOf, worldPath } from './path.js';
+import {
+  closeQuietly,
+  ensureDirAt,
+  errnoOf,
+  lstatAt,
+  O_RDONLY,
+  openDirAt,
+  openRegularAt,
+  openRootDir,
+  readAll,
+  readdirFd,
+  removeAt,
+  UnsafeEntryError,
+  writeFileAt,
+  type Owner,
+} from './host-dir.js';
+import { ancestorsAndSelf, baseName, isWithin, joinPath, parentOf, worldPath } from './path.js';
 
 /** `stat()` of a world path; `layer` says where the visible version lives. */
 export interface WorldStat extends LayerEntry {
@@ -19,6 +35,23 @@ export interface FsDiff {
   added: string[];
   modified: string[];
   deleted: string[];
+}
+
+/**
+ * A host directory already opened by the caller: `fd` is used for every operation, `path` names it
+ * (and keys what the world remembers of it). The caller keeps the descriptor open and closes it.
+ */
+export interface HostDirRef {
+  path: string;
+  fd: number;
+}
+
+function openHostDir(hostDir: string | HostDirRef, create: boolean): { key: string; rootfd: number; close: () => void } {
+  if (typeof hostDir !== 'string') return { key: hostDir.path, rootfd: hostDir.fd, close: () => undefined };
+  const key = resolve(hostDir);
+  if (create) mkdirSync(key, { recursive: true });
+  const rootfd = openRootDir(key);
+  return { key, rootfd, close: () => closeQuietly(rootfd) };
 }
 
 /** What {@link WorldFs.syncFrom} brought back from a host directory. */
@@ -373,45 +406,59 @@ export class WorldFs {
   /**
    * Writes the merged tree to a host directory so a process doing plain file I/O sees the world.
    * The directory must be missing, empty, or one this world materialised before (it is then made
-   * to match the world again). Symlinks found there are removed, never followed.
+   * to match the world again). Nothing there is followed: entries in the way (symlinks included)
+   * are removed, and every file is created through a descriptor of its directory (see host-dir.ts),
+   * so a process racing the kernel in that directory cannot send a write elsewhere.
+   * `owner` becomes the owner of everything written (the kernel's sandboxed agents' uid).
    */
-  async materialise(hostDir: string): Promise<void> {
-    const root = resolve(hostDir);
-    const manifest = this.#manifests.get(root);
-    await mkdir(root, { recursive: true });
-    const existing = await readdir(root);
-    if (existing.length > 0 && manifest === undefined) {
-      throw new FsError(root, 'materialise', 'ENOTEMPTY', 'the host directory is not empty and was not materialised by this world; pass an empty or new directory');
-    }
-    if (manifest !== undefined) for (const name of existing) await rm(join(root, name), { recursive: true, force: true });
-    const next = new Map<string, { mode: number; content: Buffer } | null>();
-    const entries: Array<[string, LayerEntry, string]> = [];
-    const upper = this.#upperContents();
-    this.#walk('/', (path, entry, layer) => entries.push([path, entry, layer]));
-    for (const [path, entry, layer] of entries) {
-      if (path === '/') continue;
-      const host = join(root, ...path.slice(1).split('/'));
-      if (entry.type === 'dir') {
-        await mkdir(host);
-        next.set(path, null);
-      } else {
-        const content = this.#content(path, layer, upper);
-        await writeFile(host, content, { flag: 'wx' });
-        await chmod(host, entry.mode & 0o777);
-        next.set(path, { mode: entry.mode & 0o777, content });
+  async materialise(hostDir: string | HostDirRef, options: { owner?: Owner | null } = {}): Promise<void> {
+    const { key, rootfd, close } = openHostDir(hostDir, true);
+    try {
+      const manifest = this.#manifests.get(key);
+      const existing = readdirFd(rootfd);
+      if (existing.length > 0 && manifest === undefined) {
+        throw new FsError(key, 'materialise', 'ENOTEMPTY', 'the host directory is not empty and was not materialised by this world; pass an empty or new directory');
       }
+      if (manifest !== undefined) for (const name of existing) removeAt(rootfd, name);
+      const owner = options.owner ?? null;
+      if (owner) fchownSync(rootfd, owner.uid, owner.gid);
+      const next = new Map<string, { mode: number; content: Buffer } | null>();
+      const upper = this.#upperContents();
+      const dirs = new Map<string, number>([['/', rootfd]]);
+      try {
+        this.#walk('/', (path, entry, layer) => {
+          if (path === '/') return;
+          const parent = dirs.get(parentOf(path));
+          if (parent === undefined) return;
+          const name = baseName(path);
+          if (entry.type === 'dir') {
+            dirs.set(path, ensureDirAt(parent, name, owner));
+            next.set(path, null);
+          } else {
+            const content = this.#content(path, layer, upper);
+            writeFileAt(parent, name, content, { mode: entry.mode & 0o777, owner });
+            next.set(path, { mode: entry.mode & 0o777, content });
+          }
+        });
+      } finally {
+        for (const [path, fd] of dirs) if (path !== '/') closeQuietly(fd);
+      }
+      this.#manifests.set(key, next);
+    } finally {
+      close();
     }
-    this.#manifests.set(root, next);
   }
 
   /**
    * Brings back what a process changed in a materialised host directory: new and modified files
    * are written to the upper layer, deleted ones removed (lower files get whiteouts). Only changes
    * made on the host since materialise() count, so world-side writes in between are kept.
+   * Every entry is opened without following links and checked on its descriptor: symlinks, hard
+   * links (a file with more than one name), FIFOs, sockets and devices are skipped and reported.
    */
-  async syncFrom(hostDir: string): Promise<SyncResult> {
-    const root = resolve(hostDir);
-    const manifest = this.#manifests.get(root) ?? new Map(this.#currentManifest());
+  async syncFrom(hostDir: string | HostDirRef): Promise<SyncResult> {
+    const { key, rootfd, close } = openHostDir(hostDir, false);
+    const manifest = this.#manifests.get(key) ?? new Map(this.#currentManifest());
     const result: SyncResult = { added: [], modified: [], deleted: [], skipped: [] };
     const onHost = new Map<string, { mode: number; content: Buffer } | null>();
     // What the materialised tree may hold: the world's own limit plus what its lower layers show.
@@ -419,36 +466,69 @@ export class WorldFs {
     let lowerBytes = 0;
     for (const content of manifest.values()) if (content !== null) lowerBytes += content.content.length;
     const readBudget = this.limits.bytes + lowerBytes;
-    const walk = async (dir: string, host: string): Promise<void> => {
-      for (const name of (await readdir(host)).sort()) {
+    const walk = async (dir: string, dirfd: number): Promise<void> => {
+      for (const name of readdirFd(dirfd).sort()) {
         const path = joinPath(dir, name);
-        const hostPath = join(host, name);
-        const st = await lstat(hostPath);
+        const st = lstatAt(dirfd, name);
+        if (st === undefined) continue;
         if (st.isDirectory()) {
-          onHost.set(path, null);
-          await walk(path, hostPath);
-        } else if (st.isFile()) {
-          // Apparent size, before reading: a sparse or huge file is refused without being read.
-          const refused =
-            st.size > this.limits.largestFile
-              ? `${st.size} bytes, over the world's largest_file limit of ${this.limits.largestFile}`
-              : read + st.size > readBudget
-                ? `${st.size} bytes more would pass the world's bytes limit of ${this.limits.bytes}`
-                : undefined;
-          if (refused) {
-            result.skipped.push({ path, reason: `not synced: ${refused}` });
-            // Keep the world's version: treat the host copy as unchanged.
-            if (manifest.has(path)) onHost.set(path, manifest.get(path) ?? null);
+          let fd: number;
+          try {
+            fd = openDirAt(dirfd, name);
+          } catch (error) {
+            if (!(error instanceof UnsafeEntryError)) throw error;
+            result.skipped.push({ path, reason: error.kind === 'symlink' ? 'symlink (not followed)' : 'not a regular file or directory' });
             continue;
           }
-          read += st.size;
-          onHost.set(path, { mode: st.mode & 0o777, content: await readFile(hostPath) });
+          try {
+            onHost.set(path, null);
+            await walk(path, fd);
+          } finally {
+            closeQuietly(fd);
+          }
+        } else if (st.isFile()) {
+          let opened: { fd: number; stat: Stats };
+          try {
+            opened = openRegularAt(dirfd, name, O_RDONLY);
+          } catch (error) {
+            if (!(error instanceof UnsafeEntryError) && errnoOf(error) !== 'ENOENT') throw error;
+            if (error instanceof UnsafeEntryError) result.skipped.push({ path, reason: error.kind === 'symlink' ? 'symlink (not followed)' : 'not a regular file or directory' });
+            continue;
+          }
+          try {
+            if (opened.stat.nlink > 1) {
+              result.skipped.push({ path, reason: 'hard link (a file with other names is not taken in)' });
+              continue;
+            }
+            // Apparent size, before reading: a sparse or huge file is refused without being read.
+            const size = opened.stat.size;
+            const refused =
+              size > this.limits.largestFile
+                ? `${size} bytes, over the world's largest_file limit of ${this.limits.largestFile}`
+                : read + size > readBudget
+                  ? `${size} bytes more would pass the world's bytes limit of ${this.limits.bytes}`
+                  : undefined;
+            if (refused) {
+              result.skipped.push({ path, reason: `not synced: ${refused}` });
+              // Keep the world's version: treat the host copy as unchanged.
+              if (manifest.has(path)) onHost.set(path, manifest.get(path) ?? null);
+              continue;
+            }
+            read += size;
+            onHost.set(path, { mode: opened.stat.mode & 0o777, content: await readAll(opened.fd) });
+          } finally {
+            closeQuietly(opened.fd);
+          }
         } else {
           result.skipped.push({ path, reason: st.isSymbolicLink() ? 'symlink (not followed)' : 'not a regular file or directory' });
         }
       }
     };
-    await walk('/', root);
+    try {
+      await walk('/', rootfd);
+    } finally {
+      close();
+    }
     for (const [path, now] of onHost) {
       const before = manifest.get(path);
       if (now === null) {
@@ -483,7 +563,7 @@ export class WorldFs {
       }
     }
     result.deleted = [...new Set(result.deleted)].sort();
-    this.#manifests.set(root, onHost);
+    this.#manifests.set(key, onHost);
     return result;
   }
 

@@ -38,18 +38,26 @@ function lookup(context: TemplateContext, path: string): unknown {
   return value;
 }
 
-/** Fills `{{params.id}}`, `{{query.q}}`, `{{body.name}}`, `{{headers.x}}`, `{{method}}` in strings of a body. */
-export function renderTemplate(value: unknown, context: TemplateContext): unknown {
+const WHOLE_PLACEHOLDER = /^\{\{\s*([\w.-]+)\s*\}\}$/;
+
+/**
+ * Fills `{{params.id}}`, `{{query.q}}`, `{{body.name}}`, `{{headers.x}}`, `{{method}}` in strings of a
+ * body. With `keepTypes` (JSON bodies), a string that is one placeholder and nothing else becomes the
+ * value itself (`"{{body.amount}}"` gives `120`, not `"120"`; a missing value gives `null`).
+ */
+export function renderTemplate(value: unknown, context: TemplateContext, keepTypes = false): unknown {
   if (typeof value === 'string') {
+    const whole = keepTypes ? WHOLE_PLACEHOLDER.exec(value) : null;
+    if (whole) return structuredClone(lookup(context, whole[1] ?? '') ?? null);
     return value.replace(PLACEHOLDER, (_, path: string) => {
       const found = lookup(context, path);
       if (found === undefined || found === null) return '';
       return typeof found === 'object' ? JSON.stringify(found) : String(found);
     });
   }
-  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, context));
+  if (Array.isArray(value)) return value.map((v) => renderTemplate(v, context, keepTypes));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplate(v, context)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplate(v, context, keepTypes)]));
   }
   return value;
 }
@@ -80,10 +88,11 @@ async function templateContext(request: Request, params: Record<string, unknown>
 
 function respond(definition: ResponseDefinition, fallbackStatus: number, context: TemplateContext): Response {
   const status = definition.status ?? fallbackStatus;
-  const headers = new Headers(definition.headers ?? {});
+  // Header values are templates too (`x-request-id: "{{params.id}}"`); always strings.
+  const headers = new Headers(Object.entries(definition.headers ?? {}).map(([k, v]) => [k, String(renderTemplate(v, context))]));
   if (definition.json !== undefined) {
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    return new HttpResponse(JSON.stringify(renderTemplate(definition.json, context)), { status, headers });
+    return new HttpResponse(JSON.stringify(renderTemplate(definition.json, context, true)), { status, headers });
   }
   if (definition.text !== undefined) {
     if (!headers.has('content-type')) headers.set('content-type', 'text/plain; charset=utf-8');

@@ -50,6 +50,8 @@ export interface CgroupLeaf {
   kill(signal: NodeJS.Signals): Promise<void>;
   /** Kills what is left and removes the directories. Idempotent. */
   remove(): Promise<void>;
+  /** Also removes groups nested inside (cleanup of a dead kernel's leftovers); default `remove`. */
+  removeTree?(): Promise<void>;
 }
 
 /** A cgroup hierarchy (v1 or v2) with a `clove` parent directory that holds the agents' leaves. */
@@ -59,6 +61,8 @@ export interface CgroupDriver {
   readonly controllers: ReadonlySet<Controller>;
   /** Human-readable location of the `clove` parent, for the status report. */
   readonly parentPath: string;
+  /** True when a leaf can be created inside another leaf and is counted inside it (child agents). */
+  readonly nests?: boolean;
   create(name: string, limits: CgroupLimits): Promise<CgroupLeaf>;
   /** Leaf names currently under the `clove` parent. */
   list(): Promise<string[]>;

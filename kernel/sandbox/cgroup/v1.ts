@@ -1,5 +1,5 @@
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   CPU_PERIOD_USEC,
   parseKeyValues,
@@ -34,6 +34,8 @@ export class CgroupV1 implements CgroupDriver {
   readonly version = 'v1' as const;
   readonly controllers: ReadonlySet<Controller>;
   readonly parentPath: string;
+  /** v1 hierarchies account nested groups inside their parent (memory.use_hierarchy is 1 on current Linux). */
+  readonly nests = true;
   private readonly parents: string[];
 
   constructor(
@@ -186,6 +188,10 @@ class V1Leaf implements CgroupLeaf {
     if (frozen) await this.thaw().catch(() => undefined);
   }
 
+  /**
+   * Kills this group's processes and removes its directories. A directory that still holds a
+   * nested child agent's group stays until that child's group is removed (which removes it then).
+   */
   async remove(): Promise<void> {
     for (let attempt = 0; attempt < 100; attempt++) {
       const pids = await this.pids();
@@ -193,6 +199,37 @@ class V1Leaf implements CgroupLeaf {
       await this.kill('SIGKILL');
       await sleep(10);
     }
-    for (const dir of this.dirs) await removeDir(dir, rmdir);
+    for (const dir of this.dirs) {
+      if ((await subdirectories(dir)).length > 0) {
+        released.add(dir);
+        continue;
+      }
+      await removeDir(dir, rmdir);
+      await removeReleasedParents(dir);
+    }
+  }
+
+  /** Removes this group and every group nested in it (a dead kernel's leftovers). */
+  async removeTree(): Promise<void> {
+    const nested = new Set<string>();
+    for (const dir of this.dirs) for (const sub of await subdirectories(dir)) nested.add(sub);
+    for (const sub of nested) await new V1Leaf(this.mounts, this.parentName, `${this.name}/${sub}`).removeTree();
+    await this.remove();
+  }
+}
+
+/** Directories whose agent ended while a nested child's group was still inside. */
+const released = new Set<string>();
+
+async function subdirectories(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+async function removeReleasedParents(dir: string): Promise<void> {
+  for (let parent = dirname(dir); released.has(parent); parent = dirname(parent)) {
+    if ((await subdirectories(parent)).length > 0) return;
+    released.delete(parent);
+    await removeDir(parent, rmdir).catch(() => undefined);
   }
 }

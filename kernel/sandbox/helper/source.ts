@@ -25,6 +25,12 @@ export const HELPER_SOURCE = String.raw`/*
 #include <sys/wait.h>
 #include <grp.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #define MAX_ITEMS 64
 
@@ -37,7 +43,7 @@ static struct hide hides[MAX_ITEMS]; static int nhides;
 static struct bind binds[MAX_ITEMS]; static int nbinds;
 static const char *masks[MAX_ITEMS]; static int nmasks;
 static struct lim lims[16]; static int nlims;
-static int ns_flags, want_proc, want_lo, want_nnp, want_drop_caps, die_with_parent, deny_setgroups;
+static int ns_flags, want_proc, want_lo, want_nnp, want_drop_caps, die_with_parent, deny_setgroups, want_seccomp, want_subreaper;
 static const char *hostname, *cwd, *join_pid;
 static long uid = -1, gid = -1, map_uid_out = -1, map_uid_in = -1, map_gid_out = -1, map_gid_in = -1;
 static volatile pid_t child_pid;
@@ -184,6 +190,193 @@ static void setup_net_uts(void) {
   }
 }
 
+/*
+ * The syscall filter of a sandboxed agent (--seccomp): no new namespaces (clone/unshare with a
+ * CLONE_NEW* flag, setns), no mounts, no ptrace or process_vm_*, no kernel keyring, bpf,
+ * perf_event_open, userfaultfd, io_uring, modules, kexec, reboot, swap, acct, quotactl,
+ * open_by_handle_at. Those fail with EPERM (clone3 with ENOSYS, so libc falls back to clone, whose
+ * flags the filter can see). Another architecture or the x32 ABI kills the process.
+ */
+#if defined(__x86_64__)
+#define CLOVE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define CLOVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+static const long denied_syscalls[] = {
+#ifdef __NR_setns
+  __NR_setns,
+#endif
+#ifdef __NR_mount
+  __NR_mount,
+#endif
+#ifdef __NR_umount2
+  __NR_umount2,
+#endif
+#ifdef __NR_pivot_root
+  __NR_pivot_root,
+#endif
+#ifdef __NR_chroot
+  __NR_chroot,
+#endif
+#ifdef __NR_fsopen
+  __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick, __NR_move_mount, __NR_open_tree,
+#endif
+#ifdef __NR_mount_setattr
+  __NR_mount_setattr,
+#endif
+#ifdef __NR_ptrace
+  __NR_ptrace,
+#endif
+#ifdef __NR_process_vm_readv
+  __NR_process_vm_readv, __NR_process_vm_writev,
+#endif
+#ifdef __NR_keyctl
+  __NR_keyctl, __NR_add_key, __NR_request_key,
+#endif
+#ifdef __NR_bpf
+  __NR_bpf,
+#endif
+#ifdef __NR_perf_event_open
+  __NR_perf_event_open,
+#endif
+#ifdef __NR_userfaultfd
+  __NR_userfaultfd,
+#endif
+#ifdef __NR_io_uring_setup
+  __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+#endif
+#ifdef __NR_init_module
+  __NR_init_module, __NR_finit_module, __NR_delete_module,
+#endif
+#ifdef __NR_kexec_load
+  __NR_kexec_load,
+#endif
+#ifdef __NR_kexec_file_load
+  __NR_kexec_file_load,
+#endif
+#ifdef __NR_reboot
+  __NR_reboot,
+#endif
+#ifdef __NR_swapon
+  __NR_swapon, __NR_swapoff,
+#endif
+#ifdef __NR_acct
+  __NR_acct,
+#endif
+#ifdef __NR_quotactl
+  __NR_quotactl,
+#endif
+#ifdef __NR_open_by_handle_at
+  __NR_open_by_handle_at,
+#endif
+#ifdef __NR_lookup_dcookie
+  __NR_lookup_dcookie,
+#endif
+};
+
+static void apply_seccomp(void) {
+#ifndef CLOVE_AUDIT_ARCH
+  usage("--seccomp: no filter for this architecture");
+#else
+  struct sock_filter prog[160];
+  int n = 0;
+#define EMIT(stmt) do { if (n >= 160) usage("seccomp filter too long"); prog[n++] = (struct sock_filter)stmt; } while (0)
+  EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+  EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, CLOVE_AUDIT_ARCH, 1, 0));
+  EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+  EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+#ifdef __x86_64__
+  /* x32 syscalls (bit 30) would bypass the numbers below. */
+  EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));
+  EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+#endif
+  for (size_t i = 0; i < sizeof denied_syscalls / sizeof denied_syscalls[0]; i++) {
+    EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied_syscalls[i], 0, 1));
+    EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)));
+  }
+#ifdef __NR_clone3
+  EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1));
+  EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)));
+#endif
+  /* clone and unshare: refused when a namespace flag is set (flags are the first argument). */
+  EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 1, 0));
+  EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 3));
+  EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])));
+  EMIT(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1));
+  EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)));
+  EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+#undef EMIT
+  struct sock_fprog fprog = { (unsigned short)n, prog };
+  if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0) die("seccomp", NULL);
+#endif
+}
+
+/* Kills every process below this one (a subreaper: orphans of the tree are re-parented here). */
+static int kill_descendants(void) {
+  pid_t self = getpid();
+  size_t cap = 1024, count = 0;
+  pid_t *pids = malloc(cap * sizeof *pids), *ppids = malloc(cap * sizeof *ppids);
+  if (!pids || !ppids) return 0;
+  DIR *proc = opendir("/proc");
+  if (!proc) { free(pids); free(ppids); return 0; }
+  struct dirent *e;
+  while ((e = readdir(proc))) {
+    char *end;
+    long pid = strtol(e->d_name, &end, 10);
+    if (*end || pid <= 0) continue;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ssize_t len = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (len <= 0) continue;
+    buf[len] = 0;
+    char *paren = strrchr(buf, ')');
+    long ppid;
+    char state;
+    if (!paren || sscanf(paren + 1, " %c %ld", &state, &ppid) != 2) continue;
+    if (count == cap) {
+      cap *= 2;
+      pid_t *np = realloc(pids, cap * sizeof *pids), *npp = realloc(ppids, cap * sizeof *ppids);
+      if (!np || !npp) break;
+      pids = np; ppids = npp;
+    }
+    pids[count] = (pid_t)pid; ppids[count] = (pid_t)ppid; count++;
+  }
+  closedir(proc);
+  char *below = calloc(count ? count : 1, 1);
+  int killed = 0, changed = 1;
+  while (below && changed) {
+    changed = 0;
+    for (size_t i = 0; i < count; i++) {
+      if (below[i] || pids[i] == self) continue;
+      int parent_below = ppids[i] == self;
+      for (size_t j = 0; !parent_below && j < count; j++) parent_below = below[j] && pids[j] == ppids[i];
+      if (parent_below) { below[i] = 1; changed = 1; }
+    }
+  }
+  for (size_t i = 0; below && i < count; i++) if (below[i] && kill(pids[i], SIGKILL) == 0) killed++;
+  free(below); free(pids); free(ppids);
+  return killed;
+}
+
+/* Ends the whole tree: repeat until nothing is left below (killed processes' orphans come here). */
+static void end_tree(void) {
+  for (int round = 0; round < 200; round++) {
+    int n = kill_descendants();
+    while (waitpid(-1, NULL, WNOHANG) > 0) {}
+    if (n == 0) return;
+    usleep(5000);
+  }
+}
+
+static volatile sig_atomic_t parent_gone;
+static void on_parent_death(int sig) { (void)sig; parent_gone = 1; }
+
 static void drop_and_exec(char **argv) {
   for (int i = 0; i < nlims; i++) {
     struct rlimit rl = { lims[i].soft, lims[i].hard };
@@ -204,6 +397,7 @@ static void drop_and_exec(char **argv) {
   if (die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (want_nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die("no_new_privs", NULL);
   if (cwd && chdir(cwd) < 0) die("chdir", cwd);
+  if (want_seccomp) apply_seccomp();
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -310,6 +504,8 @@ static void parse(int argc, char **argv, int *cmd_index) {
     else if (!strcmp(a, "--drop-caps")) want_drop_caps = 1;
     else if (!strcmp(a, "--die-with-parent")) die_with_parent = 1;
     else if (!strcmp(a, "--deny-setgroups")) deny_setgroups = 1;
+    else if (!strcmp(a, "--seccomp")) want_seccomp = 1;
+    else if (!strcmp(a, "--subreaper")) want_subreaper = 1;
     else if (!strcmp(a, "--join")) { NEED(1); join_pid = argv[++i]; }
     else if (!strcmp(a, "--cwd")) { NEED(1); cwd = argv[++i]; }
     else usage("unknown option");
@@ -334,6 +530,50 @@ int main(int argc, char **argv) {
   }
   int fork_needed = (ns_flags & CLONE_NEWPID) != 0;
   if (join_pid) fork_needed = join_namespaces();
+  if (want_subreaper && !fork_needed) {
+    /*
+     * No pid namespace (a plain agent): this process stays as the agent's supervisor. Orphans of
+     * the agent's tree are re-parented here; when the agent ends, or the kernel dies, the whole
+     * tree is killed, so nothing the agent started outlives it or its kernel.
+     */
+    pid_t kernel = getppid();
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) die("subreaper", NULL);
+    struct sigaction gone;
+    memset(&gone, 0, sizeof gone);
+    gone.sa_handler = on_parent_death;
+    sigaction(SIGRTMIN + 3, &gone, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGRTMIN + 3, 0, 0, 0);
+    if (getppid() != kernel) _exit(125);
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    child_pid = fork();
+    if (child_pid < 0) die("fork", NULL);
+    if (child_pid == 0) {
+      struct sigaction dfl;
+      memset(&dfl, 0, sizeof dfl);
+      dfl.sa_handler = SIG_DFL;
+      for (int i = 0; forwarded[i]; i++) sigaction(forwarded[i], &dfl, NULL);
+      sigaction(SIGRTMIN + 3, &dfl, NULL);
+      die_with_parent = 1;
+      setup_net_uts();
+      drop_and_exec(argv + cmd);
+    }
+    install_forwarding();
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    int st = 0;
+    for (;;) {
+      pid_t p = waitpid(-1, &st, 0);
+      if (p < 0 && errno == EINTR) {
+        if (parent_gone) { end_tree(); _exit(128 + SIGKILL); }
+        continue;
+      }
+      if (p < 0) die("waitpid", NULL);
+      if (p == child_pid) break;
+    }
+    end_tree();
+    exit_like(st);
+  }
   if (!fork_needed) {
     setup_mounts();
     setup_net_uts();

@@ -12,6 +12,7 @@ from .client import CloveClient
 from .errors import CloveError, ErrorCode
 from .opcodes import Opcode
 from ._connection import default_socket_path
+from .gym import task
 
-__all__ = ["CloveClient", "CloveError", "ErrorCode", "Opcode", "default_socket_path"]
+__all__ = ["CloveClient", "CloveError", "ErrorCode", "Opcode", "default_socket_path", "task"]
 __version__ = "0.1.0"

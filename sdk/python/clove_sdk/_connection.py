@@ -27,10 +27,22 @@ def default_socket_path(environ=None):
     return os.path.join("/tmp", "clove-%d" % os.getuid(), "kernel.sock")
 
 
+def state_dir_for(socket_path):
+    """The kernel's state directory: the socket's directory, or ``<socket>.state`` when that one is
+    shared with other users (world-writable or sticky, like ``/tmp``)."""
+    full = os.path.abspath(socket_path)
+    directory = os.path.dirname(full)
+    try:
+        mode = os.stat(directory).st_mode
+    except OSError:
+        return directory
+    return full + ".state" if mode & 0o1002 else directory
+
+
 def operator_token_path(socket_path, environ=None):
-    """``CLOVE_TOKEN_FILE``, else ``operator.token`` beside the socket."""
+    """``CLOVE_TOKEN_FILE``, else ``operator.token`` in the kernel's state directory."""
     env = os.environ if environ is None else environ
-    return env.get("CLOVE_TOKEN_FILE") or os.path.join(os.path.dirname(socket_path), "operator.token")
+    return env.get("CLOVE_TOKEN_FILE") or os.path.join(state_dir_for(socket_path), "operator.token")
 
 
 def resolve_token(socket_path, environ=None):

@@ -12,6 +12,23 @@ from .opcodes import Opcode
 _DEFAULT = object()
 
 
+_IMAGE_MAGIC = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"GIF8", "image/gif"),
+                (b"RIFF", "image/webp"))
+
+
+def _image(image):
+    """THINK's ``image``: a ``{data, mime_type}`` dict as is, raw bytes encoded with a sniffed type."""
+    if image is None or isinstance(image, dict):
+        return image
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        raw = bytes(image)
+        for magic, mime in _IMAGE_MAGIC:
+            if raw.startswith(magic):
+                return {"data": base64.b64encode(raw).decode("ascii"), "mime_type": mime}
+        raise ValueError("image: unknown image format; pass {'data': base64, 'mime_type': 'image/...'}")
+    raise TypeError("image must be a dict {data, mime_type} or bytes, not %s" % type(image).__name__)
+
+
 def _compact(**fields):
     """The request payload: fields left as ``None`` are not sent (the kernel applies its default)."""
     return dict((k, v) for k, v in fields.items() if v is not None)
@@ -263,6 +280,14 @@ class CloveClient(object):
         """EMIT: publishes an event (``CUSTOM`` with ``name`` and ``data``); returns ``{seq}``."""
         return self.call(Opcode.EMIT, _compact(type=type, name=name, data=data))
 
+    def submit(self, answer=None):
+        """Declares a gym task done: EMIT of the CUSTOM event ``gym.submit`` with ``{answer}``.
+
+        The episode driver (``clove gym play``, ``runEpisode``) ends the episode and grades it.
+        See :func:`clove_sdk.task` for the task itself.
+        """
+        return self.call(Opcode.EMIT, {"type": "CUSTOM", "name": "gym.submit", "data": {} if answer is None else {"answer": answer}})
+
     def next_event(self, timeout=None):
         """The oldest event pushed to this connection (``subscribe(push=True)``), waiting up to
         ``timeout`` seconds for one; ``None`` if none came."""
@@ -299,13 +324,34 @@ class CloveClient(object):
 
     # -- LLM ---------------------------------------------------------------------------------
 
-    def think(self, prompt=None, system=None, max_tokens=None, model=None, temperature=None, messages=None):
+    def think(self, prompt=None, system=None, max_tokens=None, model=None, temperature=None, messages=None,
+              image=None, system_instruction=None, thinking_level=None, tools=None, tool_choice=None, stop=None,
+              seed=None, world=None):
         """THINK: asks the kernel's model (a deterministic mock unless the kernel is configured
-        otherwise). Give ``prompt`` (with an optional ``system``) or ``messages`` (``[{role, content}]``).
-        Returns ``{text, model, provider, usage: {prompt_tokens, completion_tokens, total_tokens},
-        queue_ms, latency_ms}``; ``LLM_QUOTA_EXCEEDED`` past the agent's quota. Waits up to 300 s."""
-        return self.call(Opcode.THINK, _compact(prompt=prompt, system=system, messages=messages, model=model,
-                                                max_tokens=max_tokens, temperature=temperature),
+        otherwise; inside a world, the world's scripted LLM).
+
+        Give ``prompt`` (with ``system``/``system_instruction`` and an optional ``image``) or
+        ``messages`` (``[{role: system|user|assistant|tool, content, tool_calls?, tool_call_id?}]``).
+        ``image`` is ``{"data": base64, "mime_type": "image/png"}`` or raw bytes (PNG, JPEG, GIF,
+        WebP). ``tools`` are ``[{name, description, parameters: JSON Schema}]``; ``tool_choice`` is
+        ``"auto"``, ``"none"``, ``"required"`` or ``{"name": ...}``; ``thinking_level`` is
+        ``minimal``/``low``/``medium``/``high``.
+
+        Returns ``{success, content, text, tool_calls: [{id, name, arguments}], finish_reason,
+        usage: {prompt_tokens, completion_tokens, total_tokens}, tokens, model, provider, queue_ms,
+        latency_ms}``. Raises ``LLM_QUOTA_EXCEEDED`` past the agent's quota and ``LLM_FAILED``
+        (``details["kind"]``: rate_limit, timeout, server_error, malformed, ...). Waits up to 300 s.
+
+        Example::
+
+            answer = client.think("Summarise this file", system_instruction="Be brief")
+            print(answer["content"], answer["tokens"])
+        """
+        return self.call(Opcode.THINK, _compact(prompt=prompt, system=system, system_instruction=system_instruction,
+                                                image=_image(image), messages=messages, tools=tools,
+                                                tool_choice=tool_choice, model=model, max_tokens=max_tokens,
+                                                temperature=temperature, stop=stop, seed=seed,
+                                                thinking_level=thinking_level, world=world),
                          wait_ms=_THINK_WAIT_MS)
 
     # -- files (world-aware: an agent in a world reaches the world's tree) ---------------------
@@ -443,13 +489,15 @@ class CloveClient(object):
             payload["in"] = in_
         return self.call(Opcode.WORLD_EVENT, payload)
 
-    def world_state(self, world, timeline=False, requests=False, diff=False, kv=False, pending=False, limit=None):
+    def world_state(self, world, timeline=False, requests=False, diff=False, kv=False, pending=False, limit=None,
+                    llm=False):
         """WORLD_STATE: ``{world: {...}}`` plus the parts asked for: ``timeline``, ``requests``,
-        ``diff`` (``{added, modified, deleted}``), ``kv``, ``pending``; ``limit`` keeps the newest
+        ``diff`` (``{added, modified, deleted}``), ``kv``, ``pending``, ``llm`` (``{mode, calls,
+        faults}``: every call to the world's LLM with its prompt); ``limit`` keeps the newest
         timeline entries."""
         payload = {"world": world}
         for field, wanted in (("timeline", timeline), ("requests", requests), ("diff", diff), ("kv", kv),
-                              ("pending", pending)):
+                              ("pending", pending), ("llm", llm)):
             if wanted:
                 payload[field] = True
         payload.update(_compact(limit=limit))
