@@ -35,7 +35,7 @@ export interface KernelOptions {
   /** Most values (scalars, arrays, maps, keys) in one request payload. Default 1,000,000. */
   maxPayloadValues?: number;
   /**
-   * Resource quotas (docs/protocol.md#quotas), by name (`storeBytes` or `store_bytes`); byte quotas
+   * Resource quotas (docs/protocol.md#resource-quotas), by name (`storeBytes` or `store_bytes`); byte quotas
    * take sizes such as "64M". Unnamed quotas keep their defaults (QUOTA_DEFAULTS).
    */
   quotas?: Partial<Record<QuotaName | string, number | string>>;

@@ -46,7 +46,7 @@ export interface SpawnRequest {
    */
   grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
   /**
-   * Kernel resource quotas for this agent (docs/protocol.md#quotas): `store_bytes`, `store_keys`,
+   * Kernel resource quotas for this agent (docs/protocol.md#resource-quotas): `store_bytes`, `store_keys`,
    * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`. Byte quotas take sizes such as
    * "8M". Never more than the spawning agent's own.
    */
@@ -196,7 +196,7 @@ export interface KernelStatus {
   connections: number;
   llm: { provider: string; queued: number; calls: number; failures: number; tokens: number; queue_ms_total: number; latency_ms_total: number };
   sandbox: Record<string, unknown>;
-  /** The kernel's resource quotas by wire name (docs/protocol.md#quotas). */
+  /** The kernel's resource quotas by wire name (docs/protocol.md#resource-quotas). */
   quotas?: Record<string, number>;
 }
 

@@ -19,7 +19,7 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
 }
 
 /** `--quota name=value`: a known quota and a positive value (byte quotas take "64M"). */
-function collectQuota(text: string, into: Record<string, number>): Record<string, number> {
+function collectQuota(text: string, into: Record<string, number> | undefined): Record<string, number> {
   const m = /^([a-z_]+)=(.+)$/.exec(text.trim());
   const name = m ? quotaByWireName(m[1]!) : undefined;
   if (!m || !name) {
@@ -52,12 +52,11 @@ export function kernelCommand(program: Command): void {
       '--quota <name=value>',
       `set a resource quota (repeatable), e.g. --quota store_bytes=128M --quota emit_rate=500; quotas: ${Object.keys(QUOTA_DEFAULTS)
         .map((k) => wireName(k as QuotaName))
-        .join(', ')} (defaults in docs/protocol.md#quotas)`,
+        .join(', ')} (defaults in docs/protocol.md#resource-quotas)`,
       collectQuota,
-      {} as Record<string, number>,
     )
     .option('--json', 'print the started kernel as JSON')
-    .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; quota: Record<string, number>; json?: boolean; plainAgentsAsRoot?: boolean; agentTmpSize?: string }) => {
+    .action(async (options: { socket?: string; detach?: boolean; maxFrameSize?: number; quota?: Record<string, number>; json?: boolean; plainAgentsAsRoot?: boolean; agentTmpSize?: string }) => {
       const socketPath = socketPathOf(options);
       if (options.detach) {
         const dir = stateDirFor(socketPath);
@@ -71,7 +70,7 @@ export function kernelCommand(program: Command): void {
         if (options.maxFrameSize) args.push('--max-frame-size', String(options.maxFrameSize));
         if (options.plainAgentsAsRoot) args.push('--plain-agents-as-root');
         if (options.agentTmpSize) args.push('--agent-tmp-size', options.agentTmpSize);
-        for (const [name, value] of Object.entries(options.quota)) args.push('--quota', `${name}=${value}`);
+        for (const [name, value] of Object.entries(options.quota ?? {})) args.push('--quota', `${name}=${value}`);
         if (await probeSocket(socketPath)) throw new CliError(`a kernel is already listening on ${socketPath}`, ExitCode.FAILED, 'KERNEL_ALREADY_RUNNING');
         const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
         child.unref();
@@ -94,7 +93,7 @@ export function kernelCommand(program: Command): void {
         ...(options.plainAgentsAsRoot ? { plainUser: 'kernel' as const } : {}),
         ...(options.agentTmpSize ? { tmpSize: options.agentTmpSize } : {}),
       };
-      const handle = await startKernel({ socketPath, handleSignals: false, log, sandbox, quotas: options.quota, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
+      const handle = await startKernel({ socketPath, handleSignals: false, log, sandbox, quotas: options.quota ?? {}, ...(options.maxFrameSize ? { maxFrameSize: options.maxFrameSize } : {}) });
       if (options.json) printJson({ pid: process.pid, socket: handle.socketPath, token_file: handle.tokenFile });
       else log(`kernel ${handle.kernel.version} listening on ${handle.socketPath} (pid ${process.pid}); operator token in ${handle.tokenFile}`);
       await new Promise<void>((resolve) => {

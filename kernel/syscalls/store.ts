@@ -1,6 +1,7 @@
 import type { StoreScope } from '../../sdk/types.js';
 import { optEnum, optInt, optStr, str, type Args } from '../args.js';
 import { StateStore } from '../state-store.js';
+import { quotaExceeded } from '../quota/index.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
 import type { WorldKv } from '../../worlds/index.js';
@@ -43,6 +44,16 @@ function storeValue(ctx: CallContext, ns: string, scope: StoreScope, key: string
   kernel.resources.quota('store_total_bytes', '*', {}, kernel.store.bytes, limits.totalBytes);
 }
 
+/** STORE in a world's own state: bounded by the kernel's store_bytes and store_keys, like a namespace. */
+function setWorldValue(ctx: CallContext, kv: WorldKv, key: string, value: unknown): void {
+  const quotas = ctx.kernel.options.quotas;
+  const keys = kv.size + (kv.has(key) ? 0 : 1);
+  if (keys > quotas.storeKeys) throw quotaExceeded(ctx.op, 'storeKeys', quotas.storeKeys, keys, "the world's state (scope world)");
+  const bytes = kv.bytesAfterSet(key, value);
+  if (bytes > quotas.storeBytes) throw quotaExceeded(ctx.op, 'storeBytes', quotas.storeBytes, bytes, "the world's state (scope world)");
+  kv.set(key, value);
+}
+
 function changed(ctx: CallContext, scope: StoreScope, key: string, op: 'store' | 'delete'): void {
   const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
   // Only the key is published, never the value: agent and session scopes are private.
@@ -59,7 +70,7 @@ export const storeSyscalls = syscalls(
       const ttl = optInt('STORE', args, 'ttl_ms', 1);
       const kv = worldKv(ctx, args);
       if (kv && ttl !== undefined) throw new KernelError(ErrorCode.BAD_REQUEST, "STORE: ttl_ms is not supported in scope 'world' (world state lives on the world's clock and in its snapshots)");
-      if (kv) kv.set(key, args.value ?? null);
+      if (kv) setWorldValue(ctx, kv, key, args.value ?? null);
       else storeValue(ctx, ns, scope, key, args.value ?? null, ttl);
       changed(ctx, scope, key, 'store');
       return { stored: true };

@@ -163,6 +163,17 @@ describe('worlds', () => {
     await c.worldDestroy('limited');
   });
 
+  it('bounds a world\'s own state (scope world) by store_bytes', async () => {
+    await c.worldCreate({ source: 'name: kvworld\n' });
+    const codes = [];
+    for (let i = 0; i < 7; i++) codes.push((await codeOf(c.call('STORE', { key: `w${i}`, value: 'k'.repeat(200 * KiB), scope: 'world', world: 'kvworld' }))).code);
+    expect(codes.slice(0, 5)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(codes.slice(5)).toEqual(['QUOTA_EXCEEDED', 'QUOTA_EXCEEDED']);
+    await c.call('DELETE', { key: 'w0', scope: 'world', world: 'kvworld' });
+    expect((await codeOf(c.call('STORE', { key: 'w9', value: 'k'.repeat(200 * KiB), scope: 'world', world: 'kvworld' }))).code).toBeUndefined();
+    await c.worldDestroy('kvworld');
+  });
+
   it('does not sync a sparse 1 GiB file an agent made in the world tree (apparent size counts)', async () => {
     await c.worldCreate({ source: yaml('sparse') });
     const script = join(k.dir, 'sparse.js');
