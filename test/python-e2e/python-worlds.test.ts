@@ -84,8 +84,8 @@ describe('Python SDK in a world (real kernel)', () => {
   });
 
   it('thinks with the mock provider, execs in the world directory, and reads its own permissions', () => {
-    // A world without an `llm:` section still answers with its own scripted mock (never a real provider).
-    expect(agent.think).toMatchObject({ text: 'mock reply to: What is 2+2?', provider: 'world:py-e2e', model: 'world-mock', timing: ['latency_ms', 'queue_ms'] });
+    // A world without an `llm:` section reaches the kernel's provider (here the default mock).
+    expect(agent.think).toMatchObject({ text: 'mock reply to: What is 2+2?', provider: 'mock', model: 'mock-1', timing: ['latency_ms', 'queue_ms'] });
     expect(agent.think.usage.total_tokens).toBe(agent.think.usage.prompt_tokens + agent.think.usage.completion_tokens);
     expect(agent.exec).toMatchObject({ exit_code: 3, stderr: 'err\n', timed_out: false });
     expect(agent.exec.stdout).toMatch(/\na,b\n1,2\n$/);
