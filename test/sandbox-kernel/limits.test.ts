@@ -34,6 +34,7 @@ describe.skipIf(noMemory)(`memory limit${noMemory ? ` (skipped: ${noMemory})` : 
     const logs = await c.logs(hog.id);
     expect(ended.oom_killed, textOf(logs)).toBe(true);
     expect(ended.signal).toBe('SIGKILL');
+    expect(ended.end_reason).toBe('oom'); // why it ended, not only the signal
     expect(ended.state).toBe('killed'); // a signal ended it
     // It got close to the limit before the kill, and never past it.
     const allocated = logs.lines.map((l) => /allocated (\d+) MiB/.exec(l.text)?.[1]).filter(Boolean).map(Number);
