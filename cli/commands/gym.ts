@@ -136,7 +136,7 @@ folder or scenario.yaml, or by a JS module whose default export is an EnvSpec. S
     .command('play')
     .description('run episodes with an agent and grade them (exit 0 when every episode succeeded)')
     .argument('<scenario>', 'scenario id, folder, scenario.yaml or EnvSpec module')
-    .requiredOption('--agent <agent>', "'reference', 'random', or a command line (e.g. \"python3 agent.py\") run as an external agent process")
+    .requiredOption('--agent <agent>', "'reference', 'random', 'llm' (the LLM agent loop of clove/agents as an external process; CLOVE_AGENT_* variables set its model and loop), or a command line (e.g. \"python3 agent.py\") run as an external agent process")
     .option('--seed <n>', 'first seed', '0')
     .option('--episodes <n>', 'episodes, with seeds seed, seed+1, ...', '1')
     .option('--record <file>', 'write the trajectory as JSON lines (in-process agents)')
@@ -151,7 +151,12 @@ folder or scenario.yaml, or by a JS module whose default export is an EnvSpec. S
       const episodes = int('episodes', options.episodes, 1, 1);
       let agent: AgentSpec;
       if (options.agent === 'reference' || options.agent === 'random') agent = options.agent;
-      else {
+      else if (options.agent === 'llm') {
+        const { llmAgentCommand } = await import('../../agents/index.js');
+        // Agents start with a clean environment: the loop's own settings are passed on by name.
+        const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('CLOVE_AGENT_') && e[1] !== undefined));
+        agent = { kind: 'command', command: llmAgentCommand(), env, label: 'llm' };
+      } else {
         const command = splitCommand(options.agent);
         if (command.length === 0) throw new CliError('--agent needs a command line, reference or random', ExitCode.USAGE);
         agent = { kind: 'command', command, label: options.agent };
