@@ -121,7 +121,7 @@ describe.skipIf(NO_DIST)('clove kernel and status', () => {
     try {
       const stopped = await other.cli(['kernel', 'stop', '--json']);
       expect(stopped.code, stopped.stderr).toBe(0);
-      expect(json(stopped)).toEqual({ stopped: true, socket: other.socket });
+      expect(json(stopped)).toEqual({ stopped: true, socket: other.socket, worlds_discarded: [], snapshots: [] });
       expect(existsSync(other.socket)).toBe(false);
       expect((await other.cli(['status'])).code).toBe(3);
 
