@@ -12,7 +12,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { LineCounter, parseDocument } from 'yaml';
 import { parseDuration } from '../worlds/index.js';
 import { SuiteInvalidError, type SuiteIssue } from './errors.js';
-import { locateNode, pointerToPath } from './internal/yaml-position.js';
+import { locateNode, pointerToPath } from '../worlds/yaml-position.js';
 
 export type AgentKind = 'reference' | 'random' | 'command' | 'module' | 'llm';
 

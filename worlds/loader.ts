@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { locateNode, pointerToPath } from './yaml-position.js';
 import { parseDuration } from './duration.js';
 import { type SchemaIssue, WorldSchemaError } from './errors.js';
 import { worldPath } from './fs/path.js';
@@ -13,39 +14,6 @@ export interface LoadedWorld {
   file: string;
   /** Directory that relative mount paths are resolved against. */
   baseDir: string;
-}
-
-function pointerToPath(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
-}
-
-/** Finds the closest YAML node for a path: the key of `property` when given, else the value, else an ancestor. */
-function locate(doc: Document, lineCounter: LineCounter, path: Array<string | number>, property?: string): { line: number; column: number } | null {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const at = path.slice(0, depth);
-    const node = at.length === 0 ? doc.contents : doc.getIn(at, true);
-    if (!isNode(node)) continue;
-    let range = node.range;
-    if (property !== undefined && depth === path.length && isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === property);
-      if (pair !== undefined && isNode(pair.key) && pair.key.range) range = pair.key.range;
-    } else if (depth < path.length && isMap(node)) {
-      // The value is missing or not a node: point at its key when there is one.
-      const key = path[depth];
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
-      if (pair !== undefined && isNode(pair.key) && pair.key.range) range = pair.key.range;
-    }
-    if (range) {
-      const pos = lineCounter.linePos(range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return null;
 }
 
 /** Normalised world path, or null when it is not one (the schema check reports that). */
@@ -254,7 +222,7 @@ export function parseWorldSource(source: string, options: { file?: string; baseD
   const found = collectIssues(value, baseDir);
   if (found.length > 0) {
     const issues = found.map((issue): SchemaIssue => {
-      const pos = locate(doc, lineCounter, pointerToPath(issue.path), issue.property);
+      const pos = locateNode(doc, lineCounter, pointerToPath(issue.path), issue.property);
       return { file, line: pos?.line ?? null, column: pos?.column ?? null, path: issue.path, message: issue.message };
     });
     throw new WorldSchemaError(file, issues);

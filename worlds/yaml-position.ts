@@ -1,3 +1,4 @@
+/** Positions of JSON pointers in a YAML document, for file:line:col messages (worlds, scenarios and suites share it). */
 import { isMap, isNode, isPair, isScalar, type Document, type LineCounter } from 'yaml';
 
 /** `/agents/1/id` -> ['agents', 1, 'id']. */
