@@ -1,84 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Codec, decodePayload, encodePayload, type CodecId } from '../../sdk/protocol/codec.js';
-import { encodeFrame, FrameDecoder, FrameKind, HEADER_SIZE, type Frame } from '../../sdk/protocol/frame.js';
+import { Codec, encodePayload } from '../../sdk/protocol/codec.js';
+import { encodeFrame, FrameKind, HEADER_SIZE } from '../../sdk/protocol/frame.js';
 import { Opcode } from '../../sdk/protocol/opcodes.js';
 import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { RawPeer } from '../helpers/raw-peer.js';
 
-/** A client that speaks raw frames, so the test can send what no SDK would. */
-class RawPeer {
-  readonly frames: Frame[] = [];
-  closed = false;
-  private readonly decoder = new FrameDecoder();
-  private wake: (() => void) | null = null;
-
-  private constructor(readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      this.frames.push(...this.decoder.push(chunk));
-      this.wake?.();
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake?.();
-    });
-  }
-
-  static open(socketPath: string): Promise<RawPeer> {
-    return new Promise((resolve, reject) => {
-      const socket = createConnection(socketPath);
-      socket.once('connect', () => resolve(new RawPeer(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  write(bytes: Uint8Array): void {
-    this.socket.write(bytes);
-  }
-
-  request(opcode: number, payload: unknown, requestId: number, codec: CodecId = Codec.MSGPACK): void {
-    this.write(encodeFrame({ kind: FrameKind.REQUEST, opcode, codec, requestId }, encodePayload(codec, payload)));
-  }
-
-  /** The next frame, with its payload decoded. */
-  async next(timeoutMs = 5000): Promise<Frame & { body: any }> {
-    await this.until(() => this.frames.length > 0 || this.closed, timeoutMs);
-    const frame = this.frames.shift();
-    if (!frame) throw new Error('the kernel closed the connection without answering');
-    return { ...frame, body: decodePayload(frame.codec, frame.payload) };
-  }
-
-  /** Sends a request and waits for the frame that answers it. */
-  async call(opcode: number, payload: unknown, requestId: number, codec: CodecId = Codec.MSGPACK): Promise<Frame & { body: any }> {
-    this.request(opcode, payload, requestId, codec);
-    return this.next();
-  }
-
-  async waitClosed(timeoutMs = 5000): Promise<void> {
-    await this.until(() => this.closed, timeoutMs);
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-
-  private async until(done: () => boolean, timeoutMs: number): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!done()) {
-      const left = end - Date.now();
-      if (left <= 0) throw new Error(`raw peer: condition not met within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
-    }
-  }
-}
 
 /** A 16-byte header with every field under the test's control. */
 function header(fields: { magic?: number; version?: number; kind?: number; opcode?: number; codec?: number; requestId?: number; length: number }): Buffer {
@@ -339,9 +266,9 @@ describe('clients that misbehave at the socket level', () => {
     const peer = await RawPeer.open(k.socketPath);
     await peer.call(Opcode.HELLO, { token: k.token }, 1);
     await peer.call(Opcode.SUBSCRIBE, { types: ['CUSTOM'] }, 2);
-    peer.request(Opcode.WAIT, { agent: sleeper.id, timeout_ms: 60_000 }, 3);
-    peer.request(Opcode.LOGS, { agent: sleeper.id, since_seq: 1, wait_ms: 60_000 }, 4);
-    peer.request(Opcode.POLL_EVENTS, { timeout_ms: 60_000 }, 5);
+    peer.send(Opcode.WAIT, { agent: sleeper.id, timeout_ms: 60_000 }, 3);
+    peer.send(Opcode.LOGS, { agent: sleeper.id, since_seq: 1, wait_ms: 60_000 }, 4);
+    peer.send(Opcode.POLL_EVENTS, { timeout_ms: 60_000 }, 5);
     const agent = k.kernel.agents.get(sleeper.id);
     await eventually(() => agent.exited.size === 1);
     peer.destroy();
@@ -356,7 +283,7 @@ describe('clients that misbehave at the socket level', () => {
     const token = k.kernel.agents.get(sleeper.id).token;
     const gone = await RawPeer.open(k.socketPath);
     expect((await gone.call(Opcode.HELLO, { token }, 1)).body).toMatchObject({ role: 'agent', agent_id: sleeper.id });
-    gone.request(Opcode.RECV, { timeout_ms: 60_000 }, 2);
+    gone.send(Opcode.RECV, { timeout_ms: 60_000 }, 2);
     await new Promise((r) => setTimeout(r, 50));
     gone.destroy();
     await gone.waitClosed();

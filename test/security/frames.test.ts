@@ -4,7 +4,7 @@ import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { FrameKind } from '../../sdk/protocol/frame.js';
 import { Opcode } from '../../sdk/protocol/opcodes.js';
 import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { deepJson, deepMsgpack, deepValue, RawPeer } from './raw-peer.js';
+import { deepJson, deepMsgpack, deepValue, RawPeer } from '../helpers/raw-peer.js';
 
 // Hostile frames: deep and wide payloads in every syscall's fields, oversized frames before HELLO,
 // connection floods. After each, the kernel must answer the next caller.

@@ -31,6 +31,11 @@ export class RawPeer {
     });
   }
 
+  /** Writes bytes as they are (partial, malformed or oversized frames). */
+  write(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
   /** Sends a request whose payload bytes are given as they are. */
   sendRaw(opcode: number, payload: Uint8Array, requestId: number, codec: CodecId = Codec.MSGPACK): void {
     this.socket.write(encodeFrame({ kind: FrameKind.REQUEST, opcode, codec, requestId }, payload));
@@ -47,6 +52,14 @@ export class RawPeer {
     if (i < 0) throw new Error(`the kernel closed the connection without answering request ${requestId}`);
     const [frame] = this.frames.splice(i, 1);
     return { ...frame!, body: frame!.payload.length ? decodePayload(frame!.codec, frame!.payload) : undefined };
+  }
+
+  /** The next frame, whatever it answers, with its payload decoded. */
+  async next(timeoutMs = 5000): Promise<Answer> {
+    await this.until(() => this.frames.length > 0 || this.closed, timeoutMs);
+    const frame = this.frames.shift();
+    if (!frame) throw new Error('the kernel closed the connection without answering');
+    return { ...frame, body: frame.payload.length ? decodePayload(frame.codec, frame.payload) : undefined };
   }
 
   async call(opcode: number, payload: unknown, requestId: number, codec: CodecId = Codec.MSGPACK): Promise<Answer> {
