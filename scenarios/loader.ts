@@ -4,9 +4,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { ErrorObject } from 'ajv';
 import { TOOL_NAMES, type ScriptedAgent, type Task, type ToolName } from '../gym/tools.js';
-import { parseDuration, validateWorldDefinition, WorldSchemaError, type SchemaIssue, type WorldDefinition } from '../worlds/index.js';
+import { describeError, parseDuration, validateWorldDefinition, WorldSchemaError, type SchemaIssue, type WorldDefinition } from '../worlds/index.js';
 import type { CheckSpec } from './checks/check.js';
 import { ScenarioGeneratorError, ScenarioModuleError, ScenarioSchemaError } from './errors.js';
 import { generatorContext, type ScenarioGenerator } from './generator.js';
@@ -15,28 +14,6 @@ import { importDefaultFunction } from './module.js';
 import type { Scenario, ScenarioDefinition, ScenarioInstance, ScenarioLimits, ScenarioPeer, ScenarioReward } from './scenario.js';
 import { validateScenarioValue } from './schema.js';
 import { isPlaceholder, render, TemplateMissingValueError } from './template.js';
-
-/** Describes one Ajv error as "what was expected". */
-function describe(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties':
-      return `must NOT have additional property ${JSON.stringify(params.additionalProperty)}`;
-    case 'required':
-      return `must have required property ${JSON.stringify(params.missingProperty)}`;
-    case 'enum':
-      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'type':
-      return `must be ${Array.isArray(params.type) ? (params.type as string[]).join(' or ') : String(params.type)}`;
-    case 'oneOf':
-    case 'anyOf': {
-      const description = (error.parentSchema as { description?: unknown } | undefined)?.description;
-      return typeof description === 'string' ? `must be ${description}` : (error.message ?? 'is invalid');
-    }
-    default:
-      return error.message ?? 'is invalid';
-  }
-}
 
 function valueAt(value: unknown, pointer: string): unknown {
   let current = value;
@@ -59,7 +36,7 @@ function schemaProblems(value: unknown, templated: boolean): Array<{ path: strin
     if (templated && isPlaceholder(valueAt(value, error.instancePath))) continue;
     const params = error.params as Record<string, unknown>;
     const property = error.keyword === 'additionalProperties' ? String(params.additionalProperty) : undefined;
-    const message = describe(error);
+    const message = describeError(error);
     const key = `${error.instancePath}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -11,7 +11,7 @@ export { createWorld, World, DEFAULT_CLOCK_START } from './world.js';
 export type { WorldOptions, InjectOptions, ScheduleOptions, WorldSummary, PreparedRestore } from './world.js';
 export { parseWorldSource, loadWorldFile, validateWorldDefinition } from './loader.js';
 export type { LoadedWorld } from './loader.js';
-export { worldSchema } from './schema.js';
+export { worldSchema, describeError } from './schema.js';
 export type {
   WorldDefinition,
   FilesystemDefinition,
