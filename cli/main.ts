@@ -6,6 +6,7 @@ import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
 import { gymCommand } from './commands/gym.js';
 import { kernelCommand } from './commands/kernel.js';
+import { mcpCommand } from './commands/mcp.js';
 import { reportCommand } from './commands/report.js';
 import { statusCommand } from './commands/status.js';
 import { worldCommand } from './commands/world.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   benchCommand(program);
   reportCommand(program);
   gymCommand(program);
+  mcpCommand(program);
   program.addHelpText(
     'after',
     `
