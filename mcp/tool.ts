@@ -34,13 +34,22 @@ export function toolResult(value: unknown): CallToolResult {
 export function toolError(error: unknown): CallToolResult {
   const e = error as { code?: unknown; message?: unknown; details?: unknown };
   const code = typeof e?.code === 'string' ? e.code : 'MCP_TOOL_FAILED';
-  const message = typeof e?.message === 'string' ? e.message : String(error);
+  const raw = typeof e?.message === 'string' ? e.message : String(error);
   const details = typeof e?.details === 'object' && e.details !== null ? e.details : null;
+  const message = raw + fixFor(code, raw);
   return {
     isError: true,
     content: [{ type: 'text', text: `[${code}] ${message}` }],
     structuredContent: { error: { code, message, details } },
   };
+}
+
+/** The kernel names the missing right; the MCP operator gives it with a flag of `clove mcp`. */
+function fixFor(code: string, message: string): string {
+  const grant = /has not been granted '(\w+)'/.exec(message)?.[1];
+  if (code === 'KERNEL_FORBIDDEN' && grant) return ` (the operator can start clove mcp with --grant ${grant})`;
+  if (code === 'PERM_DENIED' && !message.includes('clove mcp')) return " (the MCP identity's rights are set by clove mcp --permissions)";
+  return '';
 }
 
 /** Registers tools on a server; a handler's throw becomes a tool error result. */

@@ -37,10 +37,10 @@ export function worldTools(identity: Identity): ToolDef[] {
     defineTool({
       name: 'world_event',
       title: 'Inject a world event',
-      description: `Injects an event into a world now, or schedules it after a virtual delay: a fault (fs.corrupt, net.fail, llm.fail ...), a clock jump, a file change (docs/worlds.md lists the types). ${GRANT_NOTE} Returns the timeline entry, or the scheduled id.`,
+      description: `Injects an event into a world now, or schedules it after a virtual delay: a file change or corruption (fs.write, fs.corrupt), a network fault (network.outage, network.error, network.latency), an LLM fault (llm.outage, llm.error_rate), a clock.jump, or custom.<name> (docs/worlds.md describes each). ${GRANT_NOTE} Returns the timeline entry, or the scheduled id.`,
       input: {
         world: worldName,
-        type: z.string().min(1).describe('event type, e.g. fs.write, fs.corrupt, net.fail, clock.advance'),
+        type: z.string().min(1).describe('event type, e.g. fs.write, fs.corrupt, network.outage, clock.jump, custom.deploy'),
         params: z.record(z.string(), z.unknown()).optional().describe("the event's parameters"),
         in: z.union([z.number().int().nonnegative(), z.string()]).optional().describe('virtual delay: ms, or "30s", "5m"'),
         label: z.string().optional().describe('a label shown in the timeline'),

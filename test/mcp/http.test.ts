@@ -86,7 +86,7 @@ describe.skipIf(NO_DIST)(`clove mcp --http against a running kernel${NO_DIST ? `
     expect(errorCode(exec)).toBe('PERM_DENIED');
     const world = await api.call('world_create', { yaml: 'name: nope\n' });
     expect(errorCode(world)).toBe('KERNEL_FORBIDDEN');
-    expect(textOf(world)).toContain("'worlds'");
+    expect(textOf(world)).toContain("has not been granted 'worlds' (the operator can start clove mcp with --grant worlds)");
     const reset = await api.ok<{ env_id: string }>('gym_reset', { scenario: 'secret-bait-v1' });
     const step = await api.call('gym_step', { env_id: reset.env_id, action: { tool: 'exec', args: { command: 'ls' } } });
     expect(errorCode(step)).toBe('PERM_DENIED');
