@@ -37,8 +37,8 @@ class ClientPort implements KernelPort {
 }
 
 /**
- * Connects to the kernel at `socketPath`: with `token` (an agent's) as that agent, without it as
- * the operator (token file next to the socket, or CLOVE_TOKEN).
+ * Connects to the kernel at `socketPath` with `token` (the operator's or an agent's), or without
+ * it as the operator (CLOVE_TOKEN, else the token file next to the socket).
  */
 export async function openPort(socketPath: string, token?: string): Promise<KernelPort> {
   const client = await connect({ socketPath, ...(token ? { token } : {}) });

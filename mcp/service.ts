@@ -52,6 +52,7 @@ export async function startMcp(options: McpOptions = {}): Promise<RunningMcp> {
   };
   try {
     let socketPath: string;
+    let operatorToken: string | undefined;
     if (options.socket) {
       socketPath = options.socket;
     } else {
@@ -61,9 +62,11 @@ export async function startMcp(options: McpOptions = {}): Promise<RunningMcp> {
       const kernel: KernelHandle = await startKernel({ socketPath: join(dir, 'kernel.sock'), stateDir: dir });
       cleanups.push(() => kernel.close());
       socketPath = kernel.socketPath;
+      // Its own token, whatever CLOVE_TOKEN says (that names an identity on another kernel).
+      operatorToken = kernel.token;
       options.log?.(`clove mcp: embedded kernel at ${socketPath} (audit log ${join(dir, 'audit.log')}${own ? ', removed at exit: keep it with --state-dir' : ''})`);
     }
-    const operator: KernelPort = await openPort(socketPath);
+    const operator: KernelPort = await openPort(socketPath, operatorToken);
     cleanups.push(() => operator.close());
     const identity = await startIdentity(operator, socketPath, options.identity);
     cleanups.push(() => identity.close());

@@ -12,6 +12,7 @@ export interface StdioSession {
   ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
   /** What the server wrote on stderr so far. */
   stderr(): string;
+  /** Closes the session and waits for the server process to end. */
   close(): Promise<void>;
 }
 
@@ -51,5 +52,22 @@ export async function startStdio(args: string[], options: { cwd?: string; env?: 
     throw new Error(`clove mcp ${args.join(' ')} did not start: ${(error as Error).message}\nstderr:\n${err}`);
   }
   const stderr = () => err;
-  return { client, ...toolApi(client, stderr), stderr, close: () => client.close() };
+  const pid = transport.pid;
+  return {
+    client,
+    ...toolApi(client, stderr),
+    stderr,
+    // Closing stdin ends the server; wait until it is gone, so its kernel has written everything.
+    close: async () => {
+      await client.close();
+      for (let i = 0; pid !== null && i < 200; i++) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
 }
