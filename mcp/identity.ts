@@ -17,7 +17,11 @@ export interface IdentityOptions {
   grants?: Grant[];
   /** Its working directory: `{workspace}` in permission globs, the base of relative paths. Default the server's cwd. */
   workspace?: string;
-  /** A world to act in (files, HTTP, clock and LLM of that world). Default none: the host. */
+  /**
+   * A world to act in (files, HTTP, clock and LLM of that world): the name of a world of the
+   * kernel, or a world YAML file, which is created for the session and destroyed at its end.
+   * Default none: the host.
+   */
   world?: string;
   /** Put the identity (and the commands it runs with clove_exec) in the kernel's sandbox. Default false. */
   sandboxed?: boolean;
@@ -50,17 +54,29 @@ export async function startIdentity(operator: KernelPort, socketPath: string, op
   const key = handoffKey();
   const workspace = resolve(options.workspace ?? process.cwd());
   const name = options.name ?? `mcp-${process.pid}`;
-  const spawned = await operator.call<{ id: number; name: string; world: string | null }>('SPAWN', {
-    name,
-    script: principalScript(),
-    cwd: workspace,
-    permissions: options.permissions ?? 'SANDBOXED',
-    grants: options.grants ?? [],
-    sandboxed: options.sandboxed ?? false,
-    ...(options.world ? { world: options.world } : {}),
-    env: { CLOVE_MCP_HANDOFF: key, CLOVE_MCP_SERVER_PID: String(process.pid) },
-  });
-  const kill = () => operator.call('KILL', { agent: spawned.id, signal: 'SIGKILL' }).then(() => undefined, () => undefined);
+  const ownWorld = options.world !== undefined && /\.ya?ml$/i.test(options.world) ? await operator.call<{ name: string }>('WORLD_CREATE', { path: resolve(options.world) }) : null;
+  const dropWorld = () => (ownWorld ? operator.call('WORLD_DESTROY', { world: ownWorld.name }).then(() => undefined, () => undefined) : Promise.resolve());
+  const world = ownWorld?.name ?? options.world;
+  let spawned: { id: number; name: string; world: string | null };
+  try {
+    spawned = await operator.call<{ id: number; name: string; world: string | null }>('SPAWN', {
+      name,
+      script: principalScript(),
+      cwd: workspace,
+      permissions: options.permissions ?? 'SANDBOXED',
+      grants: options.grants ?? [],
+      sandboxed: options.sandboxed ?? false,
+      ...(world ? { world } : {}),
+      env: { CLOVE_MCP_HANDOFF: key, CLOVE_MCP_SERVER_PID: String(process.pid) },
+    });
+  } catch (error) {
+    await dropWorld();
+    throw error;
+  }
+  const kill = async () => {
+    await operator.call('KILL', { agent: spawned.id, signal: 'SIGKILL' }).catch(() => undefined);
+    await dropWorld();
+  };
   try {
     const token = await readHandoff(operator, spawned.id, key);
     const port = await openPort(socketPath, token);

@@ -46,7 +46,7 @@ export function toolError(error: unknown): CallToolResult {
 
 /** The kernel names the missing right; the MCP operator gives it with a flag of `clove mcp`. */
 function fixFor(code: string, message: string): string {
-  const grant = /has not been granted '(\w+)'/.exec(message)?.[1];
+  const grant = /(?:has not been granted|can grant) '(\w+)'/.exec(message)?.[1];
   if (code === 'KERNEL_FORBIDDEN' && grant) return ` (the operator can start clove mcp with --grant ${grant})`;
   if (code === 'PERM_DENIED' && !message.includes('clove mcp')) return " (the MCP identity's rights are set by clove mcp --permissions)";
   return '';

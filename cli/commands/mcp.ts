@@ -66,7 +66,7 @@ export function mcpCommand(program: Command): void {
     .option('--permissions <level|json|@file>', `rights of the MCP identity: ${LEVELS.join(', ')}, a JSON permission object, or @file (default SANDBOXED)`)
     .option('--grant <grants>', `operator rights for the identity, comma-separated or repeated: ${GRANT_NAMES.join(', ')} (default none)`, collectGrants)
     .option('--workspace <dir>', "the identity's working directory: {workspace} in permissions, base of relative paths (default: the current directory)")
-    .option('--world <name>', "act inside this world (its files, network, clock and LLM) instead of on the host")
+    .option('--world <name|file.yaml>', 'act inside a world (its files, network, clock and LLM) instead of on the host: a world of the kernel, or a world YAML file created for the session and destroyed at its end')
     .option('--sandbox', "run the identity (and the commands of clove_exec) in the kernel's sandbox")
     .option('--json', 'with --http, print the endpoint as JSON ({ url, token, agent }) on stdout')
     .addHelpText(

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, NO_DIST, ROOT, withDaemon, type Daemon } from '../helpers/cli.js';
 import { errorCode, textOf, toolApi } from './mcp-client.js';
 
-// `clove mcp --http 0` against a running kernel (--socket), as a READONLY identity without grants:
-// a Streamable HTTP round trip, the bearer token, and what such an identity is refused.
+// `clove mcp --http 0` against a running kernel (--socket), as a READONLY identity without grants
+// inside a world made for the session from a YAML file: a Streamable HTTP round trip, the bearer
+// token, and what such an identity is refused.
 
 let daemon: Daemon;
 let server: ChildProcess;
@@ -25,7 +26,7 @@ async function connectHttp(url: string, token: string): Promise<Client> {
 describe.skipIf(NO_DIST)(`clove mcp --http against a running kernel${NO_DIST ? ` (skipped: ${NO_DIST})` : ''}`, () => {
   beforeAll(async () => {
     daemon = await withDaemon();
-    server = spawn(process.execPath, [CLI, 'mcp', '--socket', daemon.socket, '--http', '0', '--json', '--permissions', 'READONLY', '--name', 'mcp-http'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, [CLI, 'mcp', '--socket', daemon.socket, '--http', '0', '--json', '--permissions', 'READONLY', '--name', 'mcp-http', '--world', 'test/fixtures/worlds/project.yaml'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const lines = createInterface({ input: server.stdout! });
     let text = '';
@@ -55,7 +56,18 @@ describe.skipIf(NO_DIST)(`clove mcp --http against a running kernel${NO_DIST ? `
     expect(agents.map((a) => a.name)).toContain('mcp-http');
     // The kernel's own view: the identity is an ordinary agent of the running kernel.
     const listed = await daemon.cli(['agent', 'list', '--json']);
-    expect(JSON.parse(listed.stdout).map((a: { name: string }) => a.name)).toContain('mcp-http');
+    const record = (JSON.parse(listed.stdout) as Array<{ name: string; world: string | null }>).find((a) => a.name === 'mcp-http');
+    expect(record?.world).toBe('project');
+  });
+
+  it("acts inside its session world: reads the world's files and looks at its own world without a grant", async () => {
+    const api = toolApi(client, () => stderr);
+    const file = await api.ok<{ content: string }>('clove_read', { path: '/data/input.csv' });
+    expect(file.content).toBe('id,value\n1,10\n2,20\n');
+    // The world is the boundary: its tree is not path-checked (docs/protocol.md#permissions), even for READONLY.
+    await api.ok('clove_write', { path: '/data/notes.txt', content: 'in the world' });
+    const { diff } = await api.ok<{ diff: { added: string[]; modified: string[]; deleted: string[] } }>('world_diff', { world: 'project' });
+    expect(diff).toEqual({ added: ['/data/notes.txt'], modified: [], deleted: [] });
   });
 
   it('refuses requests without the bearer token, and from another Host', async () => {
@@ -80,8 +92,6 @@ describe.skipIf(NO_DIST)(`clove mcp --http against a running kernel${NO_DIST ? `
 
   it('refuses what a READONLY identity without grants may not do, as MCP tool errors', async () => {
     const api = toolApi(client, () => stderr);
-    const write = await api.call('clove_write', { path: '/tmp/clove-mcp-readonly.txt', content: 'x' });
-    expect(errorCode(write)).toBe('PERM_DENIED');
     const exec = await api.call('clove_exec', { command: 'true' });
     expect(errorCode(exec)).toBe('PERM_DENIED');
     const world = await api.call('world_create', { yaml: 'name: nope\n' });
@@ -93,7 +103,7 @@ describe.skipIf(NO_DIST)(`clove mcp --http against a running kernel${NO_DIST ? `
     await api.ok('gym_close', { env_id: reset.env_id });
   });
 
-  it('ends the identity agent when the server stops', async () => {
+  it('ends the identity agent and its session world when the server stops', async () => {
     await client.close();
     server.kill('SIGTERM');
     const [code] = (await once(server, 'exit')) as [number | null];
@@ -101,5 +111,7 @@ describe.skipIf(NO_DIST)(`clove mcp --http against a running kernel${NO_DIST ? `
     const listed = await daemon.cli(['agent', 'list', '--all', '--json']);
     const identity = (JSON.parse(listed.stdout) as Array<{ name: string; state: string }>).find((a) => a.name === 'mcp-http');
     expect(identity?.state).toBe('killed');
+    const worlds = await daemon.cli(['world', 'list', '--json']);
+    expect(worlds.stdout).not.toContain('"project"');
   });
 });
