@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Identity } from './identity.js';
+import { CloveError } from './kernel-port.js';
 import { defineTool, type ToolDef } from './tool.js';
 
 const agentRef = z.union([z.number().int().positive(), z.string().min(1)]).describe('agent id (number) or name');
@@ -113,7 +114,12 @@ export function cloveTools(identity: Identity): ToolDef[] {
         signal: z.enum(['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP']).optional().describe('signal to send first (default SIGTERM)'),
         grace_ms: z.number().int().nonnegative().optional().describe('wait this long before SIGKILL'),
       },
-      handle: (a) => port.call('KILL', defined(a)),
+      handle: async (a) => {
+        if (a.agent === identity.agentId || a.agent === identity.name) {
+          throw new CloveError('MCP_SELF_KILL', `clove_kill: '${identity.name}' (#${identity.agentId}) is the MCP identity these tools act as; stopping it would end every tool. Close the MCP session instead`);
+        }
+        return port.call('KILL', defined(a));
+      },
     }),
     defineTool({
       name: 'clove_http',

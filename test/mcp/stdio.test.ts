@@ -112,6 +112,8 @@ describe.skipIf(NO_DIST)(`clove mcp over stdio${NO_DIST ? ` (skipped: ${NO_DIST}
     const missing = await mcp.call('clove_kill', { agent: 'nobody-here' });
     expect(errorCode(missing)).toBe('AGENT_NOT_FOUND');
     expect(textOf(missing)).toContain("no agent named 'nobody-here'");
+    const self = await mcp.call('clove_kill', { agent: 'mcp-test' });
+    expect(errorCode(self)).toBe('MCP_SELF_KILL');
     const invalid = await mcp.call('clove_read', { offset: 3 });
     expect(invalid.isError).toBe(true);
     expect(textOf(invalid)).toMatch(/path/);
