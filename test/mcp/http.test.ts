@@ -114,4 +114,26 @@ describe.skipIf(NO_DIST)(`clove mcp --http against a running kernel${NO_DIST ? `
     const worlds = await daemon.cli(['world', 'list', '--json']);
     expect(worlds.stdout).not.toContain('"project"');
   });
+
+  it('leaves no identity behind when the server is killed without cleaning up', async () => {
+    const orphaned = spawn(process.execPath, [CLI, 'mcp', '--socket', daemon.socket, '--name', 'mcp-orphan'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    orphaned.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    const state = async () => {
+      const listed = await daemon.cli(['agent', 'list', '--all', '--json']);
+      return (JSON.parse(listed.stdout) as Array<{ name: string; state: string }>).find((a) => a.name === 'mcp-orphan')?.state;
+    };
+    // The server says whom it acts as once the identity handed over its token.
+    for (let i = 0; i < 200 && !err.includes("acting as agent 'mcp-orphan'"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await state(), err).toBe('running');
+    orphaned.kill('SIGKILL');
+    await once(orphaned, 'exit');
+    let last: string | undefined;
+    for (let i = 0; i < 40; i++) {
+      last = await state();
+      if (last !== 'running') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(last).toBe('exited');
+  });
 });
