@@ -20,7 +20,7 @@
  * - `request`: the kernel, in the error frame that answers one request (the connection stays open);
  * - `client`: an SDK itself, never sent by the kernel;
  * - `library`: Clove's in-process libraries (kernel start-up, worlds, gym, scenarios, bench,
- *   reports, cli); never on the wire.
+ *   reports, agents, cli); never on the wire.
  */
 export type ErrorScope = 'connection' | 'request' | 'client' | 'library';
 
@@ -34,7 +34,7 @@ export interface ErrorCodeInfo {
   /** When it is raised (the docs' "when" column; Markdown). */
   readonly meaning: string;
   /** For `library` codes: the layer that raises it. */
-  readonly layer?: 'kernel' | 'worlds' | 'gym' | 'scenarios' | 'bench' | 'reports' | 'cli';
+  readonly layer?: 'kernel' | 'worlds' | 'gym' | 'scenarios' | 'bench' | 'reports' | 'agents' | 'cli';
 }
 
 /** Codes the kernel sends. Keys are the TypeScript and Python constant names (`ErrorCode.MAILBOX_FULL`). */
@@ -136,6 +136,9 @@ const LIBRARY_ERRORS = {
   RESULTS_INVALID: { code: 'RESULTS_INVALID', scope: 'library', layer: 'reports', retryable: false, meaning: 'a results file that does not parse or does not match the schema' },
   RESULTS_MISSING: { code: 'RESULTS_MISSING', scope: 'library', layer: 'reports', retryable: false, meaning: 'a results file that does not exist' },
   RESULTS_VERSION_MISMATCH: { code: 'RESULTS_VERSION_MISMATCH', scope: 'library', layer: 'reports', retryable: false, meaning: 'a results file of another format version' },
+  BAD_ARGUMENTS: { code: 'BAD_ARGUMENTS', scope: 'library', layer: 'agents', retryable: false, meaning: "a tool call of the LLM agent with a missing or mistyped argument (the tool's result the model sees)" },
+  UNKNOWN_TOOL: { code: 'UNKNOWN_TOOL', scope: 'library', layer: 'agents', retryable: false, meaning: 'a tool call of the LLM agent naming a tool it does not offer' },
+  TOOL_FAILED: { code: 'TOOL_FAILED', scope: 'library', layer: 'agents', retryable: false, meaning: 'a tool of the LLM agent or the gym failed with an error that carries no code of its own' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 type CodesOf<T extends Record<string, { code: string }>> = { readonly [K in keyof T]: T[K]['code'] };

@@ -87,7 +87,7 @@ describe('the error-code registry', () => {
         else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) files.push(path);
       }
     };
-    for (const dir of ['kernel', 'sdk', 'worlds', 'gym', 'bench', 'reports', 'scenarios', 'cli']) walk(join(ROOT, dir));
+    for (const dir of ['kernel', 'sdk', 'worlds', 'gym', 'bench', 'reports', 'scenarios', 'agents', 'cli']) walk(join(ROOT, dir));
     const unregistered: string[] = [];
     let seen = 0;
     for (const file of files) {
