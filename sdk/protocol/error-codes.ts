@@ -33,8 +33,8 @@ export interface ErrorCodeInfo {
   readonly retryable: boolean;
   /** When it is raised (the docs' "when" column; Markdown). */
   readonly meaning: string;
-  /** For `library` codes: the layer that raises it. */
-  readonly layer?: 'kernel' | 'worlds' | 'gym' | 'scenarios' | 'bench' | 'reports' | 'agents' | 'cli';
+  /** For `library` codes: the layer that raises it (`any`: several do). */
+  readonly layer?: 'kernel' | 'worlds' | 'gym' | 'scenarios' | 'bench' | 'reports' | 'agents' | 'cli' | 'any';
 }
 
 /** Codes the kernel sends. Keys are the TypeScript and Python constant names (`ErrorCode.MAILBOX_FULL`). */
@@ -103,7 +103,9 @@ const LIBRARY_ERRORS = {
   KERNEL_ALREADY_RUNNING: { code: 'KERNEL_ALREADY_RUNNING', scope: 'library', layer: 'kernel', retryable: false, meaning: 'starting a kernel on a socket another kernel listens on, or with a state directory another live kernel holds' },
   KERNEL_SOCKET_PATH_TAKEN: { code: 'KERNEL_SOCKET_PATH_TAKEN', scope: 'library', layer: 'kernel', retryable: false, meaning: 'starting a kernel on a socket path that exists and is not a socket (it is never replaced)' },
   KERNEL_START_FAILED: { code: 'KERNEL_START_FAILED', scope: 'library', layer: 'cli', retryable: false, meaning: '`clove kernel start`: the background kernel did not come up (`details.log` names its log)' },
-  LLM_NOT_CONFIGURED: { code: 'LLM_NOT_CONFIGURED', scope: 'library', layer: 'kernel', retryable: false, meaning: 'the chosen LLM provider lacks its settings (the message names the variables to set)' },
+  LLM_NOT_CONFIGURED: { code: 'LLM_NOT_CONFIGURED', scope: 'library', layer: 'kernel', retryable: false, meaning: 'the chosen LLM provider lacks its settings (the message names the variables to set), or its replay file cannot be read' },
+  QUOTA_INVALID: { code: 'QUOTA_INVALID', scope: 'library', layer: 'kernel', retryable: false, meaning: 'a kernel quota option (`--quota name=N`, `quotas`) that is unknown or not a positive number (`details.quota`)' },
+  INSTALLATION_BROKEN: { code: 'INSTALLATION_BROKEN', scope: 'library', layer: 'any', retryable: false, meaning: 'a file Clove ships (a JSON Schema, the HTML report viewer, chart.js) is missing: reinstall' },
   CLI_USAGE: { code: 'CLI_USAGE', scope: 'library', layer: 'cli', retryable: false, meaning: 'a CLI command with bad arguments or options (exit status 2)' },
   CLI_FAILED: { code: 'CLI_FAILED', scope: 'library', layer: 'cli', retryable: false, meaning: 'a CLI command failed for another reason (exit status 1)' },
   GYM_ACTION_INVALID: { code: 'GYM_ACTION_INVALID', scope: 'library', layer: 'gym', retryable: false, meaning: 'an action that does not match the action schema (`field` names where); the episode is unchanged' },
@@ -136,6 +138,8 @@ const LIBRARY_ERRORS = {
   RESULTS_INVALID: { code: 'RESULTS_INVALID', scope: 'library', layer: 'reports', retryable: false, meaning: 'a results file that does not parse or does not match the schema' },
   RESULTS_MISSING: { code: 'RESULTS_MISSING', scope: 'library', layer: 'reports', retryable: false, meaning: 'a results file that does not exist' },
   RESULTS_VERSION_MISMATCH: { code: 'RESULTS_VERSION_MISMATCH', scope: 'library', layer: 'reports', retryable: false, meaning: 'a results file of another format version' },
+  AGENT_TASK_MISSING: { code: 'AGENT_TASK_MISSING', scope: 'library', layer: 'agents', retryable: false, meaning: 'the LLM agent program started without a task (`CLOVE_TASK` unset)' },
+  AGENT_SETTING_INVALID: { code: 'AGENT_SETTING_INVALID', scope: 'library', layer: 'agents', retryable: false, meaning: 'a `CLOVE_AGENT_*` setting of the LLM agent that is not a non-negative number (`details.variable`)' },
   BAD_ARGUMENTS: { code: 'BAD_ARGUMENTS', scope: 'library', layer: 'agents', retryable: false, meaning: "a tool call of the LLM agent with a missing or mistyped argument (the tool's result the model sees)" },
   UNKNOWN_TOOL: { code: 'UNKNOWN_TOOL', scope: 'library', layer: 'agents', retryable: false, meaning: 'a tool call of the LLM agent naming a tool it does not offer' },
   TOOL_FAILED: { code: 'TOOL_FAILED', scope: 'library', layer: 'agents', retryable: false, meaning: 'a tool of the LLM agent or the gym failed with an error that carries no code of its own' },
