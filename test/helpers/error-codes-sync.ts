@@ -73,7 +73,7 @@ export function renderDocs(): string {
       wire.map((row) => [`\`${row.code}\``, retry(row), row.scope === 'connection' ? `connection-level: ${row.meaning}` : row.meaning]),
     ),
     '',
-    'Raised by the SDKs themselves, never sent by the kernel (TypeScript `ClientErrorCode`, Python `ErrorCode.CLIENT_*`):',
+    'Raised by the SDKs themselves, never sent by the kernel (TypeScript `ClientErrorCode`, Python `ErrorCode.<code>`, e.g. `ErrorCode.CLIENT_TIMEOUT`):',
     '',
     table(['code', 'retry', 'when'], client.map((row) => [`\`${row.code}\``, retry(row), row.meaning])),
     '',
