@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { BenchError, IncompatibleResultsError } from '../../bench/errors.js';
 import { CliError, ExitCode } from '../../cli/output.js';
 import { InvalidActionError, GymError, ResetNeededError } from '../../gym/errors.js';
@@ -19,7 +19,7 @@ import { ResultsInvalidError } from '../../reports/errors.js';
 import { ScenarioNotFoundError } from '../../scenarios/errors.js';
 import { TemplateMissingValueError } from '../../scenarios/template.js';
 import { CloveError, toError } from '../../sdk/errors.js';
-import { ClientErrorCode, ERROR_CODES, ErrorCode, errorCodeInfo, isRetryable, isWireCode } from '../../sdk/protocol/error-codes.js';
+import { ClientErrorCode, ERROR_CODES, ErrorCode, errorCodeInfo, isRetryable, isWireCode, type CloveErrorCode, type ErrorCodeValue } from '../../sdk/protocol/error-codes.js';
 import { FrameError } from '../../sdk/protocol/frame.js';
 import { PayloadShapeError } from '../../sdk/protocol/payload-shape.js';
 import { FsNotFoundError, HttpFailedError, WorldError, WorldQuotaError, WorldSchemaError, WorldSnapshotError } from '../../worlds/errors.js';
@@ -48,6 +48,19 @@ describe('the error-code registry', () => {
     expect(isRetryable(ErrorCode.AGENT_NOT_FOUND)).toBe(false);
     expect(isRetryable('SOME_FUTURE_CODE')).toBe(false);
     expect(new CloveError(ErrorCode.HTTP_FAILED, 'x').retryable).toBe(true);
+  });
+
+  it('types each code as its literal, so an unregistered code does not compile in a layer base', () => {
+    expectTypeOf(ErrorCode.AGENT_NOT_FOUND).toEqualTypeOf<'AGENT_NOT_FOUND'>();
+    expectTypeOf(ErrorCode.MAILBOX_FULL).toEqualTypeOf<'IPC_MAILBOX_FULL'>();
+    expectTypeOf(ClientErrorCode.TIMEOUT).toEqualTypeOf<'CLIENT_TIMEOUT'>();
+    expectTypeOf<'GYM_ENV_CLOSED'>().toExtend<CloveErrorCode>();
+    expectTypeOf<'GYM_ENV_CLOSED'>().not.toExtend<ErrorCodeValue>();
+    expectTypeOf<'NOT_A_CODE'>().not.toExtend<CloveErrorCode>();
+    // @ts-expect-error an unregistered code is refused by the compiler
+    expect(new GymError('GYM_NOT_REGISTERED', 'x').code).toBe('GYM_NOT_REGISTERED');
+    // @ts-expect-error a library code cannot be put on the wire as a KernelError
+    expect(new KernelError('GYM_ENV_CLOSED', 'x').code).toBe('GYM_ENV_CLOSED');
   });
 
   it('matches the generated Python constants and docs tables (npm run sync:error-codes rewrites them)', () => {
