@@ -129,11 +129,12 @@ export class HostedWorld {
     return treeSize({ limits: this.world.limits, footprint: fs.footprint(PAGE) });
   }
 
-  /** Brings the tmpfs back to the size the world's limits give (after a restore grew it). */
-  private async refit(): Promise<void> {
-    if (this.treeStorage?.kind !== 'tmpfs' || !this.base) return;
-    const size = this.wantedSize(this.world.fs);
-    if (!size) return;
+  /**
+   * Brings the tmpfs back to the size the world's limits give (after a restore grew it), or to
+   * `size` (what it was before a restore that failed).
+   */
+  private async refit(size = this.wantedSize(this.world.fs)): Promise<void> {
+    if (this.treeStorage?.kind !== 'tmpfs' || !this.base || !size) return;
     try {
       await resizeTree(this.base, size);
       this.treeStorage = { kind: 'tmpfs', ...size };
@@ -198,7 +199,7 @@ export class HostedWorld {
     const run = this.syncing.then(async () => {
       const prepared = this.world.prepareRestore(bytes);
       let aside: string | null = null;
-      let grown = false;
+      let grown: { sizeBytes: number; inodes: number } | null = null;
       try {
         if (this.dir && this.dirFd !== null) {
           // The old entries stay (aside) until the new tree is written: for that moment the tmpfs
@@ -209,14 +210,14 @@ export class HostedWorld {
             const bigger = { sizeBytes: storage.sizeBytes + next.sizeBytes, inodes: storage.inodes + next.inodes };
             await resizeTree(this.base, bigger);
             this.treeStorage = { kind: 'tmpfs', ...bigger };
-            grown = true;
+            grown = { sizeBytes: storage.sizeBytes, inodes: storage.inodes };
           }
           const ref = this.ref();
           aside = await swapTree(this.dir, () => prepared.fs.materialise(ref, { owner: this.owner }));
         }
       } catch (error) {
         prepared.discard();
-        if (grown) await this.refit();
+        if (grown) await this.refit(grown);
         if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('FS_')) throw error;
         throw new KernelError(
           ErrorCode.FS_ERROR,
