@@ -179,10 +179,19 @@ export class HostedWorld {
       return;
     }
     const stat = fs.stat(p);
-    const parent = ensureDirs(this.dirFd, segments, this.owner);
+    let parent: number | null = null;
     try {
+      parent = ensureDirs(this.dirFd, segments, this.owner);
       if (stat.type === 'dir') closeQuietly(ensureDirs(parent, [name], this.owner));
       else writeFileAt(parent, name, fs.readFile(p), { mode: stat.mode & 0o777, owner: this.owner });
+    } catch (error) {
+      const errno = (error as NodeJS.ErrnoException).code;
+      if (errno !== 'ENOSPC' && errno !== 'EDQUOT') throw error;
+      // The tree's storage is full (agents filled it with what the world refused). The world keeps
+      // its version; the tree must not hand a partial copy back to it at the next sync.
+      if (parent !== null && stat.type === 'file') removeAt(parent, name);
+      fs.forgetHostEntry(this.ref(), p);
+      this.recordRefused({ added: [], modified: [], deleted: [], skipped: [{ path: p, reason: `not written to the tree: ${errno} (its storage is full; the world holds the file)` }] });
     } finally {
       closeQuietly(parent);
     }

@@ -60,6 +60,15 @@ describe.skipIf(NOT_ROOT)(`a world tree on size-limited storage ${NOT_ROOT ? `(s
     // The file over the world's limits was refused by the sync; the world itself is intact.
     expect((await c.worldState('fill', { diff: true })).diff?.added ?? []).not.toContain('/big.bin');
 
+    // A write through the kernel into the full tree: the world keeps the whole file, a partial copy
+    // in the tree never flows back into it, and the timeline says the tree lacks it.
+    const content = 'k'.repeat(200_000);
+    await c.write('/project/kernel.txt', content, { world: 'fill' });
+    expect((await c.read('/project/kernel.txt', { world: 'fill' })).content).toBe(content);
+    const state = await c.worldState('fill', { diff: true, timeline: true });
+    expect((await c.read('/project/kernel.txt', { world: 'fill' })).content).toBe(content);
+    expect(state.timeline?.some((e) => e.type === 'fs.refused' && e.params.path === '/project/kernel.txt' && /ENOSPC/.test(String(e.params.reason)))).toBe(true);
+
     // Rewinding a full tree: the old entries stay aside on the same mount while the snapshot's are written.
     const restored = await c.worldRestore({ path: String(snap.path) }, { name: 'fill', in_place: true });
     expect(restored.directory).toBe(w.directory);

@@ -471,6 +471,16 @@ export class WorldFs {
   }
 
   /**
+   * Forgets what a materialised host directory holds at `path` (its host could not write the
+   * world's version there, e.g. ENOSPC): a later sync neither takes in what is there nor deletes
+   * the world's file for its absence.
+   */
+  forgetHostEntry(hostDir: string | HostDirRef, path: string): void {
+    const key = typeof hostDir === 'string' ? resolve(hostDir) : hostDir.path;
+    this.#manifests.get(key)?.delete(worldPath(path));
+  }
+
+  /**
    * Brings back what a process changed in a materialised host directory: new and modified files
    * are written to the upper layer, deleted ones removed (lower files get whiteouts). Only changes
    * made on the host since materialise() count, so world-side writes in between are kept.
