@@ -18,7 +18,7 @@ import { worldPath } from '../../worlds/fs/path.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
 import { worldTreePrefix } from './stale-trees.js';
-import { mountTree, mountUnavailable, PAGE, resizeTree, treeSize, unmountTree, type TreeStorage } from './tree-storage.js';
+import { mountTree, mountUnavailable, PAGE, resizeTree, treeSize, unmountTreeAsync, type TreeStorage } from './tree-storage.js';
 
 /**
  * A world inside the kernel: the engine's World plus the agents that joined it and, once a
@@ -105,7 +105,7 @@ export class HostedWorld {
       this.base = base;
       this.dir = dir;
     } catch (error) {
-      removeStorage(base);
+      await removeStorage(base);
       throw error;
     }
     await this.world.fs.materialise(this.ref());
@@ -249,7 +249,7 @@ export class HostedWorld {
     this.dirFd = null;
     this.dir = null;
     this.base = null;
-    if (base) removeStorage(base);
+    if (base) await removeStorage(base);
   }
 
   private ref(): { path: string; fd: number } {
@@ -322,8 +322,8 @@ async function swapTree(dir: string, write: () => Promise<void>): Promise<string
  * agent still inside keeps its view until it leaves), then what is left is removed without
  * following links.
  */
-function removeStorage(base: string): void {
-  unmountTree(base);
+async function removeStorage(base: string): Promise<void> {
+  await unmountTreeAsync(base);
   removeBeside(base);
 }
 

@@ -122,6 +122,19 @@ export function unmountTree(path: string): string[] {
   return failed;
 }
 
+/** `unmountTree` without blocking the event loop (a world destroyed while the kernel serves). */
+export async function unmountTreeAsync(path: string): Promise<string[]> {
+  const failed: string[] = [];
+  for (const point of mountsUnder(path)) {
+    try {
+      await run('umount', ['-l', point]);
+    } catch (error) {
+      failed.push(`${point}: ${mountMessage(error)}`);
+    }
+  }
+  return failed;
+}
+
 function mountMessage(error: unknown): string {
   const e = error as { stderr?: Buffer | string; message?: string };
   const stderr = e.stderr ? String(e.stderr).trim() : '';
