@@ -6,6 +6,8 @@
  * const world = createWorld('worlds/examples/flaky-api.yaml', { seed: 7 });
  * const bytes = world.snapshot();
  * const fork = World.restore(bytes, { name: 'flaky-api-fork' });
+ *
+ * @module
  */
 export { createWorld, World, DEFAULT_CLOCK_START } from './world.js';
 export type { WorldOptions, InjectOptions, ScheduleOptions, WorldSummary, PreparedRestore } from './world.js';

@@ -127,7 +127,7 @@ const floods: Record<string, [string, Flood]> = {
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const port = (server.address() as AddressInfo).port;
-      const res = await c.http({ url: `http://127.0.0.1:${port}/`, max_bytes: 1024 });
+      const res = await c.http({ url: `http://127.0.0.1:${port}/`, maxBytes: 1024 });
       server.closeAllConnections();
       server.close();
       return { outcome: `status ${res.status}, truncated ${res.truncated}` };
@@ -172,9 +172,9 @@ const floods: Record<string, [string, Flood]> = {
       const agent = await c.spawn({ script: s, world: 'disk', sandboxed: true, limits: { memory: '64M' } });
       await c.wait(agent.id, 120_000);
       const done = await c.wait(agent.id, 1000);
-      const line = `${(await c.logs(agent.id)).lines.map((l) => l.text).join(' ')} (agent ${done.state}, exit ${done.exit_code ?? done.signal})`;
+      const line = `${(await c.logs(agent.id)).lines.map((l) => l.text).join(' ')} (agent ${done.state}, exit ${done.exitCode ?? done.signal})`;
       const grown = Math.round((before - free()) / MiB);
-      const storage = ((await c.worldList()).find((w) => w.name === 'disk') as unknown as { tree_storage: unknown }).tree_storage;
+      const storage = ((await c.worldList()).find((w) => w.name === 'disk'))?.treeStorage;
       rmSync(scripts, { recursive: true, force: true });
       return { outcome: `${line}; host disk used +${grown} MiB; tree_storage ${JSON.stringify(storage)}`, release: async () => void (await c.worldDestroy('disk')) };
     },
@@ -283,12 +283,12 @@ const floods: Record<string, [string, Flood]> = {
       const s = script(dir, 'chatty.js', "const l='x'.repeat(65535)+'\\n';let n=0;function go(){while(n<4800){n++;if(!process.stdout.write(l))return process.stdout.once('drain',go);}setInterval(()=>{},1000);}go();\n");
       const agent = await c.spawn({ script: s });
       for (let i = 0; i < 600; i++) {
-        const logs = await c.logs(agent.id, { since_seq: 4800, max: 1 });
+        const logs = await c.logs(agent.id, { sinceSeq: 4800, max: 1 });
         if (logs.lines.length > 0) break;
         await settle(100);
       }
       const metrics = await c.agentMetrics(agent.id);
-      return { outcome: `kernel_bytes ${Math.round((metrics.kernel_bytes ?? 0) / MiB)} MiB`, release: async () => void (await c.kill(agent.id, { signal: 'SIGKILL' })) };
+      return { outcome: `kernel_bytes ${Math.round((metrics.kernelBytes ?? 0) / MiB)} MiB`, release: async () => void (await c.kill(agent.id, { signal: 'SIGKILL' })) };
     },
   ],
 };

@@ -97,9 +97,9 @@ describe('HTTP on an agent\'s behalf', () => {
 
   it('streams a body and cuts it at max_bytes without reading the rest (operators may reach loopback)', async () => {
     const c = await k.client();
-    const res = await c.http({ url: `http://127.0.0.1:${port}/endless`, max_bytes: 1024 });
+    const res = await c.http({ url: `http://127.0.0.1:${port}/endless`, maxBytes: 1024 });
     expect(res.truncated).toBe(true);
-    expect(Buffer.from(res.body, res.body_encoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
+    expect(Buffer.from(res.body, res.bodyEncoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
     expect(await c.echo('still serving')).toBe('still serving');
   });
 });

@@ -52,8 +52,8 @@ describe.skipIf(NOT_ROOT)(`a world tree on size-limited storage ${NOT_ROOT ? `(s
     expect(freeBefore - hostFree()).toBeLessThan(64 * MiB);
 
     const w = await info(c, 'fill');
-    expect(w.tree_storage).toMatchObject({ kind: 'tmpfs' });
-    const size = (w.tree_storage as { size_bytes: number }).size_bytes;
+    expect(w.treeStorage).toMatchObject({ kind: 'tmpfs' });
+    const size = (w.treeStorage as { sizeBytes: number }).sizeBytes;
     // 4 MiB of bytes limit + one page per file of the files limit + 1 MiB + the lower layer's page.
     expect(size).toBe(4 * MiB + 50 * 4096 + MiB + 4096);
     expect(statfsSync(w.directory as string).type).toBe(TMPFS_MAGIC);
@@ -70,10 +70,10 @@ describe.skipIf(NOT_ROOT)(`a world tree on size-limited storage ${NOT_ROOT ? `(s
     expect(state.timeline?.some((e) => e.type === 'fs.refused' && e.params.path === '/project/kernel.txt' && /ENOSPC/.test(String(e.params.reason)))).toBe(true);
 
     // Rewinding a full tree: the old entries stay aside on the same mount while the snapshot's are written.
-    const restored = await c.worldRestore({ path: String(snap.path) }, { name: 'fill', in_place: true });
+    const restored = await c.worldRestore({ path: String(snap.path) }, { name: 'fill', inPlace: true });
     expect(restored.directory).toBe(w.directory);
     expect(readdirSync(w.directory as string).sort()).toEqual(['project']);
-    expect(restored.tree_storage).toEqual({ kind: 'tmpfs', size_bytes: size, inodes: (w.tree_storage as { inodes: number }).inodes });
+    expect(restored.treeStorage).toEqual({ kind: 'tmpfs', sizeBytes: size, inodes: (w.treeStorage as { inodes: number }).inodes });
     expect(readdirSync(treeBase(w))).toEqual(['tree']);
     // Shrunk back: a second fill stops where the first did.
     const [again] = await hostile(c, [['fill', 'again.bin', 256 * MiB]], { world: 'fill', limits: { memory: '64M' } });
