@@ -1,11 +1,9 @@
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
 import type { AuditInput } from './audit/index.js';
-import type { CallObserver } from './kernel.js';
-
-type Call = Parameters<CallObserver>[0];
+import type { AnsweredCall } from './call-observer.js';
 
 /** One answered syscall as an audit record: a permission denial names the rule that denied it. */
-export function auditEntry(call: Call): AuditInput {
+export function auditEntry(call: AnsweredCall): AuditInput {
   const caller = call.caller;
   const rule = call.error?.details?.rule;
   // Anything refused by a rule (permissions, quotas) or by access control is a denial.

@@ -1,4 +1,5 @@
-export { startKernel, Kernel, type KernelHandle, type CallObserver } from './kernel.js';
+export { startKernel, Kernel, type KernelHandle } from './kernel.js';
+export type { CallObserver } from './call-observer.js';
 export type { KernelOptions, ResolvedKernelOptions } from './options.js';
 export { KERNEL_DEFAULTS } from './options.js';
 export { defaultSocketPath } from './socket-path.js';

@@ -14,7 +14,8 @@ import type { SpawnParent } from './agents/spawn-bounds.js';
 import type { Args } from './args.js';
 import { auditEntry } from './audit-entry.js';
 import { AuditLog } from './audit/index.js';
-import { Connection } from './connection.js';
+import { CallObservers, type AnsweredCall, type CallObserver } from './call-observer.js';
+import { Connection, type ConnectionHost } from './connection.js';
 import { KernelError } from './errors.js';
 import { EventBus } from './event-bus.js';
 import type { FileSystemView } from './fs/file-system.js';
@@ -34,20 +35,20 @@ import { AgentSocket } from './agent-socket.js';
 import { removeLeftoverDirs } from './leftovers.js';
 import { claimSocketPath, claimStateDir } from './socket-path.js';
 import { StateStore } from './state-store.js';
-import { callerLabel, type CallContext, type Caller, type Syscall } from './syscall.js';
+import { callerLabel, type CallSite, type Caller } from './caller.js';
+import type { CallContext, Syscall, SyscallHost } from './syscall.js';
 import { SYSCALLS } from './syscalls/index.js';
 import { removeDeadKernelTrees } from './worlds/stale-trees.js';
 import { WorldHost } from './worlds/world-host.js';
 import type { HostedWorld } from './worlds/hosted-world.js';
 
-/** Observes every answered syscall (the audit log is one). */
-export type CallObserver = (call: { caller: Caller; op: OpcodeName; args: unknown; durationMs: number; error?: KernelError }) => void;
+export type { CallObserver } from './call-observer.js';
 
 /**
  * The kernel: the syscall table and the state behind it (agents, mailboxes, store, event bus),
  * served on a Unix socket and on each agent's own channel.
  */
-export class Kernel {
+export class Kernel implements SyscallHost, ConnectionHost {
   readonly version = packageInfo().version;
   /** This kernel run's id, stamped on its audit records (`clove audit --run`): start time and pid. */
   readonly runId = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
@@ -67,7 +68,6 @@ export class Kernel {
   private readonly connections = new Set<Connection>();
   /** Connections that have not said HELLO yet (bounded by the unauthenticated_connections quota). */
   private readonly anonymous = new Set<Connection>();
-  private readonly observers: CallObserver[] = [];
   private readonly server: Server;
   private nextConnectionId = 1;
   /** The socket agents reach the kernel on beyond their channel (agent tokens only). */
@@ -81,8 +81,11 @@ export class Kernel {
   private readonly stopped = deferred();
   private sweeper: NodeJS.Timeout | null = null;
 
+  private readonly observers: CallObservers;
+
   constructor(options: KernelOptions = {}) {
     this.options = resolveKernelOptions(options);
+    this.observers = new CallObservers(this.options.log);
     this.events = new EventBus(this.options.eventQueueSize, this.options.quotas.eventQueueBytes, (error, event) =>
       this.options.log(`delivering event #${event.seq} (${event.type}) to a subscriber failed: ${(error as Error)?.message ?? String(error)}`),
     (source) => this.agents.find(source)?.record.world ?? null,
@@ -105,7 +108,6 @@ export class Kernel {
     this.worlds = new WorldHost({
       agents: this.agents,
       publish: (world, entry) => this.events.publish('WORLD_EVENT', null, { world, ...entry }),
-      denied: (ctx, what, rule, reason) => this.denied(ctx, what, rule, reason),
       sandboxOwner: (sandboxed) => (this.sandbox ? this.sandbox.agentOwner(sandboxed) : undefined),
       log: (line) => this.options.log(line),
       limits: {
@@ -132,7 +134,12 @@ export class Kernel {
   }
 
   observe(observer: CallObserver): void {
-    this.observers.push(observer);
+    this.observers.add(observer);
+  }
+
+  /** What syscall handlers see of this kernel. */
+  get syscallHost(): SyscallHost {
+    return this;
   }
 
   syscall(opcode: number): Syscall | undefined {
@@ -166,14 +173,8 @@ export class Kernel {
   }
 
   /** Tells every observer; an observer that throws is logged and skipped, the call is answered anyway. */
-  recordCall(caller: Caller, op: OpcodeName, args: unknown, durationMs: number, error?: KernelError): void {
-    for (const observer of this.observers) {
-      try {
-        observer({ caller, op, args, durationMs, error });
-      } catch (failure) {
-        this.options.log(`an observer of ${op} failed (the call was answered): ${(failure as Error)?.message ?? String(failure)}`);
-      }
-    }
+  recordCall(call: AnsweredCall): void {
+    this.observers.record(call);
   }
 
   /** A connection said HELLO: it no longer counts against the unauthenticated connections quota. */
@@ -373,7 +374,7 @@ export class Kernel {
   }
 
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */
-  denied(ctx: CallContext, what: string, rule: string, reason: string, code: ErrorCodeValue = ErrorCode.PERMISSION_DENIED): KernelError {
+  denied(ctx: Pick<CallSite, 'caller' | 'op'>, what: string, rule: string, reason: string, code: ErrorCodeValue = ErrorCode.PERMISSION_DENIED): KernelError {
     const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
     this.events.publish('SYSCALL_BLOCKED', source, { op: ctx.op, what, rule, reason, caller: callerLabel(ctx.caller) });
     return new KernelError(code, `${ctx.op} denied for ${callerLabel(ctx.caller)}: ${what}: ${reason} (rule: ${rule})`, { rule, reason });
