@@ -1,19 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import type { SandboxHandle } from './sandbox.js';
 import type { ExecResult } from '../../sdk/types.js';
+import type { ExecRequest, SandboxHandle } from './backend.js';
 
-export interface ExecRequest {
-  /** A shell command line (run with /bin/sh -c) or an argv array (run directly). */
-  command: string | string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  /** Default 30 000 ms; the whole process tree is killed when it expires. */
-  timeoutMs?: number;
-  /** Per stream; output beyond it is dropped and `*_truncated` is set. Default 1 MiB. */
-  maxOutputBytes?: number;
-  stdin?: string;
-}
+export type { ExecRequest } from './backend.js';
 
 /** The EXEC result is a wire shape: it lives with the others in sdk/types.ts. */
 export type { ExecResult } from '../../sdk/types.js';

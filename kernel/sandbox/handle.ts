@@ -1,6 +1,6 @@
 import type { CgroupLeaf } from './cgroup/cgroup.js';
 import { runExec, type ExecLauncher, type ExecRequest, type ExecResult } from './exec.js';
-import type { FreezeMethod, SandboxHandle } from './sandbox.js';
+import type { FreezeMethod, PreparedLaunch, SandboxHandle } from './backend.js';
 
 function signalGroup(pid: number | null, signal: NodeJS.Signals, groupOnly = false): void {
   if (pid === null) return;
@@ -84,4 +84,15 @@ export class AgentHandle implements SandboxHandle {
     // The agent has exited, so its pid may be reused: only its process group is signalled.
     else signalGroup(this.pid, 'SIGKILL', true);
   }
+}
+
+/** What every backend's launch ends with: spawned in its own process group, the pid recorded on attach. */
+export function launchedWith(handle: AgentHandle): Pick<PreparedLaunch, 'detached' | 'handle' | 'attach'> {
+  return {
+    detached: true,
+    handle,
+    attach: async (pid) => {
+      handle.pid = pid;
+    },
+  };
 }
