@@ -1,7 +1,8 @@
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { IsolationReport } from '../../sdk/types.js';
 import { KernelError } from '../errors.js';
+import { scriptRuntime } from '../script-runtime.js';
 import { resolveInterpreter, type Sandbox, type SandboxHandle } from '../sandbox/index.js';
 import type { Agent } from './agent.js';
 
@@ -50,7 +51,7 @@ export async function prepareLaunch(sandbox: Sandbox, agent: Agent, launch: Laun
     if (!reachable) {
       throw new KernelError(ErrorCode.SANDBOX_UNREACHABLE, `SPAWN: no interpreter for ${script} is reachable by the sandboxed agent's user; install one outside /root and /home (e.g. /usr/bin/python3)`);
     }
-    if (extname(script) === '.py') command = reachable;
+    if (scriptRuntime(script) === 'python') command = reachable;
     agent.record.interpreter = command;
   }
   return sandbox.prepare({

@@ -1,20 +1,7 @@
+import { signalGroup } from '../process-group.js';
 import type { CgroupLeaf } from './cgroup/cgroup.js';
 import { runExec, type ExecLauncher, type ExecRequest, type ExecResult } from './exec.js';
 import type { FreezeMethod, PreparedLaunch, SandboxHandle } from './backend.js';
-
-function signalGroup(pid: number | null, signal: NodeJS.Signals, groupOnly = false): void {
-  if (pid === null) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    if (groupOnly) return;
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // Gone already.
-    }
-  }
-}
 
 /** The handle of one agent: its cgroup when it has one, its process group otherwise. */
 export class AgentHandle implements SandboxHandle {
