@@ -6,7 +6,8 @@ export function parseAgentRef(text: string): AgentRef {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-/** Whether `ref` (an id, a name, or an id written as text) names this agent. */
-export function refersTo(ref: AgentRef, agent: { id: number; name: string }): boolean {
-  return typeof ref === 'number' ? agent.id === ref : agent.name === ref || String(agent.id) === ref;
+/** Whether `ref` (an id, a name, or an id written as text) names this agent (or this record's caller). */
+export function refersTo(ref: AgentRef, agent: { id: number | null; name: string | null }): boolean {
+  const parsed = typeof ref === 'string' ? parseAgentRef(ref) : ref;
+  return typeof parsed === 'number' ? agent.id === parsed : agent.name === parsed;
 }

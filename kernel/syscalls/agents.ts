@@ -6,6 +6,7 @@ import { parseSpawnRequest } from '../agents/spawn-request.js';
 import { agentRef, optBool, optEnum, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
 import { syscalls, type CallContext } from '../syscall.js';
+import { callerAgent } from '../caller.js';
 
 const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT'] as const;
 const MAX_WAIT_MS = 24 * 3600 * 1000;
@@ -30,7 +31,7 @@ export const agentSyscalls = syscalls(
     access: 'authenticated',
     async handle(ctx, args): Promise<AgentRecord> {
       let request = parseSpawnRequest(args);
-      const parent = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+      const parent = callerAgent(ctx.caller);
       if (parent) {
         // A child never gets more than its parent: same world, sandbox, network, limits, grants.
         const bounds = ctx.kernel.spawnParent(parent);

@@ -5,6 +5,7 @@ import { KernelError } from '../errors.js';
 import type { Subscription } from '../event-bus.js';
 import { quotaExceeded, sizeOf } from '../quota/index.js';
 import { syscalls, type CallContext } from '../syscall.js';
+import { callerId } from '../caller.js';
 
 function types(ctx: CallContext, args: Args): Array<EventType | '*'> {
   const raw = args.types ?? ['*'];
@@ -103,7 +104,7 @@ export const eventSyscalls = syscalls(
       const raw = args.data;
       const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Args) : raw === undefined || raw === null ? {} : { value: raw };
       checkEmit(ctx, data);
-      const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+      const source = callerId(ctx.caller);
       const event = ctx.kernel.events.publish('CUSTOM', source, { ...data, name });
       return { seq: event.seq };
     },

@@ -4,6 +4,7 @@ import type { Agent } from '../agents/agent.js';
 import { agentRef, optBool, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
 import { syscalls, type CallContext } from '../syscall.js';
+import { callerAgent } from '../caller.js';
 
 let nextMessageId = 1;
 
@@ -16,7 +17,7 @@ function checkSize(ctx: CallContext, payload: unknown): number {
 }
 
 function compose(ctx: CallContext, to: Agent, payload: unknown): Message {
-  const from = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+  const from = callerAgent(ctx.caller);
   return { id: nextMessageId++, from: from?.id ?? null, from_name: from?.name ?? 'operator', to: to.id, time: Date.now(), payload: payload ?? null };
 }
 
@@ -62,7 +63,7 @@ export const ipcSyscalls = syscalls(
     handle(ctx, args) {
       const includeSelf = optBool('BROADCAST', args, 'include_self') ?? false;
       const size = checkSize(ctx, args.payload);
-      const sender = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+      const sender = callerAgent(ctx.caller);
       // An agent's broadcast stays in its world (or among agents in none), unless it may reach worlds.
       const scope = sender && !sender.grants.has('worlds') ? sender.record.world : undefined;
       let delivered = 0;

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { SpawnLimits, SpawnRequest } from '../../sdk/types.js';
 import type { TimelineEntry, World, WorldLimits } from '../../worlds/index.js';
+import { refersTo } from '../../sdk/agent-ref.js';
 import { parseDuration } from '../../worlds/duration.js';
 import { hostMatches } from '../../worlds/network/host.js';
 import type { Agent } from '../agents/agent.js';
@@ -330,7 +331,7 @@ export class WorldHost {
   private member(hosted: HostedWorld, ref: string | number): Agent | undefined {
     for (const id of hosted.members) {
       const agent = this.deps.agents.find(id);
-      if (agent && (agent.id === ref || agent.name === ref || String(agent.id) === String(ref))) return agent;
+      if (agent && refersTo(ref, agent)) return agent;
     }
     return undefined;
   }
