@@ -91,6 +91,9 @@ export interface Syscall {
   handle(ctx: CallContext, args: Args): unknown;
 }
 
+/** The longest any blocking call (WAIT, RECV, POLL_EVENTS) may ask to wait. @default one day */
+export const MAX_WAIT_MS = 24 * 3600 * 1000;
+
 /** Declares syscalls with their opcode names checked at compile time. */
 export function syscalls(...list: Syscall[]): Syscall[] {
   return list;

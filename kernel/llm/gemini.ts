@@ -1,7 +1,7 @@
 import { ApiError, FunctionCallingConfigMode, GoogleGenAI, ThinkingLevel, type Content, type GenerateContentConfig, type GenerateContentResponse, type Part } from '@google/genai';
 import { KernelError } from '../errors.js';
 import { DEFAULT_RETRY, kindOfStatus, llmFailure, retryableStatus, withRetries, type AttemptFailure } from './failure.js';
-import { estimatePromptTokens, estimateTokens, plainText, type Completion, type FinishReason, type LlmProvider, type LlmToolCall, type ThinkRequest } from './provider.js';
+import { LLM_DEFAULTS, estimatePromptTokens, estimateTokens, plainText, type Completion, type FinishReason, type LlmProvider, type LlmToolCall, type ThinkRequest } from './provider.js';
 
 export interface GeminiProviderOptions {
   apiKey: string;
@@ -98,7 +98,7 @@ export class GeminiProvider implements LlmProvider {
     this.concurrency = options.concurrency;
     this.client = new GoogleGenAI({
       apiKey: options.apiKey,
-      httpOptions: { timeout: options.timeoutMs ?? 120_000, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) },
+      httpOptions: { timeout: options.timeoutMs ?? LLM_DEFAULTS.timeoutMs, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) },
     });
   }
 
@@ -149,7 +149,7 @@ export class GeminiProvider implements LlmProvider {
     }
     const name = (error as Error)?.name;
     if (name === 'AbortError' || name === 'TimeoutError') {
-      return { error: llmFailure(this.name, 'timeout', `Gemini did not answer within ${this.options.timeoutMs ?? 120_000} ms`), retryable: true };
+      return { error: llmFailure(this.name, 'timeout', `Gemini did not answer within ${this.options.timeoutMs ?? LLM_DEFAULTS.timeoutMs} ms`), retryable: true };
     }
     if (error instanceof SyntaxError) return { error: llmFailure(this.name, 'malformed', `Gemini answered with something that is not JSON (${error.message})`), retryable: false };
     if (error instanceof TypeError) {

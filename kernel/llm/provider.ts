@@ -87,3 +87,11 @@ export function estimatePromptTokens(request: ThinkRequest): number {
 export function lastUserText(request: ThinkRequest): string {
   return plainText([...request.messages].reverse().find((m) => m.role === 'user'));
 }
+
+/** Defaults of the LLM options a kernel leaves out. */
+export const LLM_DEFAULTS = {
+  /** THINK calls in flight per provider. @default 4 */
+  concurrency: 4,
+  /** Time a provider has to answer one request. @default 120_000 ms */
+  timeoutMs: 120_000,
+} as const;

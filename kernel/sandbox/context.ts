@@ -2,6 +2,7 @@ import type { IsolationReport } from '../../sdk/types.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
 import { SandboxError, SandboxErrorCode, toError } from './errors.js';
 import { processAlive } from '../process-liveness.js';
+import { SANDBOX_DEFAULTS } from './defaults.js';
 import { parseMemory } from './limits.js';
 import type { SandboxCapabilities, SandboxSpec } from './backend.js';
 import { DEFAULT_HIDDEN, unreachableReason, whichCommand, type MountPlan } from './mounts.js';
@@ -54,9 +55,9 @@ export interface ResolvedSandboxOptions {
   instance: number;
 }
 
-export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_TMP_BYTES = SANDBOX_DEFAULTS.tmpBytes;
 
-export const DEFAULT_AGENT_UID = 65534;
+export const DEFAULT_AGENT_UID = SANDBOX_DEFAULTS.agentUid;
 
 export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
   const stateDir = options.stateDir ?? null;

@@ -1,6 +1,7 @@
 import { delimiter, join } from 'node:path';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { RUNTIME_PROGRAMS, scriptRuntime } from '../script-runtime.js';
+import { SANDBOX_DEFAULTS } from './defaults.js';
 import { isShim, unreachableReason } from './mounts.js';
 
 export interface InterpreterOptions {
@@ -22,7 +23,7 @@ export interface InterpreterOptions {
 export function resolveInterpreter(scriptOrName: string, options: InterpreterOptions = {}): string | null {
   const runtime = scriptRuntime(scriptOrName);
   const names = runtime ? RUNTIME_PROGRAMS[runtime] : [scriptOrName];
-  const uid = options.uid ?? 65534;
+  const uid = options.uid ?? SANDBOX_DEFAULTS.agentUid;
   const gid = options.gid ?? uid;
   const fallback: string[] = [];
   for (const name of names) {

@@ -5,11 +5,19 @@ import { boundRequest, childWorld } from '../agents/spawn-bounds.js';
 import { parseSpawnRequest } from '../agents/spawn-request.js';
 import { agentRef, optBool, optEnum, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
-import { syscalls, type CallContext } from '../syscall.js';
+import { MAX_WAIT_MS, syscalls, type CallContext } from '../syscall.js';
 import { callerAgent } from '../caller.js';
 
 const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT'] as const;
-const MAX_WAIT_MS = 24 * 3600 * 1000;
+/** Defaults of LOGS. */
+const LOGS_DEFAULTS = {
+  /** Lines returned at most. @default 1000 */
+  max: 1000,
+  /** Largest `max` a call may ask for. @default 100_000 */
+  maxMax: 100_000,
+  /** Longest wait for new lines. @default 60_000 ms */
+  maxWaitMs: 60_000,
+} as const;
 
 /** Agents may act on themselves and on agents they spawned (transitively); the rest needs the grant. */
 function controlled(ctx: CallContext, ref: number | string, grant: string): Agent {
@@ -81,8 +89,8 @@ export const agentSyscalls = syscalls(
     async handle(ctx, args): Promise<LogsResponse> {
       const target = ctx.kernel.agents.get(agentRef('LOGS', args, 'agent'));
       const since = optInt('LOGS', args, 'since_seq', 0) ?? 0;
-      const waitMs = target.alive ? (optInt('LOGS', args, 'wait_ms', 0, 60_000) ?? 0) : 0;
-      const max = optInt('LOGS', args, 'max', 1, 100_000) ?? 1000;
+      const waitMs = target.alive ? (optInt('LOGS', args, 'wait_ms', 0, LOGS_DEFAULTS.maxWaitMs) ?? 0) : 0;
+      const max = optInt('LOGS', args, 'max', 1, LOGS_DEFAULTS.maxMax) ?? LOGS_DEFAULTS.max;
       return { agent_id: target.id, ...(await target.logs.read(since, waitMs, ctx.signal, max)) };
     },
   },

@@ -3,7 +3,7 @@ import type { Message } from '../../sdk/types.js';
 import type { Agent } from '../agents/agent.js';
 import { agentRef, optBool, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
-import { syscalls, type CallContext } from '../syscall.js';
+import { MAX_WAIT_MS, syscalls, type CallContext } from '../syscall.js';
 import { callerAgent } from '../caller.js';
 
 let nextMessageId = 1;
@@ -53,7 +53,7 @@ export const ipcSyscalls = syscalls(
     access: 'authenticated',
     async handle(ctx, args) {
       const me = self(ctx);
-      const timeout = optInt('RECV', args, 'timeout_ms', 0, 24 * 3600 * 1000) ?? 0;
+      const timeout = optInt('RECV', args, 'timeout_ms', 0, MAX_WAIT_MS) ?? 0;
       return { message: await ctx.kernel.worlds.blocking(ctx, me.mailbox.receive(timeout, ctx.signal)) };
     },
   },
