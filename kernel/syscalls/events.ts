@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { EVENT_TYPES, type EventType } from '../../sdk/types.js';
 import { bad, optBool, optInt, optStr, type Args } from '../args.js';
+import { callerId } from '../caller.js';
 import { KernelError } from '../errors.js';
 import type { Subscription } from '../event-bus.js';
 import { quotaExceeded, sizeOf } from '../quota/index.js';
@@ -13,7 +14,6 @@ const POLL_DEFAULTS = {
   /** Largest `max` a call may ask for. @default 10_000 */
   maxMax: 10_000,
 } as const;
-import { callerId } from '../caller.js';
 
 function types(ctx: CallContext, args: Args): Array<EventType | '*'> {
   const raw = args.types ?? ['*'];
