@@ -5,7 +5,7 @@ import { boundRequest, childWorld } from '../agents/spawn-bounds.js';
 import { parseSpawnRequest } from '../agents/spawn-request.js';
 import { agentRef, optBool, optEnum, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
-import { MAX_WAIT_MS, syscalls, type CallContext } from '../syscall.js';
+import { MAX_WAIT_MS, syscalls, type CallContext, type Syscall } from '../syscall.js';
 import { callerAgent } from '../caller.js';
 
 const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT'] as const;
@@ -31,6 +31,19 @@ function controlled(ctx: CallContext, ref: number | string, grant: string): Agen
     ErrorCode.FORBIDDEN,
     `${ctx.op}: agent '${caller.agent.name}' may only act on itself and the agents it spawned, not on '${target.name}' (#${target.id}); an operator can grant '${grant}'`,
   );
+}
+
+/** PAUSE and RESUME: on an agent the caller controls; the answer says how (freezer or signal). */
+function freezing(op: 'PAUSE' | 'RESUME', act: (ctx: CallContext, target: Agent) => Promise<string>): Syscall {
+  return {
+    op,
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const target = controlled(ctx, agentRef(op, args, 'agent'), 'kill');
+      const via = await act(ctx, target);
+      return { agent: target.snapshot(), via };
+    },
+  };
 }
 
 export const agentSyscalls = syscalls(
@@ -94,22 +107,6 @@ export const agentSyscalls = syscalls(
       return { agent_id: target.id, ...(await target.logs.read(since, waitMs, ctx.signal, max)) };
     },
   },
-  {
-    op: 'PAUSE',
-    access: 'authenticated',
-    async handle(ctx, args) {
-      const target = controlled(ctx, agentRef('PAUSE', args, 'agent'), 'kill');
-      const via = await ctx.kernel.agents.pause(target);
-      return { agent: target.snapshot(), via };
-    },
-  },
-  {
-    op: 'RESUME',
-    access: 'authenticated',
-    async handle(ctx, args) {
-      const target = controlled(ctx, agentRef('RESUME', args, 'agent'), 'kill');
-      const via = await ctx.kernel.agents.resume(target);
-      return { agent: target.snapshot(), via };
-    },
-  },
+  freezing('PAUSE', (ctx, target) => ctx.kernel.agents.pause(target)),
+  freezing('RESUME', (ctx, target) => ctx.kernel.agents.resume(target)),
 );
