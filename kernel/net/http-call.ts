@@ -1,5 +1,6 @@
 import type { HttpResponse } from '../../sdk/types.js';
 import { bad, optEnum, optInt, optObj, str, type Args } from '../args.js';
+import type { Caller } from '../caller.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -61,4 +62,11 @@ export function encodeBody(bytes: Buffer, contentType: string | null, maxBytes: 
   const kept = truncated ? bytes.subarray(0, maxBytes) : bytes;
   const textual = !contentType || /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i.test(contentType);
   return textual ? { body: kept.toString('utf8'), body_encoding: 'utf8', truncated } : { body: kept.toString('base64'), body_encoding: 'base64', truncated };
+}
+
+/** Whether the caller's permissions name this URL's host exactly (not by a wildcard): then special addresses are allowed for it. */
+export function namedExplicitly(caller: Caller, url: string): boolean {
+  if (caller.role !== 'agent') return true;
+  const host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return caller.agent.permissions.http.domains.some((d) => d === host);
 }

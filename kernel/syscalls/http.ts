@@ -4,19 +4,22 @@ import { checkDomain } from '../permissions/index.js';
 import { syscalls, type CallContext } from '../syscall.js';
 import { AddressBlockedError } from '../net/address-policy.js';
 import { guardedRequest } from '../net/guarded-request.js';
-import { encodeBody, parseHttpCall, type HttpCall, type HttpResult } from '../net/http-call.js';
+import { encodeBody, namedExplicitly, parseHttpCall, type HttpCall, type HttpResult } from '../net/http-call.js';
 
-/** Whether the permissions name this URL's host exactly (not by a wildcard): then special addresses are allowed for it. */
-function namedExplicitly(ctx: CallContext, url: string): boolean {
-  if (ctx.caller.role !== 'agent') return true;
-  const host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return ctx.caller.agent.permissions.http.domains.some((d) => d === host);
+/** PERM_DENIED (rule http.addresses, audited) for a request refused by the address policy. */
+function addressDenied(ctx: CallContext, call: HttpCall, error: AddressBlockedError): KernelError {
+  return ctx.kernel.denied(
+    ctx,
+    `${call.method} ${call.url}`,
+    'http.addresses',
+    `${error.message}; only hosts the permissions name exactly in http.domains (e.g. "${error.host}") may reach such addresses`,
+  );
 }
 
 async function realRequest(ctx: CallContext, call: HttpCall): Promise<HttpResult> {
   const started = performance.now();
   try {
-    const response = await guardedRequest({ ...call, allowSpecial: namedExplicitly(ctx, call.url), signal: ctx.signal });
+    const response = await guardedRequest({ ...call, allowSpecial: namedExplicitly(ctx.caller, call.url), signal: ctx.signal });
     return {
       status: response.status,
       headers: response.headers,
@@ -25,14 +28,7 @@ async function realRequest(ctx: CallContext, call: HttpCall): Promise<HttpResult
       duration_ms: Math.round(performance.now() - started),
     };
   } catch (error) {
-    if (error instanceof AddressBlockedError) {
-      throw ctx.kernel.denied(
-        ctx,
-        `${call.method} ${call.url}`,
-        'http.addresses',
-        `${error.message}; only hosts the permissions name exactly in http.domains (e.g. "${error.host}") may reach such addresses`,
-      );
-    }
+    if (error instanceof AddressBlockedError) throw addressDenied(ctx, call, error);
     const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
     const why = e.name === 'TimeoutError' ? `no response within ${call.timeoutMs} ms` : (e.code ?? e.cause?.code ?? e.message);
     throw new KernelError(ErrorCode.HTTP_FAILED, `HTTP ${call.method} ${call.url} failed: ${why}`);
@@ -55,6 +51,9 @@ export const httpSyscalls = syscalls({
     // A world's mocks are the world; a request an allow-list world lets out reaches the real
     // network, so the agent's own HTTP rules apply to it too.
     if (!hosted || ctx.kernel.worlds.letsOut(hosted, call.url)) checkAllowed(ctx, call);
-    return hosted ? ctx.kernel.worlds.fetch(ctx, hosted, call) : realRequest(ctx, call);
+    if (!hosted) return realRequest(ctx, call);
+    return ctx.kernel.worlds.fetch(ctx, hosted, call).catch((error: unknown) => {
+      throw error instanceof AddressBlockedError ? addressDenied(ctx, call, error) : error;
+    });
   },
 });

@@ -9,7 +9,9 @@ import type { AgentTable } from '../agents/agent-table.js';
 import type { Args } from '../args.js';
 import { callerId, type CallSite } from '../caller.js';
 import { KernelError } from '../errors.js';
-import { encodeBody, type HttpCall, type HttpResult } from '../net/http-call.js';
+import { AddressBlockedError } from '../net/address-policy.js';
+import { encodeBody, namedExplicitly, type HttpCall, type HttpResult } from '../net/http-call.js';
+import { worldPassthrough } from '../net/world-passthrough.js';
 import { HostedWorld } from './hosted-world.js';
 
 /** What the world host needs from the kernel. */
@@ -293,19 +295,22 @@ export class WorldHost {
     return network?.mode === 'allow-list' && hostMatches(new URL(url).hostname, network.allow ?? []);
   }
 
-  /** HTTP for a caller in a world: the world's mocks answer, on the world's clock. */
+  /**
+   * HTTP for a caller in a world: the world's mocks answer, on the world's clock. What the world
+   * lets out goes through the HTTP syscall's guarded client (address checks, body cut at
+   * max_bytes); an address it refuses rejects with the `AddressBlockedError`.
+   */
   async fetch(site: CallSite, hosted: HostedWorld, call: HttpCall): Promise<HttpResult> {
     const agent = callerId(site.caller);
-    const response = await hosted.world.fetch(
-      { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
-      { ...(agent !== null ? { agent } : {}), signal: this.waitSignal(site) },
-    );
-    return {
-      status: response.status,
-      headers: response.headers,
-      ...encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes),
-      duration_ms: response.latencyMs,
-    };
+    const passthrough = worldPassthrough({ timeoutMs: call.timeoutMs, maxBytes: call.maxBytes, allowSpecial: namedExplicitly(site.caller, call.url) });
+    const response = await hosted.world
+      .fetch({ method: call.method, url: call.url, headers: call.headers, body: call.body ?? null }, { ...(agent !== null ? { agent } : {}), signal: this.waitSignal(site), passthrough })
+      .catch((error: unknown) => {
+        const cause = (error as { cause?: unknown }).cause;
+        throw cause instanceof AddressBlockedError ? cause : error;
+      });
+    const body = encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes);
+    return { status: response.status, headers: response.headers, ...body, truncated: body.truncated || response.truncated === true, duration_ms: response.latencyMs };
   }
 
   private load(): Promise<Engine> {
