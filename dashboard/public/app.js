@@ -25,6 +25,28 @@ function fill(tbody, rows, empty, columns) {
   tbody.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: columns, class: 'note' }, empty))]));
 }
 
+/**
+ * Updates a live table in place: rows are matched by data-key and only cells whose text changed are
+ * replaced, so buttons and selections survive the once-a-second refresh.
+ */
+function patchRows(tbody, rows, empty, columns) {
+  if (!rows.length) return fill(tbody, rows, empty, columns);
+  const old = new Map([...tbody.rows].filter((r) => r.dataset.key !== undefined).map((r) => [r.dataset.key, r]));
+  const next = rows.map((row) => {
+    const prev = old.get(row.dataset.key);
+    if (!prev || prev.cells.length !== row.cells.length) return row;
+    for (const name of prev.getAttributeNames()) if (!row.hasAttribute(name)) prev.removeAttribute(name);
+    for (const name of row.getAttributeNames()) if (prev.getAttribute(name) !== row.getAttribute(name)) prev.setAttribute(name, row.getAttribute(name));
+    [...row.cells].forEach((cell, i) => {
+      const current = prev.cells[i];
+      if (current.textContent !== cell.textContent || current.className !== cell.className) prev.replaceChild(cell, current);
+    });
+    return prev;
+  });
+  const same = next.length === tbody.rows.length && next.every((row, i) => tbody.rows[i] === row);
+  if (!same) tbody.replaceChildren(...next);
+}
+
 async function api(path, options = {}) {
   const init = { ...options, headers: { ...(options.body ? { 'Content-Type': 'application/json' } : {}) } };
   const response = await fetch(path, init);
@@ -137,7 +159,7 @@ function renderAgents() {
   const rows = hierarchy(agents).map(({ agent: a, depth }) =>
     el(
       'tr',
-      { 'data-agent': a.id, 'data-state': a.state },
+      { 'data-key': a.id, 'data-agent': a.id, 'data-state': a.state },
       el('td', { class: 'n' }, a.id),
       el('td', {}, depth ? el('span', { class: 'tree' }, `${'  '.repeat(depth - 1)}└ `) : null, a.name),
       el('td', { class: `state-${a.state}` }, a.state),
@@ -157,7 +179,7 @@ function renderAgents() {
       ),
     ),
   );
-  fill($('#agents-table tbody'), rows, 'no agents', 11);
+  patchRows($('#agents-table tbody'), rows, 'no agents', 11);
 }
 
 async function kill(agent) {
@@ -212,7 +234,7 @@ function renderWorlds() {
   const rows = state.snapshot.worlds.map((w) =>
     el(
       'tr',
-      { class: `clickable${state.world === w.name ? ' selected' : ''}`, 'data-world': w.name, onclick: () => (location.hash = `#worlds/${encodeURIComponent(w.name)}`) },
+      { class: `clickable${state.world === w.name ? ' selected' : ''}`, 'data-key': w.name, 'data-world': w.name, onclick: () => (location.hash = `#worlds/${encodeURIComponent(w.name)}`) },
       el('td', {}, w.name),
       el('td', {}, w.clockMode),
       el('td', {}, w.time),
@@ -223,7 +245,7 @@ function renderWorlds() {
       el('td', { class: 'n' }, w.pendingEvents),
     ),
   );
-  fill($('#worlds-table tbody'), rows, 'no worlds', 8);
+  patchRows($('#worlds-table tbody'), rows, 'no worlds', 8);
   const selected = state.snapshot.worlds.find((w) => w.name === state.world);
   if (selected && selected.timelineLength !== state.worldTimeline) void loadWorld(state.world);
 }
