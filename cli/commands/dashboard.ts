@@ -27,7 +27,7 @@ export function dashboardCommand(program: Command): void {
     .option('--results <dir>', 'a `clove bench run` output directory, or a folder of runs and gym recordings (.jsonl), for the results viewer')
     .option('--embedded', 'start a kernel inside the dashboard instead of connecting to a running one')
     .option('--wait', 'start even when no kernel answers yet, and connect once one does')
-    .option('--json', 'print {url, loginUrl, port, socket} as one JSON line once it listens')
+    .option('--json', 'print {url, loginUrl, port, socket, embedded} as one JSON line once it listens')
     .addHelpText(
       'after',
       `
