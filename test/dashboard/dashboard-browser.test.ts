@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKernel, type KernelHandle } from '../../kernel/index.js';
 import { connect, type CloveClient } from '../../sdk/index.js';
 import { CLI, NO_DIST, runCli } from '../helpers/cli.js';
-import { eventually, fixture } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted } from '../helpers/kernel.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const NO_CHROMIUM = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium; .ci/run does)`;
@@ -155,6 +155,17 @@ describe.skipIf(NO_CHROMIUM ?? NO_DIST)('clove dashboard in headless Chromium', 
     await client.kill(agent.id, { signal: 'SIGKILL' });
   });
 
+  it('draws the process hierarchy: a child agent sits under the agent that started it', async () => {
+    await runScripted(client, [['spawn', { script: fixture('agents', 'sleeper.js'), name: 'dash-child' }]]);
+    const child = (await client.list()).find((a) => a.name === 'dash-child')!;
+    const row = page.locator(`#agents-table tr[data-agent="${child.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('.tree').count()).toBe(1);
+    const above = await row.evaluate((tr) => (tr as unknown as { previousElementSibling: { dataset: { agent: string } } }).previousElementSibling.dataset.agent);
+    expect(Number(above)).toBe(child.parent_id);
+    await client.kill(child.id, { signal: 'SIGKILL' });
+  });
+
   it("shows an event injected into a world on the world's timeline", async () => {
     await client.worldCreate({ path: fixture('worlds', 'project.yaml'), name: 'dash-world' });
     await page.click('header nav a[data-view=worlds]');
@@ -176,17 +187,20 @@ describe.skipIf(NO_CHROMIUM ?? NO_DIST)('clove dashboard in headless Chromium', 
   it('lists kernel events and filters the audit log', async () => {
     await page.click('header nav a[data-view=events]');
     await page.waitForSelector('#events-table tr[data-type="AGENT_SPAWNED"]');
-    // Two spawns so far (the test's and the page's); the kernel writes its audit log in batches.
+    // Four spawns so far: three by the operator (the test, the page, the scripted parent), one by an agent.
     await eventually(async () => {
       const r = await fetch(`${info.url}api/audit?opcode=SPAWN`, { headers: { Authorization: `Bearer ${kernel.token}` } });
-      return ((await r.json()) as { matched: number }).matched === 2 || undefined;
+      return ((await r.json()) as { matched: number }).matched === 4 || undefined;
     });
     await page.click('header nav a[data-view=audit]');
     await page.fill('#audit-form input[name=opcode]', 'spawn');
     await page.click('#audit-form button[type=submit]');
-    await page.waitForSelector('#audit-info:text-matches("^2 matching")');
-    expect(await page.locator('#audit-table tbody tr').count()).toBe(2);
-    expect(await page.textContent('#audit-table tbody')).toContain('SPAWN');
+    await page.waitForSelector('#audit-info:text-matches("^4 matching")');
+    expect(await page.locator('#audit-table tbody tr').count()).toBe(4);
+    await page.selectOption('#audit-form select[name=caller]', 'agent');
+    await page.click('#audit-form button[type=submit]');
+    await page.waitForSelector('#audit-info:text-matches("^1 matching")');
+    expect(await page.textContent('#audit-table tbody')).toMatch(/scripted-.*SPAWN.*allowed/);
     await page.selectOption('#audit-form select[name=decision]', 'denied');
     await page.click('#audit-form button[type=submit]');
     await page.waitForSelector('#audit-info:text-matches("^0 matching")');
