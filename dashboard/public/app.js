@@ -73,6 +73,13 @@ const fmt = {
     if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`;
     return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
   },
+  /** A span of (world) time: `250 ms`, `42s`, `1h`, `2h5m30s`. */
+  span(ms) {
+    if (ms < 1000) return `${ms} ms`;
+    const s = Math.round(ms / 1000);
+    const parts = [[Math.floor(s / 3600), 'h'], [Math.floor((s % 3600) / 60), 'm'], [s % 60, 's']].filter(([n]) => n > 0);
+    return parts.map(([n, unit]) => `${n}${unit}`).join('');
+  },
   time: (ms) => new Date(ms).toISOString().replace('T', ' ').replace('Z', ''),
   pct: (x) => `${(x * 100).toFixed(0)}%`,
   num: (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(d)),
@@ -469,7 +476,7 @@ async function resultsRun(body, path) {
                 el('td', {}, `${e.scenario} · ${e.agentId} · seed ${e.seed}${e.repeat ? ` · repeat ${e.repeat}` : ''}`),
                 el('td', { class: 'bad' }, `${e.outcome} (${e.reason}), reward ${fmt.num(e.reward)}`),
                 el('td', {}, el('ul', { class: 'checks' }, [...e.failedChecks.map((c) => el('li', {}, el('b', {}, c.id), `: ${c.message}`)), e.error ? el('li', { class: 'bad' }, `[${e.error.code}] ${e.error.message}`) : null])),
-                el('td', {}, e.trajectory ? resultsLink('trajectory', { path: e.trajectory }, `${e.steps} steps`) : el('span', { class: 'note' }, 'not recorded')),
+                el('td', {}, e.trajectory ? resultsLink('trajectory', { path: e.trajectory }, `${e.steps} step${e.steps === 1 ? '' : 's'}`) : el('span', { class: 'note' }, 'not recorded')),
               ),
             ),
           ),
@@ -531,7 +538,7 @@ async function resultsTrajectory(body, path) {
                 el('td', {}, el('b', {}, s.action.tool ?? '?'), el('pre', {}, JSON.stringify(s.action.args ?? s.action, null, 1))),
                 el('td', {}, el('pre', { class: s.observation.type === 'failure' ? 'bad' : '' }, JSON.stringify(s.observation.type === 'result' ? s.observation.result : s.observation.type === 'failure' ? s.observation.error : s.observation, null, 1))),
                 el('td', { class: 'n' }, fmt.num(s.reward, 3)),
-                el('td', {}, s.worldTime === null ? '-' : `${fmt.time(s.worldTime)} (+${s.worldTime - start} ms)`),
+                el('td', {}, s.worldTime === null ? '-' : `${fmt.time(s.worldTime)} (+${fmt.span(s.worldTime - start)})`),
                 el('td', {}, s.terminated ? 'terminated' : s.truncated ? 'truncated' : ''),
               ),
             ),
