@@ -134,7 +134,7 @@ describe('the live API', () => {
   });
 });
 
-describe.skipIf(NO_DIST)('clove dashboard exit codes', () => {
+describe.skipIf(NO_DIST)(`clove dashboard exit codes${NO_DIST ? ` (skipped: ${NO_DIST})` : ''}`, () => {
   it('exits 3 when no kernel answers, and 2 for a results directory that does not exist', async () => {
     const none = await runCli(['dashboard', '--port', '0']);
     expect(none.code).toBe(3);

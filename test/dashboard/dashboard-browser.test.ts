@@ -40,7 +40,9 @@ function rawGet(port: number, path: string, headers: Record<string, string>): Pr
   });
 }
 
-describe.skipIf(NO_CHROMIUM ?? NO_DIST)('clove dashboard in headless Chromium', () => {
+const SKIP = NO_CHROMIUM ?? NO_DIST;
+
+describe.skipIf(SKIP)(`clove dashboard in headless Chromium${SKIP ? ` (skipped: ${SKIP})` : ''}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'clove-dash-'));
   const socketPath = join(dir, 'kernel', 'k.sock');
   const results = join(dir, 'results');
