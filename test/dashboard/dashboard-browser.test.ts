@@ -134,6 +134,21 @@ describe.skipIf(SKIP)(`clove dashboard in headless Chromium${SKIP ? ` (skipped: 
     expect(problems).toEqual([]);
   });
 
+  it('signs in with the token pasted into the form, and refuses a wrong one', async () => {
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    const first = await other.goto(info.url);
+    expect(first?.status()).toBe(401);
+    await other.fill('input[name=token]', 'not-the-token');
+    await other.click('button[type=submit]');
+    expect(await other.textContent('[role=alert]')).toContain('not the operator token');
+    await other.fill('input[name=token]', kernel.token);
+    await other.click('button[type=submit]');
+    await other.waitForSelector('body[data-live="true"]');
+    expect(other.url()).toBe(info.url);
+    await context.close();
+  });
+
   it('shows an agent the test spawns within a second, and killing it from the page ends it', async () => {
     const spawned = await client.spawn({ script: fixture('agents', 'sleeper.js'), name: 'dash-sleeper' });
     const started = Date.now();
