@@ -34,7 +34,7 @@ export interface ErrorCodeInfo {
   /** When it is raised (the docs' "when" column; Markdown). */
   readonly meaning: string;
   /** For `library` codes: the layer that raises it (`any`: several do). */
-  readonly layer?: 'kernel' | 'worlds' | 'gym' | 'scenarios' | 'bench' | 'reports' | 'agents' | 'cli' | 'any';
+  readonly layer?: 'kernel' | 'worlds' | 'gym' | 'scenarios' | 'bench' | 'reports' | 'agents' | 'cli' | 'mcp' | 'dashboard' | 'adapters' | 'any';
 }
 
 /** Codes the kernel sends. Keys are the TypeScript and Python constant names (`ErrorCode.MAILBOX_FULL`). */
@@ -108,6 +108,11 @@ const LIBRARY_ERRORS = {
   INSTALLATION_BROKEN: { code: 'INSTALLATION_BROKEN', scope: 'library', layer: 'any', retryable: false, meaning: 'a file Clove ships (a JSON Schema, the HTML report viewer, chart.js) is missing: reinstall' },
   CLI_USAGE: { code: 'CLI_USAGE', scope: 'library', layer: 'cli', retryable: false, meaning: 'a CLI command with bad arguments or options (exit status 2)' },
   CLI_FAILED: { code: 'CLI_FAILED', scope: 'library', layer: 'cli', retryable: false, meaning: 'a CLI command failed for another reason (exit status 1)' },
+  MCP_IDENTITY_FAILED: { code: 'MCP_IDENTITY_FAILED', scope: 'library', layer: 'mcp', retryable: false, meaning: '`clove mcp` could not set up the agent identity its tools act as (the message says which step failed)' },
+  MCP_SELF_KILL: { code: 'MCP_SELF_KILL', scope: 'library', layer: 'mcp', retryable: false, meaning: '`clove_kill` aimed at the MCP identity itself; close the MCP session instead' },
+  MCP_ENV_NOT_FOUND: { code: 'MCP_ENV_NOT_FOUND', scope: 'library', layer: 'mcp', retryable: false, meaning: 'a gym tool named an env id that is not open (the open ids are listed)' },
+  MCP_TOOL_FAILED: { code: 'MCP_TOOL_FAILED', scope: 'library', layer: 'mcp', retryable: false, meaning: 'an MCP tool failed with an error that carried no Clove code (the message is the original one)' },
+  MCP_TOO_MANY_ENVS: { code: 'MCP_TOO_MANY_ENVS', scope: 'library', layer: 'mcp', retryable: false, meaning: '`gym_reset` beyond the open-env limit of one MCP session; close one with `gym_close`' },
   GYM_ACTION_INVALID: { code: 'GYM_ACTION_INVALID', scope: 'library', layer: 'gym', retryable: false, meaning: 'an action that does not match the action schema (`field` names where); the episode is unchanged' },
   GYM_RESET_NEEDED: { code: 'GYM_RESET_NEEDED', scope: 'library', layer: 'gym', retryable: false, meaning: '`step` before `reset`, or after the episode ended' },
   GYM_ENV_CLOSED: { code: 'GYM_ENV_CLOSED', scope: 'library', layer: 'gym', retryable: false, meaning: 'any call on a closed env' },

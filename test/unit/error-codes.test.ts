@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
@@ -100,7 +100,7 @@ describe('the error-code registry', () => {
         else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) files.push(path);
       }
     };
-    for (const dir of ['kernel', 'sdk', 'worlds', 'gym', 'bench', 'reports', 'scenarios', 'agents', 'cli']) walk(join(ROOT, dir));
+    for (const dir of ['kernel', 'sdk', 'worlds', 'gym', 'bench', 'reports', 'scenarios', 'agents', 'cli', 'mcp', 'dashboard', 'adapters']) if (existsSync(join(ROOT, dir))) walk(join(ROOT, dir));
     const unregistered: string[] = [];
     let seen = 0;
     for (const file of files) {
