@@ -5,10 +5,11 @@
 import { resolve } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { CloveError } from '../sdk/errors.js';
 import { assets } from './assets.js';
 import { auditPage, type AuditFilter } from './audit-view.js';
-import { DashboardError } from './errors.js';
-import { statusOfKernelError, type KernelLink, type SpawnInput } from './kernel-link.js';
+import { DashboardError, httpStatusOf } from './errors.js';
+import type { KernelLink, SpawnInput } from './kernel-link.js';
 import type { FeedMessage, LiveFeed } from './live-feed.js';
 import type { ResultsLibrary } from './results-library.js';
 import type { Sessions } from './session.js';
@@ -75,8 +76,8 @@ export function createApp(parts: AppParts): Hono {
   const app = new Hono();
 
   app.onError((error, c) => {
-    const status = error instanceof DashboardError ? error.status : (statusOfKernelError(error) ?? 500);
-    const code = (error as { code?: string }).code ?? 'DASHBOARD_FAILED';
+    const status = httpStatusOf(error);
+    const code = status !== 500 && error instanceof CloveError ? error.code : 'DASHBOARD_FAILED';
     return c.json({ error: { code, message: error.message } }, status);
   });
   app.notFound((c) => c.json({ error: { code: 'DASHBOARD_NOT_FOUND', message: `no route ${c.req.method} ${c.req.path}` } }, 404));

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, CloveError, type AgentRecord, type CloveClient, type KernelEvent, type SpawnRequest, type WorldInfo, type WorldTimelineEntry } from '../sdk/index.js';
+import { connect, type AgentRecord, type CloveClient, type KernelEvent, type SpawnRequest, type WorldInfo, type WorldTimelineEntry } from '../sdk/index.js';
 import { stateDirFor } from '../sdk/socket-path.js';
 import { DashboardError } from './errors.js';
 
@@ -237,9 +237,12 @@ export class KernelLink extends EventEmitter<{ status: [KernelView]; event: [Eve
     const token = this.operatorToken();
     let client: CloveClient | undefined;
     try {
-      if (!token) throw new DashboardError('DASHBOARD_NO_TOKEN', `no operator token at ${this.tokenFile}: is a kernel running on ${this.socketPath}?`, 503);
+      if (!token) return this.#down(`no operator token at ${this.tokenFile}: is a kernel running on ${this.socketPath}?`);
       client = await connect({ socketPath: this.socketPath, token, timeoutMs: 10_000 });
-      if (client.identity?.role !== 'operator') throw new DashboardError('DASHBOARD_NOT_OPERATOR', 'the token is not the operator token of this kernel', 503);
+      if (client.identity?.role !== 'operator') {
+        client.close();
+        return this.#down(`the token in ${this.tokenFile} is not the operator token of the kernel on ${this.socketPath}`);
+      }
       const status = await client.status();
       client.on('event', (e: KernelEvent) => this.emit('event', { seq: e.seq, type: e.type, time: e.time, source: e.source, data: e.data }));
       await client.subscribe(['*'], { push: true });
@@ -248,9 +251,13 @@ export class KernelLink extends EventEmitter<{ status: [KernelView]; event: [Eve
       this.#set({ up: true, reason: null, socket: this.socketPath, version: status.version, pid: status.pid, runId: status.run_id, uptimeS: status.uptime_s });
     } catch (error) {
       client?.close();
-      this.#set({ ...this.#view, up: false, reason: (error as Error).message });
-      this.#retry();
+      this.#down((error as Error).message);
     }
+  }
+
+  #down(reason: string): void {
+    this.#set({ ...this.#view, up: false, reason });
+    this.#retry();
   }
 
   #lost(client: CloveClient, reason: string): void {
@@ -329,13 +336,4 @@ export class KernelLink extends EventEmitter<{ status: [KernelView]; event: [Eve
     this.#client?.close();
     this.#client = null;
   }
-}
-
-/** HTTP status for an error the kernel answered with. */
-export function statusOfKernelError(error: unknown): 400 | 403 | 404 | 503 | undefined {
-  if (!(error instanceof CloveError)) return undefined;
-  if (error.code.startsWith('CLIENT_')) return 503;
-  if (/NOT_FOUND$/.test(error.code)) return 404;
-  if (/^PERM_|DENIED/.test(error.code)) return 403;
-  return 400;
 }

@@ -157,11 +157,8 @@ export class ResultsLibrary {
 
   #load(path: string): { dir: string; results: Results } {
     const dir = this.resolve(path);
-    try {
-      return { dir, results: loadResults(dir) };
-    } catch (error) {
-      throw new DashboardError((error as { code?: string }).code ?? 'DASHBOARD_RESULTS_INVALID', (error as Error).message);
-    }
+    // A results file that does not parse, or a directory that is no run, is the reports' or bench's CloveError (RESULTS_INVALID, ...).
+    return { dir, results: loadResults(dir) };
   }
 
   #trajectoryOf(dir: string, key: string, recorded: string | undefined): string | null {
@@ -212,11 +209,7 @@ export class ResultsLibrary {
   compare(basePath: string, nextPath: string, options: { allowSuiteChange?: boolean } = {}): CompareView {
     const base = this.#load(basePath);
     const next = this.#load(nextPath);
-    try {
-      checkComparable(base.results, next.results, options);
-    } catch (error) {
-      throw new DashboardError((error as { code?: string }).code ?? 'RESULTS_INCOMPATIBLE', (error as Error).message);
-    }
+    checkComparable(base.results, next.results, options); // IncompatibleResultsError (RESULTS_INCOMPATIBLE) for other suites.
     return {
       base: this.#view(this.#relative(base.dir), base.dir, base.results),
       next: this.#view(this.#relative(next.dir), next.dir, next.results),
