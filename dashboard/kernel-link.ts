@@ -128,15 +128,15 @@ function agentView(a: AgentRecord, metrics: { cpu: number; rss: number } | undef
     name: a.name,
     pid: a.pid,
     state: a.state,
-    parentId: a.parent_id,
+    parentId: a.parentId,
     world: a.world,
     script: a.script,
     args: a.args,
-    startedAt: a.started_at,
-    endedAt: a.ended_at,
-    exitCode: a.exit_code,
+    startedAt: a.startedAt,
+    endedAt: a.endedAt,
+    exitCode: a.exitCode,
     signal: a.signal,
-    endReason: a.end_reason,
+    endReason: a.endReason,
     restarts: a.restarts,
     sandboxed: a.isolation.sandboxed,
     isolation: isolationOf(a),
@@ -149,15 +149,15 @@ function worldView(w: WorldInfo): WorldView {
   return {
     name: w.name,
     seed: w.seed,
-    clockMode: w.clock_mode,
+    clockMode: w.clockMode,
     time: w.time,
-    elapsedMs: w.elapsed_ms,
+    elapsedMs: w.elapsedMs,
     files: w.files,
-    pendingEvents: w.pending_events,
-    timelineLength: w.timeline_length,
+    pendingEvents: w.pendingEvents,
+    timelineLength: w.timelineLength,
     requests: w.requests,
     agents: w.agents,
-    stateHash: w.state_hash,
+    stateHash: w.stateHash,
   };
 }
 
@@ -248,7 +248,7 @@ export class KernelLink extends EventEmitter<{ status: [KernelView]; event: [Eve
       await client.subscribe(['*'], { push: true });
       client.once('close', () => this.#lost(client!, 'the connection to the kernel closed'));
       this.#client = client;
-      this.#set({ up: true, reason: null, socket: this.socketPath, version: status.version, pid: status.pid, runId: status.run_id, uptimeS: status.uptime_s });
+      this.#set({ up: true, reason: null, socket: this.socketPath, version: status.version, pid: status.pid, runId: status.runId, uptimeS: status.uptimeS });
     } catch (error) {
       client?.close();
       this.#down((error as Error).message);
@@ -289,8 +289,8 @@ export class KernelLink extends EventEmitter<{ status: [KernelView]; event: [Eve
     const client = this.#client;
     if (!client) return { kernel: this.#view, agents: [], counts: { running: 0, stopped: 0, failed: 0 }, worlds: [] };
     const [records, metrics, worlds, status] = await Promise.all([client.list({ all: true }), client.allAgentMetrics(), client.worldList(), client.status()]);
-    this.#view = { ...this.#view, uptimeS: status.uptime_s };
-    const byId = new Map(metrics.map((m) => [m.agent_id, { cpu: m.cpu_percent, rss: m.rss }]));
+    this.#view = { ...this.#view, uptimeS: status.uptimeS };
+    const byId = new Map(metrics.map((m) => [m.agentId, { cpu: m.cpuPercent, rss: m.rss }]));
     const agents = records.map((a) => agentView(a, LIVE.has(a.state) ? byId.get(a.id) : undefined));
     return { kernel: this.#view, agents, counts: countAgents(agents), worlds: worlds.map(worldView) };
   }
@@ -319,7 +319,7 @@ export class KernelLink extends EventEmitter<{ status: [KernelView]; event: [Eve
     return {
       world: worldView(state.world),
       timeline: (state.timeline ?? []).map(timelineView),
-      timelineDropped: state.timeline_dropped ?? 0,
+      timelineDropped: state.timelineDropped ?? 0,
       requests: state.requests ?? [],
       diff: state.diff ?? { added: [], modified: [], deleted: [] },
     };

@@ -158,7 +158,7 @@ describe.skipIf(SKIP)(`clove dashboard in headless Chromium${SKIP ? ` (skipped: 
     await page.click(`button[data-kill="${spawned.id}"]`);
     const ended = await client.wait(spawned.id, 10_000);
     expect(ended.state).not.toBe('running');
-    expect(ended.end_reason).toMatch(/signal SIGTERM|killed by operator/);
+    expect(ended.endReason).toMatch(/signal SIGTERM|killed by operator/);
     await page.waitForSelector(`#agents-table tr[data-agent="${spawned.id}"]:not([data-state="running"])`);
     expect(await page.locator(`button[data-kill="${spawned.id}"]`).count()).toBe(0);
   });
@@ -179,7 +179,7 @@ describe.skipIf(SKIP)(`clove dashboard in headless Chromium${SKIP ? ` (skipped: 
     await row.waitFor();
     expect(await row.locator('.tree').count()).toBe(1);
     const above = await row.evaluate((tr) => (tr as unknown as { previousElementSibling: { dataset: { agent: string } } }).previousElementSibling.dataset.agent);
-    expect(Number(above)).toBe(child.parent_id);
+    expect(Number(above)).toBe(child.parentId);
     await client.kill(child.id, { signal: 'SIGKILL' });
   });
 
