@@ -4,7 +4,7 @@ import { handoffKey, openToken } from './handoff.js';
 import { CloveError, openPort, type KernelPort } from './kernel-port.js';
 
 /** Operator rights an identity may be given (SPAWN's `grants`). */
-export const GRANTS = ['kill', 'perms', 'worlds', 'shutdown'] as const;
+export const GRANTS = ['kill', 'perms', 'worlds', 'shutdown', 'logs'] as const;
 export type Grant = (typeof GRANTS)[number];
 
 /** Who the MCP client acts as. Every field is optional. */

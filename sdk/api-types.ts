@@ -48,7 +48,7 @@ export interface SpawnRequest {
    * (GET/SET_PERMS of others), `worlds` (WORLD_* and other worlds), `shutdown`. An agent can pass
    * on only the grants it holds.
    */
-  grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
+  grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown' | 'logs'>;
   /**
    * Kernel resource quotas for this agent (docs/protocol.md#resource-quotas): `storeBytes`, `storeKeys`,
    * `mailboxBytes`, `eventQueueBytes`, `emitRate`, `logBytes`. Byte quotas take sizes such as

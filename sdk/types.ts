@@ -44,7 +44,7 @@ export interface SpawnRequest {
    * (GET/SET_PERMS of others), `worlds` (WORLD_* and other worlds), `shutdown`. An agent can pass
    * on only the grants it holds.
    */
-  grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown'>;
+  grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown' | 'logs'>;
   /**
    * Kernel resource quotas for this agent (docs/protocol.md#resource-quotas): `store_bytes`, `store_keys`,
    * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`. Byte quotas take sizes such as

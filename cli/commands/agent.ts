@@ -101,7 +101,7 @@ export function agentCommand(program: Command): void {
     .addOption(new Option('--restart <policy>', 'restart policy').choices(['never', 'on-failure', 'always']))
     .option('--max-restarts <n>', 'give up after this many restarts in the window', wholeNumber)
     .option('--world <name>', 'join this world')
-    .option('--grant <right...>', 'operator rights for the agent: kill, perms, worlds, shutdown')
+    .option('--grant <right...>', 'operator rights for the agent: kill, perms, worlds, shutdown, logs')
     .option('-e, --env <KEY=VALUE...>', 'environment variables for the agent (agents start with a clean environment: PATH, HOME, LANG, TZ, CLOVE_*, PYTHONPATH)')
     .option('--pass-env <KEY...>', "pass these variables from this shell's environment to the agent")
     .action(async (script: string, args: string[], options: RunOptions) => {

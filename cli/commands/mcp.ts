@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Grant, IdentityOptions } from '../../mcp/identity.js';
 import { CliError, ExitCode, printJson } from '../output.js';
 
-const GRANT_NAMES: readonly Grant[] = ['kill', 'perms', 'worlds', 'shutdown'];
+const GRANT_NAMES: readonly Grant[] = ['kill', 'perms', 'worlds', 'shutdown', 'logs'];
 const LEVELS = ['UNRESTRICTED', 'STANDARD', 'SANDBOXED', 'READONLY', 'MINIMAL'];
 
 interface McpCommandOptions {

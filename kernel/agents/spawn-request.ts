@@ -3,7 +3,7 @@ import { parseAgentQuotas } from '../quota/agent-quotas.js';
 import { bad, optBool, optEnum, optInt, optNum, optObj, optStr, optStrArray, str, type Args } from '../args.js';
 
 const OP = 'SPAWN';
-const GRANTS = ['kill', 'perms', 'worlds', 'shutdown'] as const;
+const GRANTS = ['kill', 'perms', 'worlds', 'shutdown', 'logs'] as const;
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, KB: 1024, KIB: 1024, M: 1024 ** 2, MB: 1024 ** 2, MIB: 1024 ** 2, G: 1024 ** 3, GB: 1024 ** 3, GIB: 1024 ** 3 };
 
 /** Bytes from a number or a string such as "64M", "512k", "1.5G". */

@@ -100,7 +100,8 @@ export const agentSyscalls = syscalls(
     op: 'LOGS',
     access: 'authenticated',
     async handle(ctx, args): Promise<LogsResponse> {
-      const target = ctx.kernel.agents.get(agentRef('LOGS', args, 'agent'));
+      // What an agent printed can hold its secrets: only it, its ancestors' line and holders of `logs` read it.
+      const target = controlled(ctx, agentRef('LOGS', args, 'agent'), 'logs');
       const since = optInt('LOGS', args, 'since_seq', 0) ?? 0;
       const waitMs = target.alive ? (optInt('LOGS', args, 'wait_ms', 0, LOGS_DEFAULTS.maxWaitMs) ?? 0) : 0;
       const max = optInt('LOGS', args, 'max', 1, LOGS_DEFAULTS.maxMax) ?? LOGS_DEFAULTS.max;

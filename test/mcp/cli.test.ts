@@ -12,7 +12,7 @@ describe.skipIf(NO_DIST)(`clove mcp usage${NO_DIST ? ` (skipped: ${NO_DIST})` : 
   });
 
   it.each([
-    { args: ['--grant', 'root'], error: "'root' is not a grant; grants are kill, perms, worlds, shutdown" },
+    { args: ['--grant', 'root'], error: "'root' is not a grant; grants are kill, perms, worlds, shutdown, logs" },
     { args: ['--host', '0.0.0.0'], error: '--host applies to --http' },
     { args: ['--http', 'eighty'], error: 'Expected a port number' },
     { args: ['--permissions', 'ROOT'], error: "--permissions: 'ROOT' is neither a level" },
