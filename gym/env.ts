@@ -3,13 +3,14 @@ import { MockProvider, type MockProviderOptions } from '../kernel/llm/mock.js';
 import { createWorld, decodeSnapshot, World, WorldRandom, type RandomState, type WorldState } from '../worlds/index.js';
 import { emptyUsage, TOOLS, ToolFailureError, type ToolContext, type ToolUsage } from './actions/index.js';
 import { actionSchema, type ActionHints } from './actions/index.js';
-import type { CheckOutcome, EpisodeMetrics, EpisodeRecord, TerminationReason } from './episode.js';
+import type { EpisodeMetrics, EpisodeRecord, FailedCheck, TerminationReason } from './episode.js';
+import { failedCondition, hasFailConditions } from './fail-conditions.js';
 import { EnvClosedError, GymError, InvalidActionError, ResetNeededError, toError } from './errors.js';
 import { execInWorld } from './internal/world-exec.js';
 import { EpisodeMailroom } from './internal/mailroom.js';
 import { buildRecord, TRUNCATING_REASONS } from './record.js';
 import { observationSchema, type Observation } from './observation.js';
-import type { EpisodeLimits, GradeResult, Grader, GymInstance, GymScenario } from './scenario.js';
+import type { EpisodeLimits, GradeContext, GradeResult, Grader, GymInstance, GymScenario } from './scenario.js';
 import { Space } from './spaces.js';
 import { toolsFromCall, type ToolOutcome } from './tools-adapter.js';
 import { TOOL_NAMES, type Action, type ToolFailure, type ToolName } from './tools.js';
@@ -103,6 +104,8 @@ interface EpisodeCore {
   replies: string[];
   submitted: boolean;
   answer: unknown;
+  /** The failure condition that ended the episode (reason failed_check). */
+  failedCheck: FailedCheck | null;
   wallStart: number;
   wallBefore: number;
   virtualStart: number;
@@ -290,7 +293,12 @@ export class ScenarioEnv implements Env {
     const observation: Observation = outcome.ok
       ? ({ type: 'result', tool: action.tool, result: outcome.result, time: ep.world.now() } as Observation)
       : { type: 'failure', tool: action.tool, error: outcome.error, time: ep.world.now() };
-    let reason: TerminationReason | null = ep.submitted ? 'submitted' : null;
+    let reason: TerminationReason | null = null;
+    if (hasFailConditions(ep.instance)) {
+      ep.failedCheck = await failedCondition(this.#grade, ep.instance, this.#gradeContext(ep)).catch(() => null);
+      if (ep.failedCheck) reason = 'failed_check';
+    }
+    if (!reason && ep.submitted) reason = 'submitted';
     let graded: GradeResult | undefined;
     if (!reason && this.#options.gradeEachStep) {
       graded = await this.#gradeSafely(ep);
@@ -422,6 +430,7 @@ export class ScenarioEnv implements Env {
       replies: [],
       submitted: false,
       answer: undefined,
+      failedCheck: null,
       wallStart: performance.now(),
       wallBefore: 0,
       virtualStart: world.now(),
@@ -488,7 +497,11 @@ export class ScenarioEnv implements Env {
   }
 
   async #gradeSafely(ep: Episode): Promise<GradeResult> {
-    return this.#grade(ep.instance, {
+    return this.#grade(ep.instance, this.#gradeContext(ep));
+  }
+
+  #gradeContext(ep: Episode): GradeContext {
+    return {
       world: ep.world,
       answer: ep.answer,
       submitted: ep.submitted,
@@ -499,7 +512,7 @@ export class ScenarioEnv implements Env {
         const r = await execInWorld(ep.world, { command, args, cwd: cwd ?? '/', timeoutMs: 60_000 }, { sandbox: this.#options.sandbox !== false, sync: false });
         return { exitCode: r.exit_code, stdout: r.stdout, stderr: r.stderr };
       },
-    });
+    };
   }
 
   async #finish(ep: Episode, reason: TerminationReason, graded?: GradeResult, error?: { code: string; message: string }): Promise<EpisodeRecord> {
@@ -539,6 +552,7 @@ export class ScenarioEnv implements Env {
       reason,
       grade,
       error: failure,
+      failedCheck: ep.failedCheck ?? undefined,
       steps: ep.steps,
       wallMs: performance.now() - ep.wallStart,
       virtualMs: ep.world.now() - ep.virtualStart,
