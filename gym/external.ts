@@ -105,8 +105,10 @@ interface Ending {
 interface EpisodeWorld {
   /** The live world (in-process kernels only): limits and failure conditions read it. */
   live(): World | null;
-  /** The final world, detached from the kernel (the kernel's copy is destroyed). */
+  /** A copy of the world as it is now, detached from the kernel. */
   take(): Promise<World>;
+  /** Destroys the kernel's world (stopping what still runs in it). */
+  destroy(): Promise<unknown>;
 }
 
 async function placeWorld(clove: CloveClient, handle: KernelHandle | undefined, bytes: Buffer, name: string): Promise<EpisodeWorld> {
@@ -119,10 +121,9 @@ async function placeWorld(clove: CloveClient, handle: KernelHandle | undefined, 
       async take() {
         const hosted = worlds.get(name);
         await hosted.sync();
-        const world = hosted.world.fork(name);
-        await destroy();
-        return world;
+        return hosted.world.fork(name);
       },
+      destroy,
     };
   }
   await clove.worldRestore({ data_base64: bytes.toString('base64') }, { name });
@@ -143,9 +144,9 @@ async function placeWorld(clove: CloveClient, handle: KernelHandle | undefined, 
           await rm(tmp, { recursive: true, force: true });
         }
       }
-      await destroy();
       return World.restore(snapshot);
     },
+    destroy,
   };
 }
 
@@ -315,13 +316,19 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
 
     const { reason: endReason, kill } = await ending;
     let reason = endReason;
-    if (kill && !exited) await client.kill(id, { signal: 'SIGKILL' }).catch(() => undefined);
-    const exitRecord: AgentRecord = await client.wait(id, 10_000);
+    // Stopping the agent (the kernel reaps it, and tears its sandbox down) and taking the world
+    // back overlap: the world is taken as the episode ended, whatever the agent does meanwhile.
+    const stopped = (async (): Promise<AgentRecord> => {
+      if (kill && !exited) await client.kill(id, { signal: 'SIGKILL' }).catch(() => undefined);
+      return client.wait(id, 10_000);
+    })();
+    const [exitRecord, taken] = await Promise.all([stopped, placed.take()]);
+    world = taken;
+    await placed.destroy();
     for (const cleanup of cleanups.splice(0)) cleanup();
     if (!reason) reason = submitted ? 'submitted' : exitRecord.exit_code === 0 ? 'agent_exit' : 'agent_crash';
     const logs = await client.logs(id, { max: 5000 }).catch(() => null);
     const outputs = logs ? logs.lines.map((l) => l.text) : [];
-    world = await placed.take();
     const finalWorld = world;
     // The world's LLM log (part of its state) holds every THINK of the episode with its reply:
     // the kernel's provider answered (passthrough) or the world's scripted mock did.
