@@ -1,4 +1,6 @@
 import { styleText } from 'node:util';
+import { CloveError } from '../sdk/errors.js';
+import { toWire } from '../sdk/wire-case.js';
 
 /** Exit codes every command shares. */
 export const ExitCode = {
@@ -8,16 +10,19 @@ export const ExitCode = {
   NO_KERNEL: 3,
 } as const;
 
-/** An error the CLI reports as one line and an exit code, without a stack trace. */
-export class CliError extends Error {
+/**
+ * An error the CLI reports as one line and an exit code, without a stack trace. `code` is the code
+ * of the error it words (a kernel's, a bench's) or, without one, `CLI_USAGE` (exit 2) / `CLI_FAILED`.
+ */
+export class CliError extends CloveError {
   constructor(
     message: string,
     readonly exitCode: number = ExitCode.FAILED,
-    readonly code?: string,
-    readonly details?: Record<string, unknown>,
+    code?: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.name = 'CliError';
+    super(code ?? (exitCode === ExitCode.USAGE ? 'CLI_USAGE' : 'CLI_FAILED'), message, details, options);
   }
 }
 
@@ -29,6 +34,14 @@ export function paint(format: Parameters<typeof styleText>[0], text: string): st
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Prints what the kernel answered as JSON in the wire's names (`exit_code`, `state_hash`: the
+ * records of docs/protocol.md, the same from any language), not the TypeScript SDK's camelCase.
+ */
+export function printRecord(value: unknown): void {
+  printJson(toWire(value));
 }
 
 /** A fixed-width table; columns are sized to their widest cell. */

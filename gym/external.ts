@@ -3,15 +3,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kernel, KernelHandle } from '../kernel/index.js';
+import type { Kernel as KernelInternals } from '../kernel/kernel.js';
 import { startKernel } from '../kernel/index.js';
 import { connect, type CloveClient } from '../sdk/client.js';
 import { GYM_SUBMIT_EVENT } from '../sdk/gym.js';
-import type { AgentRecord, KernelEvent } from '../sdk/types.js';
+import type { AgentRecord, KernelEvent } from '../sdk/api-types.js';
 import { messageText, World } from '../worlds/index.js';
 import { cachedInitial } from './env.js';
 import type { EpisodeMetrics, EpisodeRecord, FailedCheck, TerminationReason } from './episode.js';
 import { failedCondition, hasFailConditions } from './fail-conditions.js';
-import { toError } from './errors.js';
+import { GymError, toError } from './errors.js';
 import { execInWorld } from './internal/world-exec.js';
 import { ProcessSampler } from './internal/process-sampler.js';
 import { buildRecord } from './record.js';
@@ -91,6 +92,14 @@ export async function startEpisodeKernel(options: { sandbox?: boolean } = {}): P
   };
 }
 
+/**
+ * The kernel this process started (`startKernel`), beyond its public interface: an episode on an
+ * in-process kernel moves its world in and out directly and reads its agents' usage.
+ */
+function internals(kernel: Kernel): KernelInternals {
+  return kernel as unknown as KernelInternals;
+}
+
 /** How an episode ended before grading. */
 interface Ending {
   reason: TerminationReason | null;
@@ -114,7 +123,7 @@ interface EpisodeWorld {
 async function placeWorld(clove: CloveClient, handle: KernelHandle | undefined, bytes: Buffer, name: string): Promise<EpisodeWorld> {
   const destroy = () => clove.worldDestroy(name).catch(() => undefined);
   if (handle) {
-    const worlds = handle.kernel.worlds;
+    const worlds = internals(handle.kernel).worlds;
     await worlds.restore(bytes, { name });
     return {
       live: () => worlds.find(name)?.world ?? null,
@@ -126,14 +135,14 @@ async function placeWorld(clove: CloveClient, handle: KernelHandle | undefined, 
       destroy,
     };
   }
-  await clove.worldRestore({ data_base64: bytes.toString('base64') }, { name });
+  await clove.worldRestore({ dataBase64: bytes.toString('base64') }, { name });
   return {
     live: () => null,
     async take() {
       let snapshot: Buffer;
       try {
         const taken = await clove.worldSnapshot(name);
-        snapshot = Buffer.from((taken as { data_base64?: string }).data_base64 ?? '', 'base64');
+        snapshot = Buffer.from((taken as { dataBase64?: string }).dataBase64 ?? '', 'base64');
       } catch {
         // More than one frame carries: through a file the kernel writes.
         const tmp = await mkdtemp(join(tmpdir(), 'clove-gym-episode-'));
@@ -242,7 +251,7 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
     };
 
     const [script, ...args] = run.command;
-    if (!script) throw new Error('runEpisode: the agent command is empty');
+    if (!script) throw new GymError('GYM_AGENT_INVALID', 'runEpisode: the agent command is empty; give the program to run and its arguments, e.g. ["python3", "agent.py"]');
     let spawnedPid: number | null = null;
     const spawned = await client.spawn({
       script,
@@ -280,7 +289,7 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
       cleanups.push(() => clock.cancel(timer));
     }
     if (watches) {
-      const agent = handle!.kernel.agents.find(id);
+      const agent = internals(handle!.kernel).agents.find(id);
       watch.onCall = (op) => {
         const n = countCalls(watch.calls);
         if (run.limits.syscalls !== undefined && n >= run.limits.syscalls) end('syscall_limit', true);
@@ -301,11 +310,11 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
         void (async () => {
           if (run.limits.virtualTimeMs !== undefined) {
             const t = await client.time(name).catch(() => null);
-            if (t?.elapsed_ms !== undefined && t.elapsed_ms >= run.limits.virtualTimeMs) end('time_limit', true);
+            if (t?.elapsedMs !== undefined && t.elapsedMs >= run.limits.virtualTimeMs) end('time_limit', true);
           }
           if (run.limits.tokens !== undefined) {
             const perms = await client.getPerms(id).catch(() => null);
-            if (perms && perms.llm_usage.tokens >= run.limits.tokens) end('token_limit', true);
+            if (perms && perms.llmUsage.tokens >= run.limits.tokens) end('token_limit', true);
           }
         })();
       }, 100);
@@ -326,7 +335,7 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
     world = taken;
     await placed.destroy();
     for (const cleanup of cleanups.splice(0)) cleanup();
-    if (!reason) reason = submitted ? 'submitted' : exitRecord.exit_code === 0 ? 'agent_exit' : 'agent_crash';
+    if (!reason) reason = submitted ? 'submitted' : exitRecord.exitCode === 0 ? 'agent_exit' : 'agent_crash';
     const logs = await client.logs(id, { max: 5000 }).catch(() => null);
     const outputs = logs ? logs.lines.map((l) => l.text) : [];
     const finalWorld = world;
@@ -364,10 +373,10 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
       bytesWritten: Math.max(sampler.wchar, watch.bytesWritten),
       eventsFired: finalWorld.timeline.length,
       waitingMs: 0,
-      exitCode: exitRecord.exit_code,
+      exitCode: exitRecord.exitCode,
       signal: exitRecord.signal,
     };
-    const usage = handle?.kernel.agents.find(id)?.llmUsage ?? (await client.getPerms(id).catch(() => null))?.llm_usage;
+    const usage = (handle ? internals(handle.kernel).agents.find(id)?.llmUsage : undefined) ?? (await client.getPerms(id).catch(() => null))?.llmUsage;
     if (usage) metrics.tokens.total = usage.tokens;
     return buildRecord({
       scenario: run.scenario,
