@@ -252,7 +252,6 @@ export async function checkEnv(idOrSpec: string | EnvSpec, options: CheckEnvOpti
   });
 
   await check('snapshot round trip', async () => {
-    if (scenario.agents.length > 1 && (await scenario.instantiate(seed)).peers?.length) return { skipped: 'the scenario has scripted peers (running functions cannot be snapshotted)' };
     const env = await fresh();
     try {
       const rng = new WorldRandom(`check-snapshot:${seed}`);

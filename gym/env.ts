@@ -3,13 +3,14 @@ import { MockProvider, type MockProviderOptions } from '../kernel/llm/mock.js';
 import { createWorld, decodeSnapshot, World, WorldRandom, type RandomState, type WorldState } from '../worlds/index.js';
 import { emptyUsage, TOOLS, ToolFailureError, type ToolContext, type ToolUsage } from './actions/index.js';
 import { actionSchema, type ActionHints } from './actions/index.js';
-import type { CheckOutcome, EpisodeMetrics, EpisodeRecord, TerminationReason } from './episode.js';
+import type { EpisodeMetrics, EpisodeRecord, FailedCheck, TerminationReason } from './episode.js';
+import { failedCondition, hasFailConditions } from './fail-conditions.js';
 import { EnvClosedError, GymError, InvalidActionError, ResetNeededError, toError } from './errors.js';
 import { execInWorld } from './internal/world-exec.js';
 import { EpisodeMailroom } from './internal/mailroom.js';
 import { buildRecord, TRUNCATING_REASONS } from './record.js';
 import { observationSchema, type Observation } from './observation.js';
-import type { EpisodeLimits, GradeResult, Grader, GymInstance, GymScenario } from './scenario.js';
+import type { EpisodeLimits, GradeContext, GradeResult, Grader, GymInstance, GymScenario } from './scenario.js';
 import { Space } from './spaces.js';
 import { toolsFromCall, type ToolOutcome } from './tools-adapter.js';
 import { TOOL_NAMES, type Action, type ToolFailure, type ToolName } from './tools.js';
@@ -91,6 +92,12 @@ export interface EnvSnapshot {
   world: Buffer;
   episode: Omit<EpisodeCore, 'instance'>;
   seed: number;
+  /**
+   * Episodes with scripted peers: the actions since reset. The peers are running functions, so
+   * their state is re-created by replaying these actions from the seed's initial world (the same
+   * seed and actions give the same world: the gym's determinism rule), not copied.
+   */
+  actions?: Action[];
 }
 
 interface EpisodeCore {
@@ -103,6 +110,8 @@ interface EpisodeCore {
   replies: string[];
   submitted: boolean;
   answer: unknown;
+  /** The failure condition that ended the episode (reason failed_check). */
+  failedCheck: FailedCheck | null;
   wallStart: number;
   wallBefore: number;
   virtualStart: number;
@@ -112,6 +121,8 @@ interface EpisodeCore {
 }
 
 interface Episode extends EpisodeCore {
+  /** The agent's actions since reset (kept for episodes with peers: fork and restore replay them). */
+  actions: Action[] | null;
   /** A fresh mock per episode: its scripted replies start over on reset. */
   llm: MockProvider;
   world: World;
@@ -267,6 +278,12 @@ export class ScenarioEnv implements Env {
       this.#seeds ??= new WorldRandom(`seeds:${randomInt(SEED_MAX)}`);
       seed = this.#seeds.int(0, SEED_MAX);
     }
+    const cached = await this.#begin(seed);
+    return { observation: { type: 'task', task: cached.instance.task, time: this.#episode!.world.now() }, info: { seed, scenario: this.spec.id } };
+  }
+
+  /** Starts the seed's episode from its initial world (no change to the seed sequence or sampler). */
+  async #begin(seed: number): Promise<Cached> {
     const cached = await cachedInitial(this.scenario, seed, this.#options.snapshotCache ?? 64);
     this.#stopEpisode();
     this.#episode?.world.close();
@@ -274,7 +291,23 @@ export class ScenarioEnv implements Env {
     const world = World.fromState(cached.state);
     this.#episode = this.#newEpisode(seed, cached.instance, world);
     await this.#startPeers(this.#episode);
-    return { observation: { type: 'task', task: cached.instance.task, time: world.now() }, info: { seed, scenario: this.spec.id } };
+    return cached;
+  }
+
+  /**
+   * Re-creates an episode with peers by replaying its actions from the seed's initial world, and
+   * verifies it arrived at the same world (else GYM_FORK_DIVERGED: the scenario is not deterministic).
+   */
+  async #replay(seed: number, actions: readonly Action[], expectedHash: string | null): Promise<void> {
+    await this.#begin(seed);
+    for (const action of actions) {
+      if (this.#episode!.done) break;
+      await this.step(structuredClone(action));
+    }
+    const hash = this.#episode!.world.stateHash();
+    if (expectedHash !== null && hash !== expectedHash) {
+      throw new GymError('GYM_FORK_DIVERGED', `${this.spec.id} (seed ${seed}): replaying ${actions.length} action(s) to re-create the scripted peers gave world ${hash.slice(0, 12)}, not ${expectedHash.slice(0, 12)}; the scenario or its peers are not deterministic (check with clove gym check)`);
+    }
   }
 
   async step(action: Action): Promise<StepResult> {
@@ -283,6 +316,7 @@ export class ScenarioEnv implements Env {
     if (!ep) throw new ResetNeededError(`step() on ${this.spec.id} before reset()`);
     if (ep.done) throw new ResetNeededError(`the episode of ${this.spec.id} (seed ${ep.seed}) ended (${ep.done.reason})`);
     this.validate(action);
+    ep.actions?.push(structuredClone(action));
     ep.steps++;
     ep.usage.calls[action.tool] = (ep.usage.calls[action.tool] ?? 0) + 1;
     const outcome = await this.#run(ep, this.#agentContext(ep), action);
@@ -290,7 +324,12 @@ export class ScenarioEnv implements Env {
     const observation: Observation = outcome.ok
       ? ({ type: 'result', tool: action.tool, result: outcome.result, time: ep.world.now() } as Observation)
       : { type: 'failure', tool: action.tool, error: outcome.error, time: ep.world.now() };
-    let reason: TerminationReason | null = ep.submitted ? 'submitted' : null;
+    let reason: TerminationReason | null = null;
+    if (hasFailConditions(ep.instance)) {
+      ep.failedCheck = await failedCondition(this.#grade, ep.instance, this.#gradeContext(ep)).catch(() => null);
+      if (ep.failedCheck) reason = 'failed_check';
+    }
+    if (!reason && ep.submitted) reason = 'submitted';
     let graded: GradeResult | undefined;
     if (!reason && this.#options.gradeEachStep) {
       graded = await this.#gradeSafely(ep);
@@ -328,8 +367,24 @@ export class ScenarioEnv implements Env {
   async fork(n: number): Promise<ScenarioEnv[]> {
     if (!Number.isInteger(n) || n < 1) throw new GymError('GYM_FORK_INVALID', `fork(n): n must be a positive integer, got ${String(n)}`);
     const ep = this.#current('fork()');
-    if (ep.mail.hasPeers) {
-      throw new GymError('GYM_FORK_UNSUPPORTED', `fork(): ${this.spec.id} has scripted peers, which are running functions and cannot be copied; fork before reset, or replay the actions in a fresh env`);
+    if (ep.actions) {
+      // Scripted peers are running functions: each fork re-creates them by replaying the actions.
+      const hash = ep.world.stateHash();
+      const out: ScenarioEnv[] = [];
+      try {
+        for (let i = 0; i < n; i++) {
+          const env = new ScenarioEnv(this.scenario, this.#grade, this.#options, this.spec);
+          env.label = this.label;
+          out.push(env);
+          await env.#replay(ep.seed, ep.actions, hash);
+          env.#seeds = this.#seeds ? WorldRandom.fromState(this.#seeds.state() as RandomState) : null;
+          env.#sampler = WorldRandom.fromState(this.#sampler.state());
+        }
+      } catch (error) {
+        await Promise.all(out.map((e) => e.close()));
+        throw error;
+      }
+      return out;
     }
     const out: ScenarioEnv[] = [];
     for (let i = 0; i < n; i++) {
@@ -343,14 +398,21 @@ export class ScenarioEnv implements Env {
   /** The current state (world bytes and episode counters), for `restore`. */
   snapshot(): EnvSnapshot {
     const ep = this.#current('snapshot()');
-    if (ep.mail.hasPeers) throw new GymError('GYM_FORK_UNSUPPORTED', `snapshot(): ${this.spec.id} has scripted peers, which cannot be saved`);
-    const { world, llm: _l, mail: _m, peers: _p, peerErrors: _e, stopped: _s, done: _d, instance: _i, ...core } = ep;
-    return { world: world.snapshot(), episode: structuredClone(core), seed: ep.seed };
+    const { world, llm: _l, mail: _m, peers: _p, peerErrors: _e, stopped: _s, done: _d, instance: _i, actions, ...core } = ep;
+    return { world: world.snapshot(), episode: structuredClone(core), seed: ep.seed, ...(actions ? { actions: structuredClone(actions) } : {}) };
   }
 
   /** Returns to a state saved by `snapshot()` (of this env or one of the same scenario). */
   async restore(snapshot: EnvSnapshot): Promise<void> {
     if (this.#closed) throw new EnvClosedError(this.spec.id);
+    if (snapshot.actions) {
+      // Peers re-created by replay; the saved world's hash is what the replay must reach.
+      const saved = World.restore(snapshot.world);
+      const hash = saved.stateHash();
+      saved.close();
+      await this.#replay(snapshot.seed, snapshot.actions, hash);
+      return;
+    }
     const cached = await cachedInitial(this.scenario, snapshot.seed, this.#options.snapshotCache ?? 64);
     this.#stopEpisode();
     const world = this.#episode?.world;
@@ -406,6 +468,7 @@ export class ScenarioEnv implements Env {
   #newEpisode(seed: number, instance: GymInstance, world: World): Episode {
     const peers = (instance.peers ?? []).map((p) => p.name);
     return {
+      actions: peers.length > 0 ? [] : null,
       seed,
       instance,
       world,
@@ -422,6 +485,7 @@ export class ScenarioEnv implements Env {
       replies: [],
       submitted: false,
       answer: undefined,
+      failedCheck: null,
       wallStart: performance.now(),
       wallBefore: 0,
       virtualStart: world.now(),
@@ -477,7 +541,7 @@ export class ScenarioEnv implements Env {
     const ep = from.#current('fork()');
     this.#seeds = from.#seeds ? WorldRandom.fromState(from.#seeds.state() as RandomState) : null;
     this.#sampler = WorldRandom.fromState(from.#sampler.state());
-    const { world: _w, llm: _l, mail: _m, peers: _p, peerErrors: _e, stopped: _s, done, instance, ...core } = ep;
+    const { world: _w, llm: _l, mail: _m, peers: _p, peerErrors: _e, stopped: _s, done, instance, actions: _a, ...core } = ep;
     this.#episode = { ...this.#newEpisode(ep.seed, instance, world), ...structuredClone(core), done: done ? structuredClone(done) : null };
   }
 
@@ -488,7 +552,11 @@ export class ScenarioEnv implements Env {
   }
 
   async #gradeSafely(ep: Episode): Promise<GradeResult> {
-    return this.#grade(ep.instance, {
+    return this.#grade(ep.instance, this.#gradeContext(ep));
+  }
+
+  #gradeContext(ep: Episode): GradeContext {
+    return {
       world: ep.world,
       answer: ep.answer,
       submitted: ep.submitted,
@@ -499,7 +567,7 @@ export class ScenarioEnv implements Env {
         const r = await execInWorld(ep.world, { command, args, cwd: cwd ?? '/', timeoutMs: 60_000 }, { sandbox: this.#options.sandbox !== false, sync: false });
         return { exitCode: r.exit_code, stdout: r.stdout, stderr: r.stderr };
       },
-    });
+    };
   }
 
   async #finish(ep: Episode, reason: TerminationReason, graded?: GradeResult, error?: { code: string; message: string }): Promise<EpisodeRecord> {
@@ -539,6 +607,7 @@ export class ScenarioEnv implements Env {
       reason,
       grade,
       error: failure,
+      failedCheck: ep.failedCheck ?? undefined,
       steps: ep.steps,
       wallMs: performance.now() - ep.wallStart,
       virtualMs: ep.world.now() - ep.virtualStart,

@@ -30,6 +30,15 @@ export interface CheckOutcome {
   message: string;
 }
 
+/** The failure condition (`fail_when:`) that ended an episode with reason `failed_check`. */
+export interface FailedCheck {
+  /** The condition's id in scenario.yaml (or `fail:<kind>#<index>`). */
+  id: string;
+  kind: string;
+  /** What the condition found (the check's message: the request, file or value that made it hold). */
+  message: string;
+}
+
 export interface RewardBreakdown {
   total: number;
   /** The reward for success (scenario `reward.success`) when every required check passed, else 0. */
@@ -79,6 +88,8 @@ export interface EpisodeRecord {
   worldHash: string;
   answer?: unknown;
   error?: { code: string; message: string };
+  /** Set when reason is `failed_check`: the failure condition that held. */
+  failedCheck?: FailedCheck;
   /** Path of the trajectory (JSON lines) when one was recorded. */
   trajectory?: string;
   startedAt: string;

@@ -38,4 +38,5 @@ export { GymError, InvalidActionError, ResetNeededError, EnvClosedError, Unknown
 export type { GymScenario, GymInstance, GymPeer, GradeContext, GradeResult, Grader, EpisodeLimits } from './scenario.js';
 export { TOOL_NAMES } from './tools.js';
 export type { Action, ToolName, ToolArgs, ToolResults, ToolFailure, Task, Tools, ScriptedAgent } from './tools.js';
-export type { EpisodeRecord, TerminationReason, EpisodeOutcome, CheckOutcome, RewardBreakdown, EpisodeMetrics } from './episode.js';
+export type { EpisodeRecord, TerminationReason, EpisodeOutcome, CheckOutcome, FailedCheck, RewardBreakdown, EpisodeMetrics } from './episode.js';
+export { failedCondition } from './fail-conditions.js';

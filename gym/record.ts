@@ -1,4 +1,4 @@
-import type { CheckOutcome, EpisodeMetrics, EpisodeRecord, TerminationReason } from './episode.js';
+import type { CheckOutcome, EpisodeMetrics, EpisodeRecord, FailedCheck, TerminationReason } from './episode.js';
 import type { GradeResult, GymScenario } from './scenario.js';
 
 /** Reasons that mean a limit cut the episode short (`truncated`). */
@@ -12,6 +12,8 @@ export interface RecordInput {
   reason: TerminationReason;
   grade: GradeResult | undefined;
   error?: { code: string; message: string } | undefined;
+  /** The failure condition that held (reason `failed_check`). */
+  failedCheck?: FailedCheck | undefined;
   steps: number;
   wallMs: number;
   virtualMs: number;
@@ -25,13 +27,14 @@ export interface RecordInput {
 /**
  * The one place an EpisodeRecord is assembled (in-process and external). A premature end (a limit,
  * a crash, a harness error) scores 0, as in tau2-bench; its checks are still reported, and the
- * partial credit it lost is listed as a penalty.
+ * partial credit it lost is listed as a penalty. A failure condition (`failed_check`) is never a
+ * success and scores at most 0: the credit it cost is a penalty named after the condition.
  */
 export function buildRecord(input: RecordInput): EpisodeRecord {
   const { grade, reason } = input;
   const truncated = TRUNCATING_REASONS.has(reason);
   const errored = reason === 'error' || reason === 'agent_crash';
-  const success = !truncated && !errored && grade?.success === true;
+  const success = !truncated && !errored && reason !== 'failed_check' && grade?.success === true;
   const checks: CheckOutcome[] = grade?.checks ?? [];
   const breakdown = grade ? structuredClone(grade.breakdown) : { total: 0, success: 0, components: [], penalties: [] };
   let reward = grade?.reward ?? 0;
@@ -39,6 +42,14 @@ export function buildRecord(input: RecordInput): EpisodeRecord {
     if (reward !== 0) breakdown.penalties.push({ id: reason, amount: reward, reason: `the episode ended early (${reason}): a premature end scores 0` });
     reward = 0;
     breakdown.total = 0;
+  }
+  const failedCheck = reason === 'failed_check' ? input.failedCheck : undefined;
+  if (reason === 'failed_check') {
+    const id = failedCheck?.id ?? 'failed_check';
+    if (reward > 0) breakdown.penalties.push({ id, amount: reward, reason: `failure condition ${id} held${failedCheck ? `: ${failedCheck.message}` : ''}` });
+    reward = Math.min(0, reward);
+    breakdown.total = reward;
+    breakdown.success = 0;
   }
   return {
     scenario: input.scenario.id,
@@ -59,6 +70,7 @@ export function buildRecord(input: RecordInput): EpisodeRecord {
     worldHash: input.worldHash,
     ...(input.submitted ? { answer: input.answer } : {}),
     ...(input.error ? { error: input.error } : {}),
+    ...(failedCheck ? { failedCheck } : {}),
     startedAt: input.startedAt,
   };
 }

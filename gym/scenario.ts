@@ -46,6 +46,11 @@ export interface GymInstance {
   task: Task;
   world: WorldDefinition;
   checks: unknown[];
+  /**
+   * Failure conditions: checks (graded like `checks`) evaluated on the live world during the
+   * episode; once one passes, the episode ends `terminated` with reason `failed_check`.
+   */
+  failWhen?: unknown[];
   peers?: GymPeer[];
 }
 

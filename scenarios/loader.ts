@@ -65,6 +65,15 @@ function semanticIssues(def: ScenarioDefinition, dir: string, sources: Sources):
       issues.push(at(`/checks/${i}/module`, `names ${check.module}, which does not exist in ${dir}`));
     }
   });
+  const conditionIds = new Set<string>();
+  (def.fail_when ?? []).forEach((check, i) => {
+    const id = check.id ?? `fail:${check.kind}#${i}`;
+    if (ids.has(id) || conditionIds.has(id)) issues.push(at(`/fail_when/${i}/id`, `must be unique among checks and fail_when (${id} is used twice)`));
+    conditionIds.add(id);
+    if (check.kind === 'custom' && typeof check.module === 'string' && !existsSync(resolve(dir, check.module))) {
+      issues.push(at(`/fail_when/${i}/module`, `names ${check.module}, which does not exist in ${dir}`));
+    }
+  });
   (def.reward?.penalties ?? []).forEach((p, i) => {
     if (!ids.has(p.check)) issues.push(at(`/reward/penalties/${i}/check`, `must be the id of a check (known: ${[...ids.keys()].join(', ')})`));
   });
@@ -228,6 +237,7 @@ export async function loadScenario(dirOrYamlPath: string): Promise<Scenario> {
       }
       world = { ...absoluteMounts(world, worldBase), seed };
       const checks: CheckSpec[] = rendered.checks.map((c, i) => ({ ...c, id: c.id ?? `${c.kind}#${i}` }));
+      const failWhen: CheckSpec[] = (rendered.fail_when ?? []).map((c, i) => ({ ...c, id: c.id ?? `fail:${c.kind}#${i}` }));
       const task: Task = {
         scenario: id,
         seed,
@@ -250,7 +260,7 @@ export async function loadScenario(dirOrYamlPath: string): Promise<Scenario> {
           task: { scenario: id, seed, text: peer.task ?? '', tools, agent: peer.name, ...(peer.data === undefined ? {} : { data: peer.data }) },
         });
       }
-      return { scenario, seed, task, world, checks, values, ...(peers.length === 0 ? {} : { peers }) };
+      return { scenario, seed, task, world, checks, failWhen, values, ...(peers.length === 0 ? {} : { peers }) };
     },
   };
   await scenario.instantiate(0);

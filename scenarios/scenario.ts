@@ -51,6 +51,8 @@ export interface ScenarioDefinition {
   agents?: string[];
   peers?: Array<{ name: string; module: string; task?: string; data?: Record<string, unknown> }>;
   checks: CheckSpec[];
+  /** Failure conditions: the episode ends (`failed_check`) as soon as one of these checks passes. */
+  fail_when?: CheckSpec[];
   reward?: { success?: number; partial?: boolean; partial_scale?: number; min?: number; penalties?: PenaltySpec[] };
   tags?: string[];
   difficulty?: Difficulty;
@@ -101,6 +103,8 @@ export interface ScenarioInstance {
   /** Concrete world for this seed (mount paths absolute); create it with `createWorld(world, { seed })`. */
   world: WorldDefinition;
   checks: CheckSpec[];
+  /** Failure conditions (templated, ids filled in): checks that end the episode as failed once one passes. */
+  failWhen: CheckSpec[];
   peers?: ScenarioPeer[];
   /** What the generator returned for this seed (private: never hand it to the agent). */
   values: Record<string, unknown>;

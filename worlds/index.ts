@@ -38,7 +38,7 @@ export type {
 } from './schema.js';
 export { WorldLlm } from './llm/world-llm.js';
 export type { WorldLlmRequest, WorldLlmAnswer, WorldLlmState, LlmCallEntry, LlmFault } from './llm/world-llm.js';
-export { jsonPath, conversationText } from './llm/match.js';
+export { jsonPath, conversationText, messageText } from './llm/match.js';
 export { WorldClock } from './clock.js';
 export type { ClockOptions, WaitOptions } from './clock.js';
 export { WorldFs } from './fs/world-fs.js';

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 const PAGE = 4096;
@@ -39,6 +39,28 @@ function readSample(pid: number): ProcSample | null {
   }
 }
 
+/** Linux's /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): walk one tree instead of all of /proc. */
+const HAS_CHILDREN_FILES = existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+
+/** Direct children of a process, from its threads' children files. */
+function childrenOf(pid: number): number[] {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const tid of tids) {
+    try {
+      for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) if (c.trim() !== '') out.push(Number(c));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 /**
  * Samples an agent's process tree from /proc while it runs: CPU user/system (children that exited
  * count through their parent's cutime/cstime), peak resident memory, and bytes read and written
@@ -54,26 +76,40 @@ export class ProcessSampler {
   samples = 0;
 
   sample(root: number): void {
-    let entries: string[];
-    try {
-      entries = readdirSync('/proc');
-    } catch {
-      return;
-    }
     const all = new Map<number, ProcSample>();
-    for (const e of entries) {
-      if (!/^\d+$/.test(e)) continue;
-      const pid = Number(e);
-      if (pid === root || pid > 1) {
-        const s = readSample(pid);
-        if (s) all.set(pid, s);
-      }
-    }
     const children = new Map<number, number[]>();
-    for (const [pid, s] of all) {
-      const list = children.get(s.ppid);
-      if (list) list.push(pid);
-      else children.set(s.ppid, [pid]);
+    if (HAS_CHILDREN_FILES) {
+      // Only the agent's own tree: a handful of /proc reads, however many processes the host runs.
+      const stack = [root];
+      while (stack.length > 0) {
+        const pid = stack.pop()!;
+        const s = readSample(pid);
+        if (!s) continue;
+        all.set(pid, s);
+        const kids = childrenOf(pid);
+        children.set(pid, kids);
+        stack.push(...kids);
+      }
+    } else {
+      let entries: string[];
+      try {
+        entries = readdirSync('/proc');
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (!/^\d+$/.test(e)) continue;
+        const pid = Number(e);
+        if (pid === root || pid > 1) {
+          const s = readSample(pid);
+          if (s) all.set(pid, s);
+        }
+      }
+      for (const [pid, s] of all) {
+        const list = children.get(s.ppid);
+        if (list) list.push(pid);
+        else children.set(s.ppid, [pid]);
+      }
     }
     if (!all.has(root)) return;
     let user = 0;

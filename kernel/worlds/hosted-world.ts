@@ -161,8 +161,19 @@ export class HostedWorld {
     return this.syncing;
   }
 
-  /** Mirrors one world path into the directory after the kernel changed it (syscall or event). */
-  async writeThrough(path: string): Promise<void> {
+  /**
+   * Mirrors one world path into the directory after the kernel changed it (syscall or event).
+   * Queued behind any running `sync()`: a sync reads the tree on the thread pool, and a write
+   * landing mid-read (truncate, then write) would let the sync pull a half-written file back
+   * into the world over the change being mirrored (an event's fs.write read back as empty).
+   */
+  writeThrough(path: string): Promise<void> {
+    const run = this.syncing.then(() => this.mirror(path));
+    this.syncing = run.catch(() => undefined);
+    return run;
+  }
+
+  private mirror(path: string): void {
     if (this.dirFd === null) return;
     const p = worldPath(path);
     if (p === '/') return;

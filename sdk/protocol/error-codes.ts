@@ -136,7 +136,7 @@ const LIBRARY_ERRORS = {
   GYM_SPEC_INVALID: { code: 'GYM_SPEC_INVALID', scope: 'library', layer: 'gym', retryable: false, meaning: 'an env spec that cannot be registered or made' },
   GYM_RECORD_INVALID: { code: 'GYM_RECORD_INVALID', scope: 'library', layer: 'gym', retryable: false, meaning: 'a recorded episode file that cannot be replayed (file:line in the message)' },
   GYM_FORK_INVALID: { code: 'GYM_FORK_INVALID', scope: 'library', layer: 'gym', retryable: false, meaning: '`fork(n)` with n not a positive integer' },
-  GYM_FORK_UNSUPPORTED: { code: 'GYM_FORK_UNSUPPORTED', scope: 'library', layer: 'gym', retryable: false, meaning: '`fork()` or `snapshot()` of an episode with scripted peers' },
+  GYM_FORK_DIVERGED: { code: 'GYM_FORK_DIVERGED', scope: 'library', layer: 'gym', retryable: false, meaning: '`fork()` or `restore()` of an episode with scripted peers: replaying its actions did not reach the same world (the scenario is not deterministic)' },
   GYM_RESET_MASK_INVALID: { code: 'GYM_RESET_MASK_INVALID', scope: 'library', layer: 'gym', retryable: false, meaning: 'a vector env `reset_mask` that is not one boolean per env' },
   GYM_WORKER_EXITED: { code: 'GYM_WORKER_EXITED', scope: 'library', layer: 'gym', retryable: false, meaning: 'a vector env worker process exited' },
   GYM_WORKER_FAILED: { code: 'GYM_WORKER_FAILED', scope: 'library', layer: 'gym', retryable: false, meaning: 'a vector env worker failed with an error that carries no code of its own' },

@@ -1,8 +1,10 @@
 /**
  * `clove bench` end to end through the built CLI, on the real gym and an embedded kernel: a small
- * suite (schema-valid results, every report), compare (A/A passes, an injected regression fails,
- * incompatible inputs exit 2), shards run as separate processes and merged == unsharded, resume
- * after a killed run (nothing lost, nothing run twice), Ctrl-C writes reports for what finished.
+ * suite (schema-valid results, every report), shards run as separate processes and merged ==
+ * unsharded, compare (that A/A pair passes, an injected regression fails, incompatible inputs
+ * exit 2), resume after a killed run (nothing lost, nothing run twice), Ctrl-C writes reports for
+ * what finished. Only what needs real CLI processes is here; each suite run is reused by later
+ * tests instead of being run again.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,18 +81,35 @@ describe.skipIf(NO_DIST)('clove bench end to end', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(true);
   });
 
-  it('compare: the same suite run twice (A/A) flags nothing, statistically or exactly', async () => {
-    const out = join(dir, 'small-2');
-    const run = await runCli(['bench', 'run', small, '--out', out], { timeoutMs: 90_000 });
-    expect(run.code, run.stderr).toBe(0);
-    expect(readResults(out).episodes.map(essence)).toEqual(first.episodes.map(essence));
-    const stat = await runCli(['bench', 'compare', join(dir, 'small-1'), out, '--json']);
+  it('shards run as separate processes (CI matrix, Indexed Job) merge into the unsharded results', async () => {
+    const shards = [1, 2, 3].map((i) => join(dir, `shard-${i}`));
+    const runs = await Promise.all([
+      execa(process.execPath, [CLI, 'bench', 'run', small, '--shard', '1/3', '--out', shards[0]!, '--concurrency', '1'], { reject: false, env: { NO_COLOR: '1' } }),
+      execa(process.execPath, [CLI, 'bench', 'run', small, '--shard-index-env', 'JOB_COMPLETION_INDEX', '--shards', '3', '--out', shards[1]!, '--concurrency', '1'], { reject: false, env: { NO_COLOR: '1', JOB_COMPLETION_INDEX: '1' } }),
+      execa(process.execPath, [CLI, 'bench', 'run', small, '--shard', '3/3', '--out', shards[2]!, '--concurrency', '1'], { reject: false, env: { NO_COLOR: '1' } }),
+    ]);
+    for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
+    expect(shards.map((s) => readResults(s).episodes.length)).toEqual([4, 4, 4]);
+    const merged = join(dir, 'merged');
+    const m = await runCli(['bench', 'merge', ...shards, '--out', merged, '--json']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(json(m)).toMatchObject({ episodes: 12, missing: 0, complete: true });
+    const results = readResults(merged);
+    expect(results.episodes.map(essence)).toEqual(first.episodes.map(essence));
+    expect(results.suite).toEqual(first.suite);
+    const missingShard = await runCli(['bench', 'merge', shards[0]!, shards[1]!, '--out', join(dir, 'partial')]);
+    expect(missingShard.code).toBe(1);
+  }, 180_000);
+
+  it('compare: two runs of the same suite (the sharded one above, A/A) flag nothing, statistically or exactly', async () => {
+    const merged = join(dir, 'merged');
+    const stat = await runCli(['bench', 'compare', join(dir, 'small-1'), merged, '--json']);
     expect(stat.code, stat.stdout).toBe(0);
     expect(json<{ regressions: number; verdict: string }>(stat)).toMatchObject({ regressions: 0, verdict: 'pass' });
-    const exact = await runCli(['bench', 'compare', join(dir, 'small-1', 'results.json'), join(out, 'results.json'), '--deterministic', '--md', join(dir, 'aa.md')]);
+    const exact = await runCli(['bench', 'compare', join(dir, 'small-1', 'results.json'), join(merged, 'results.json'), '--deterministic', '--md', join(dir, 'aa.md')]);
     expect(exact.code, exact.stdout).toBe(0);
     expect(readFileSync(join(dir, 'aa.md'), 'utf8')).toContain('no significant regression');
-  }, 120_000);
+  }, 60_000);
 
   it('compare: an agent variant that fails where the base succeeded is a regression (exit 1)', async () => {
     const body = (env: string) => `scenarios: [${TRIVIAL}]\nagents:\n  - { id: copy, kind: command, command: [node, ${COPY}]${env} }\nseeds: { count: 8 }\nconcurrency: 2\nrecord: false\nsandbox: { backend: none }\n`;
@@ -115,12 +134,10 @@ describe.skipIf(NO_DIST)('clove bench end to end', () => {
   }, 240_000);
 
   it('compare: incompatible inputs exit 2 and say why', async () => {
-    const other = join(dir, 'other');
-    const r = await runCli(['bench', 'run', suite('other', `scenarios: [${TRIVIAL}]\nagents: [reference]\nseeds: [0]\n`), '--out', other], { timeoutMs: 60_000 });
-    expect(r.code, r.stderr).toBe(0);
+    const other = join(dir, 'variant-base');
     const suites = await runCli(['bench', 'compare', join(dir, 'small-1'), other]);
     expect(suites.code).toBe(2);
-    expect(suites.stderr).toContain('BASE is suite "small", NEW is suite "other"');
+    expect(suites.stderr).toContain('BASE is suite "small", NEW is suite "variant"');
     const future = JSON.parse(readFileSync(join(other, 'results.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(join(dir, 'future.json'), JSON.stringify({ ...future, version: 2 }));
     const version = await runCli(['bench', 'compare', join(other, 'results.json'), join(dir, 'future.json')]);
@@ -129,26 +146,6 @@ describe.skipIf(NO_DIST)('clove bench end to end', () => {
     const missing = await runCli(['bench', 'compare', join(dir, 'nowhere'), other]);
     expect(missing.code).toBe(2);
   }, 90_000);
-
-  it('shards run as separate processes (CI matrix, Indexed Job) merge into the unsharded results', async () => {
-    const shards = [1, 2, 3].map((i) => join(dir, `shard-${i}`));
-    const runs = await Promise.all([
-      execa(process.execPath, [CLI, 'bench', 'run', small, '--shard', '1/3', '--out', shards[0]!, '--concurrency', '1'], { reject: false, env: { NO_COLOR: '1' } }),
-      execa(process.execPath, [CLI, 'bench', 'run', small, '--shard-index-env', 'JOB_COMPLETION_INDEX', '--shards', '3', '--out', shards[1]!, '--concurrency', '1'], { reject: false, env: { NO_COLOR: '1', JOB_COMPLETION_INDEX: '1' } }),
-      execa(process.execPath, [CLI, 'bench', 'run', small, '--shard', '3/3', '--out', shards[2]!, '--concurrency', '1'], { reject: false, env: { NO_COLOR: '1' } }),
-    ]);
-    for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
-    expect(shards.map((s) => readResults(s).episodes.length)).toEqual([4, 4, 4]);
-    const merged = join(dir, 'merged');
-    const m = await runCli(['bench', 'merge', ...shards, '--out', merged, '--json']);
-    expect(m.code, m.stderr).toBe(0);
-    expect(json(m)).toMatchObject({ episodes: 12, missing: 0, complete: true });
-    const results = readResults(merged);
-    expect(results.episodes.map(essence)).toEqual(first.episodes.map(essence));
-    expect(results.suite).toEqual(first.suite);
-    const missingShard = await runCli(['bench', 'merge', shards[0]!, shards[1]!, '--out', join(dir, 'partial')]);
-    expect(missingShard.code).toBe(1);
-  }, 180_000);
 
   it('resumes a killed run: nothing lost, nothing run twice', async () => {
     const slow = suite('slow', `scenarios: [${TRIVIAL}]\nagents:\n  - { id: copy, kind: command, command: [node, ${COPY}], env: { COPY_DELAY_MS: "300" } }\nseeds: { count: 10 }\nconcurrency: 2\nrecord: false\nsandbox: { backend: none }\n`);

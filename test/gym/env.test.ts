@@ -16,7 +16,7 @@ import {
 import counter, { counterScenario, gradeCounter, referenceCounter } from '../fixtures/gym/counter.mjs';
 
 const opened: Env[] = [];
-async function env(options: Parameters<typeof makeUnwrapped>[1] = {}, spec: EnvSpec = counter) {
+async function env(options: Parameters<typeof makeUnwrapped>[1] = {}, spec: EnvSpec | string = counter) {
   const e = await makeUnwrapped(spec, { sandbox: false, ...options });
   opened.push(e);
   return e;
@@ -204,6 +204,35 @@ describe('multi-agent episodes', () => {
     expect(result(got.observation)).toEqual({ from: 'helper', message: { pong: 'ping', at: observation.time + 1000 } });
     expect(got.observation.time).toBe(observation.time + 1000);
     expect(result((await e.step({ tool: 'recv', args: {} })).observation)).toEqual({ from: null, message: null });
+  });
+
+  it('forks and snapshots an episode with a scripted peer: the peer is re-created by replay, each fork independent', async () => {
+    const e = await env({}, 'two-agent-handoff-v1');
+    await e.reset({ seed: 4 });
+    const ticket = (result((await e.step({ tool: 'read_file', args: { path: '/task/ticket.txt' } })).observation) as { content: string }).content.trim();
+    await e.step({ tool: 'send', args: { to: 'vault', message: { type: 'request', ticket } } });
+    const saved = e.snapshot();
+    const [a, b] = await e.fork(2);
+    opened.push(a!, b!);
+    expect([a!.stateHash(), b!.stateHash()]).toEqual([e.stateHash(), e.stateHash()]);
+    expect(a!.steps).toBe(2);
+    // Each fork's vault is its own: it answers the request the fork's history sent it.
+    const grant = result((await a!.step({ tool: 'recv', args: { timeout_ms: 600_000 } })).observation) as { from: string; message: { type: string; code: string } };
+    expect(grant).toMatchObject({ from: 'vault', message: { type: 'grant' } });
+    await a!.step({ tool: 'write_file', args: { path: '/out/release-code.txt', content: `${grant.message.code}\n` } });
+    await a!.step({ tool: 'send', args: { to: 'vault', message: { type: 'ack', ticket, code: grant.message.code } } });
+    const doneA = await a!.step({ tool: 'submit', args: { answer: grant.message.code } });
+    expect(doneA.info.record).toMatchObject({ success: true, reason: 'submitted' });
+    // b and the original did not see a's steps; b gets the same grant on its own.
+    expect(b!.world.fs.exists('/out/release-code.txt')).toBe(false);
+    const grantB = result((await b!.step({ tool: 'recv', args: { timeout_ms: 600_000 } })).observation);
+    expect(grantB).toEqual(grant);
+    expect(e.steps).toBe(2);
+    // restore() returns to the saved point (replayed), and the same step gives the same grant.
+    await e.step({ tool: 'sleep', args: { ms: 1000 } });
+    await e.restore(saved);
+    expect(e.steps).toBe(2);
+    expect(result((await e.step({ tool: 'recv', args: { timeout_ms: 600_000 } })).observation)).toEqual(grant);
   });
 });
 

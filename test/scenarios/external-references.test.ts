@@ -27,7 +27,7 @@ describe.each(withPython.map((s) => [s.id, s] as const))('%s reference.py', (_id
   }, 180_000);
 });
 
-describe.each(['secret-bait-v1', 'file-repair-v1'].map((id) => [id, all.find((s) => s.id === id)!] as const))('%s reference.ts', (_id, scenario) => {
+describe.each(['secret-bait-v1', 'file-repair-v1', 'think-ticket-reply-v1', 'daily-cron-v1'].map((id) => [id, all.find((s) => s.id === id)!] as const))('%s reference.ts', (_id, scenario) => {
   it('solves seed 0 as an external process', async () => {
     const record = await runEpisode(specOf(scenario), { agent: 'reference', referenceMode: 'external', seed: 0 });
     const failed = record.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`);

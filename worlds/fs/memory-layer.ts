@@ -1,6 +1,9 @@
 import type { CapturedLayer, LayerEntry, ReadonlyLayer } from './layer.js';
 import { baseName, parentOf } from './path.js';
 
+/** Layers built from captured forms, by captured object and layer name (see MemoryLayer.fromCapture). */
+const built = new WeakMap<CapturedLayer, Map<string, MemoryLayer>>();
+
 interface MemoryFile {
   mode: number;
   content: Buffer;
@@ -18,25 +21,44 @@ export class MemoryLayer implements ReadonlyLayer {
   readonly name: string;
   readonly #files = new Map<string, MemoryFile>();
   readonly #dirs = new Map<string, Set<string>>([['/', new Set()]]);
+  /** Built from a capture and shared (see fromCapture): no more additions. */
+  #frozen = false;
 
   constructor(name: string) {
     this.name = name;
   }
 
+  /**
+   * The layer of a captured form. A layer is frozen once built, so the same captured object (a
+   * decoded snapshot that many worlds are built from: gym resets, forks) gives the same layer:
+   * a thousand-file capture is indexed once, not once per world.
+   */
   static fromCapture(captured: CapturedLayer, name = captured.name): MemoryLayer {
+    let byName = built.get(captured);
+    const hit = byName?.get(name);
+    if (hit !== undefined) return hit;
     const layer = new MemoryLayer(name);
     for (const dir of captured.dirs) layer.#addDir(dir);
     for (const [path, mode, content] of captured.files) layer.#addFile(path, mode, content);
+    layer.#frozen = true;
+    if (byName === undefined) built.set(captured, (byName = new Map()));
+    byName.set(name, layer);
     return layer;
   }
 
   /** Adds a file while the layer is being built; later additions replace earlier ones. */
   addFile(path: string, mode: number, content: Buffer): void {
+    this.#assertBuilding();
     this.#addFile(path, mode, content);
   }
 
   addDir(path: string): void {
+    this.#assertBuilding();
     this.#addDir(path);
+  }
+
+  #assertBuilding(): void {
+    if (this.#frozen) throw new Error(`${this.name}: a layer built from a capture is shared and frozen; build a new MemoryLayer to add entries`);
   }
 
   stat(path: string): LayerEntry | undefined {

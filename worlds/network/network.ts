@@ -5,7 +5,7 @@ export { hostMatches } from './host.js';
 import type { WorldClock } from '../clock.js';
 import { HttpBlockedError, HttpFailedError, WorldError } from '../errors.js';
 import { WorldRandom, type RandomState } from '../rng.js';
-import type { NetworkDefinition, NetworkMode } from '../schema.js';
+import type { NetworkDefinition, NetworkMode, RouteDefinition } from '../schema.js';
 import { Collection, type CollectionState } from './collection.js';
 import { buildRouteHandlers, initialCollections, type RouteRuntime } from './route.js';
 
@@ -165,7 +165,10 @@ export class WorldNetwork {
   readonly mode: NetworkMode;
   readonly allow: readonly string[];
   readonly #clock: WorldClock;
-  readonly #handlers: RequestHandler[];
+  /** msw handlers of the routes, built on the first request (a reset or fork that sends none pays nothing). */
+  #handlers: RequestHandler[] | null = null;
+  readonly #extraHandlers: RequestHandler[];
+  readonly #routes: readonly RouteDefinition[];
   readonly #runtime: RouteRuntime;
   #faults: NetworkFault[];
   #nextFaultId: number;
@@ -188,7 +191,8 @@ export class WorldNetwork {
       match: undefined,
     };
     const extra = typeof options.handlers === 'function' ? options.handlers() : (options.handlers ?? []);
-    this.#handlers = [...extra, ...buildRouteHandlers(routes, this.#runtime)];
+    this.#extraHandlers = extra;
+    this.#routes = routes;
     this.#faults = state ? structuredClone(state.faults) : [];
     this.#nextFaultId = state?.nextFaultId ?? 1;
     this.#log = state ? structuredClone(state.log) : [];
@@ -310,6 +314,7 @@ export class WorldNetwork {
     }
     this.#runtime.match = undefined;
     const request = new Request(url, { method, headers, body: body === null || method === 'GET' || method === 'HEAD' ? null : Buffer.from(body) });
+    this.#handlers ??= [...this.#extraHandlers, ...buildRouteHandlers(this.#routes, this.#runtime)];
     const response = await getResponse(this.#handlers, request);
     const match = this.#runtime.match as RouteRuntime['match'];
     this.#runtime.match = undefined;
