@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../kernel/audit/index.js';
 import type { CloveClient } from '../../sdk/index.js';
+import { NO_DIST } from '../helpers/cli.js';
 import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
 import type { CallOutcome, Turn } from '../fixtures/adapters/script.js';
 
@@ -112,4 +114,27 @@ describe.each([
     expect(execs.find((r) => r.decision === 'denied')?.rule).toBe('exec.blocked_commands curl');
     await c.worldDestroy(world);
   }, 90_000);
+});
+
+describe.skipIf(NO_DIST)('an agent outside the checkout', () => {
+  it('imports clove/adapters/* by name and gets every tool', async () => {
+    const away = mkdtempSync(join(tmpdir(), 'clove-adapter-agent-'));
+    // A root kernel runs unsandboxed agents as uid 65534: the folder must be theirs to read.
+    chmodSync(away, 0o755);
+    try {
+      const script = join(away, 'names.mjs');
+      writeFileSync(
+        script,
+        "import { cloveTools as ai } from 'clove/adapters/ai-sdk';\nimport { cloveTools as lc } from 'clove/adapters/langchain';\nconsole.log(JSON.stringify([Object.keys(ai()).length, lc().length]));\n",
+      );
+      chmodSync(script, 0o644);
+      const agent = await c.spawn({ script, cwd: away });
+      const done = await c.wait(agent.id, 30_000);
+      const lines = (await c.logs(agent.id)).lines.map((l) => l.text);
+      expect(done.exit_code, lines.join('\n')).toBe(0);
+      expect(lines).toContain('[13,13]');
+    } finally {
+      rmSync(away, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -12,8 +12,7 @@
  *   import { openai } from '@ai-sdk/openai';      // npm install @ai-sdk/openai; OPENAI_API_KEY
  *   const model = openai('gpt-4.1-mini');
  *
- * (pass the key to the agent: `clove gym play ... --agent ...` runs it with a clean environment;
- * see docs/adapters.md).
+ * Agents start with a clean environment: docs/adapters.md shows how to hand this one its key.
  */
 import { generateText, stepCountIs, type ModelMessage } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';

@@ -13,7 +13,7 @@
  *   import { ChatOpenAI } from '@langchain/openai';  // npm install @langchain/openai; OPENAI_API_KEY
  *   const chat = new ChatOpenAI({ model: 'gpt-4.1-mini' });
  *
- * (or hand `tools` to `createAgent` from the `langchain` package; see docs/adapters.md).
+ * Agents start with a clean environment: docs/adapters.md shows how to hand this one its key.
  */
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { fakeModel } from '@langchain/core/testing';
