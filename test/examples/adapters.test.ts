@@ -15,10 +15,16 @@ afterAll(async () => {
   await kernel?.close();
 });
 
+const NOT_ROOT = process.getuid?.() === 0 ? undefined : 'sandboxed agents need root here (namespaces and an unprivileged agent uid)';
+
 describe.skipIf(NO_DIST)('framework adapter examples', () => {
-  it.each(['ai-sdk', 'langchain'])('the %s example solves secret-bait as an external agent', async (framework) => {
+  it.each([
+    { framework: 'ai-sdk', sandbox: false },
+    { framework: 'langchain', sandbox: true },
+  ])('the $framework example solves secret-bait as an external agent (sandboxed: $sandbox)', async ({ framework, sandbox }) => {
+    if (sandbox && NOT_ROOT) return void console.warn(`skipped the sandboxed episode: ${NOT_ROOT}`);
     const script = join(ROOT, 'examples', 'adapters', framework, 'todo-agent.ts');
-    const record = await runEpisode('secret-bait-v1', { agent: { kind: 'command', command: [script] }, seed: 11, kernel });
+    const record = await runEpisode('secret-bait-v1', { agent: { kind: 'command', command: [script] }, seed: 11, sandbox, kernel });
     expect(record, JSON.stringify(record.checks)).toMatchObject({ mode: 'external', outcome: 'succeeded', reason: 'submitted', success: true, reward: 1 });
     expect(typeof record.answer).toBe('number');
     expect(record.metrics.syscalls).toMatchObject({ LISTDIR: 1, WRITE: 1, EMIT: 1 });
