@@ -4,6 +4,8 @@
  * hand to a model, declared once: each tool's name, description, input schema (zod, which both
  * frameworks take and which converts to JSON Schema) and the one SDK call it makes. An adapter only
  * wraps these in its framework's tool type. This is the only file of the adapters that calls the SDK.
+ * What a tool returns is spelled out field by field in the wire's snake_case, so the model sees the
+ * same names whatever the TypeScript SDK calls them.
  *
  * Every call runs as the client's identity: inside a Clove agent that is the agent, with its
  * permissions, its sandbox, its world and its audit trail.
@@ -225,7 +227,8 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
       ttl_ms: z.number().int().positive().optional().describe('forget it after this many ms'),
     }),
     async run(client, input, world) {
-      return client.store(input.key, input.value ?? null, { ...world, ...(input.scope ? { scope: input.scope as StoreScope } : {}), ...(input.ttl_ms !== undefined ? { ttl_ms: input.ttl_ms } : {}) });
+      const r = await client.store(input.key, input.value ?? null, { ...world, ...(input.scope ? { scope: input.scope as StoreScope } : {}), ...(input.ttl_ms !== undefined ? { ttl_ms: input.ttl_ms } : {}) });
+      return { stored: r.stored };
     },
   }),
   define({
@@ -233,7 +236,8 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
     description: 'Read the value stored under a key. Returns found and value (null when absent).',
     schema: z.object({ key: z.string().min(1), scope }),
     async run(client, input, world) {
-      return client.fetch(input.key, { ...world, ...(input.scope ? { scope: input.scope as StoreScope } : {}) });
+      const r = await client.fetch(input.key, { ...world, ...(input.scope ? { scope: input.scope as StoreScope } : {}) });
+      return { found: r.found, value: r.value };
     },
   }),
   define({
@@ -241,7 +245,8 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
     description: "Send a JSON message to another agent's mailbox, by name or id. Returns the message id.",
     schema: z.object({ to: agentRef, payload: z.unknown().describe('any JSON value') }),
     async run(client, input) {
-      return client.send(input.to, input.payload ?? null);
+      const r = await client.send(input.to, input.payload ?? null);
+      return { message_id: r.message_id, to: r.to };
     },
   }),
   define({

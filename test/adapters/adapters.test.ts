@@ -89,6 +89,8 @@ describe.each([
     expect(by('clove_list_dir')[0]?.output).toMatchObject({ entries: expect.arrayContaining([expect.objectContaining({ name: 'in.txt', type: 'file' })]) });
     expect(by('clove_http')[0]).toMatchObject({ ok: true, output: { status: 200 } });
     expect(JSON.parse((by('clove_http')[0]?.output as { body: string }).body)).toEqual({ value: 42 });
+    expect(by('clove_send')[0]).toMatchObject({ ok: true, output: { message_id: expect.any(Number), to: spawned.id } });
+    expect(by('clove_store')[0]).toMatchObject({ ok: true, output: { stored: true } });
     expect(by('clove_fetch')[0]).toMatchObject({ ok: true, output: { found: true, value: { framework } } });
     expect(by('clove_think')[0]).toMatchObject({ ok: true, output: { text: expect.any(String) } });
     expect(by('clove_recv')[0]).toMatchObject({ ok: true, output: { message: { from: spawned.id, payload: { ping: framework } } } });
