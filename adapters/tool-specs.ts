@@ -64,15 +64,15 @@ export interface CloveToolSpec<S extends z.ZodObject = z.ZodObject> {
  * message, which says what was refused and why. Adapters hand it back to the model as the tool's
  * error result; `message` starts with the code so the model sees it too.
  */
-export class CloveToolError extends Error {
+export class CloveToolError extends CloveError {
   constructor(
-    readonly code: string,
+    code: string,
     readonly detail: string,
     readonly tool: CloveToolName,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
   ) {
-    super(`${code}: ${detail}`);
-    this.name = 'CloveToolError';
+    super(code, `${code}: ${detail}`, details, options);
   }
 
   /** The error as JSON for a tool result. */
@@ -273,9 +273,9 @@ export function selectSpecs(names?: readonly string[]): CloveToolSpec[] {
 /** Any failure as a {@link CloveToolError}, keeping the kernel's code and message. */
 export function toToolError(error: unknown, tool: CloveToolName): CloveToolError {
   if (error instanceof CloveToolError) return error;
-  if (error instanceof CloveError) return new CloveToolError(error.code, error.message, tool, error.details);
+  if (error instanceof CloveError) return new CloveToolError(error.code, error.message, tool, error.details, { cause: error });
   const e = error as { code?: unknown; message?: unknown };
-  return new CloveToolError(typeof e?.code === 'string' ? e.code : 'ADAPTER_TOOL_FAILED', typeof e?.message === 'string' ? e.message : String(error), tool);
+  return new CloveToolError(typeof e?.code === 'string' ? e.code : 'ADAPTER_TOOL_FAILED', typeof e?.message === 'string' ? e.message : String(error), tool, undefined, { cause: error });
 }
 
 /**

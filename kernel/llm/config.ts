@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { CloveError } from '../../sdk/errors.js';
 import type { GeminiProviderOptions } from './gemini.js';
 import { MockProvider, type MockProviderOptions } from './mock.js';
 import type { OpenAiProviderOptions } from './openai.js';
@@ -65,11 +66,9 @@ class LazyProvider implements LlmProvider {
 }
 
 /** Thrown when a provider is chosen but not configured; names the variables to set. */
-export class LlmConfigError extends Error {
-  readonly code = 'LLM_NOT_CONFIGURED';
+export class LlmConfigError extends CloveError {
   constructor(message: string) {
-    super(message);
-    this.name = 'LlmConfigError';
+    super('LLM_NOT_CONFIGURED', message);
   }
 }
 

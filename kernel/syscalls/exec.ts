@@ -1,3 +1,4 @@
+import { CloveError, toError } from '../../sdk/errors.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { bad, optInt, optObj, optStr, type Args } from '../args.js';
 import { KernelError } from '../errors.js';
@@ -34,8 +35,9 @@ export const execSyscalls = syscalls({
       const decision = checkCommand(agent.permissions, line);
       if (!decision.allowed) throw ctx.kernel.denied(ctx, line, decision.rule, decision.reason);
       if (!agent.sandbox) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `EXEC: agent '${agent.name}' has no running process to run the command beside`);
-      return agent.sandbox.exec({ cwd: agent.request.cwd ?? process.cwd(), ...request }).catch((error: Error & { code?: string }) => {
-        throw error.code ? error : new KernelError(ErrorCode.EXEC_FAILED, `EXEC: ${error.message}`);
+      return agent.sandbox.exec({ cwd: agent.request.cwd ?? process.cwd(), ...request }).catch((error: unknown) => {
+        // A sandbox error (SANDBOX_AGENT_NOT_RUNNING, ...) says more than EXEC_FAILED; anything else could not start the command.
+        throw error instanceof CloveError ? error : new KernelError(ErrorCode.EXEC_FAILED, `EXEC: ${toError(error).message}`);
       });
     }
     // Operators run on the host as the kernel's user.

@@ -15,6 +15,7 @@ import {
   type Owner,
 } from '../../worlds/fs/host-dir.js';
 import { worldPath } from '../../worlds/fs/path.js';
+import { CloveError } from '../../sdk/errors.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
 import { worldTreePrefix } from './stale-trees.js';
@@ -138,7 +139,7 @@ export class HostedWorld {
         }
       } catch (error) {
         prepared.discard();
-        if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('FS_')) throw error;
+        if (error instanceof CloveError && !(error instanceof UnsafeEntryError) && error.code.startsWith('FS_')) throw error;
         throw new KernelError(
           ErrorCode.FS_ERROR,
           `the snapshot's tree cannot be written to ${this.dir}: ${(error as Error).message}; nothing was changed (the world and its tree are as before)`,
