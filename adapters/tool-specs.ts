@@ -174,7 +174,7 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
     }),
     async run(client, input, world) {
       const r = await client.think({ ...world, prompt: input.prompt, ...(input.system !== undefined ? { system: input.system } : {}), ...(input.max_tokens !== undefined ? { max_tokens: input.max_tokens } : {}) });
-      return { text: r.text, finish_reason: r.finish_reason, model: r.model, usage: r.usage };
+      return { text: r.text, finish_reason: r.finish_reason, model: r.model, usage: { prompt_tokens: r.usage.prompt_tokens, completion_tokens: r.usage.completion_tokens, total_tokens: r.usage.total_tokens } };
     },
   }),
   define({
