@@ -6,6 +6,8 @@
  * @example
  * import { AgenticLoop } from 'clove/agents';
  * const result = await new AgenticLoop(client, { maxIterations: 10, tokenBudget: 50_000 }).run('Fix the failing test');
+ *
+ * @module
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

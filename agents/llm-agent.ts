@@ -30,7 +30,7 @@ export interface AgenticLoopOptions {
 }
 
 export type AgentStep =
-  | { type: 'think'; iteration: number; content: string; tool_calls: LlmToolCall[]; tokens: number }
+  | { type: 'think'; iteration: number; content: string; toolCalls: LlmToolCall[]; tokens: number }
   | { type: 'tool'; iteration: number; name: string; arguments: Record<string, unknown>; ok: boolean; result: unknown }
   | { type: 'llm_error'; iteration: number; code: string; kind: string | undefined; message: string };
 
@@ -104,10 +104,10 @@ export class AgenticLoop {
       const request: ThinkOptions = {
         messages: history,
         tools,
-        tool_choice: 'auto',
+        toolChoice: 'auto',
         ...(this.options.model ? { model: this.options.model } : {}),
         ...(this.options.temperature !== undefined ? { temperature: this.options.temperature } : {}),
-        ...(this.options.maxTokens !== undefined ? { max_tokens: this.options.maxTokens } : {}),
+        ...(this.options.maxTokens !== undefined ? { maxTokens: this.options.maxTokens } : {}),
       };
       let answer: ThinkResult;
       try {
@@ -116,17 +116,17 @@ export class AgenticLoop {
         const e = error as { code?: string; message?: string };
         return end('llm_failed', iteration, { error: `${e.code ?? 'ERROR'}: ${e.message ?? String(error)}` });
       }
-      tokens += answer.usage.total_tokens;
-      history.push({ role: 'assistant', content: answer.content || null, ...(answer.tool_calls.length ? { tool_calls: answer.tool_calls } : {}) });
-      step({ type: 'think', iteration, content: answer.content, tool_calls: answer.tool_calls, tokens: answer.usage.total_tokens });
-      if (answer.tool_calls.length === 0) {
+      tokens += answer.usage.totalTokens;
+      history.push({ role: 'assistant', content: answer.content || null, ...(answer.toolCalls.length ? { toolCalls: answer.toolCalls } : {}) });
+      step({ type: 'think', iteration, content: answer.content, toolCalls: answer.toolCalls, tokens: answer.usage.totalTokens });
+      if (answer.toolCalls.length === 0) {
         if (!answer.content) history.pop();
         history.push({ role: 'user', content: 'Continue with a tool call; call done when the task is complete.' });
         continue;
       }
-      for (const call of answer.tool_calls) {
+      for (const call of answer.toolCalls) {
         if (call.name === 'done') {
-          history.push({ role: 'tool', tool_call_id: call.id, name: 'done', content: '{"ok":true}' });
+          history.push({ role: 'tool', toolCallId: call.id, name: 'done', content: '{"ok":true}' });
           step({ type: 'tool', iteration, name: 'done', arguments: call.arguments, ok: true, result: call.arguments.answer ?? null });
           return end('done', iteration, { ...(call.arguments.answer !== undefined ? { answer: call.arguments.answer } : {}), ...(typeof call.arguments.summary === 'string' ? { summary: call.arguments.summary } : {}) });
         }
@@ -135,7 +135,7 @@ export class AgenticLoop {
         const shown = outcome.ok ? outcome.result : { error: outcome.error.code, message: outcome.error.message };
         let text = JSON.stringify(shown);
         if (text.length > this.options.maxToolResultChars) text = `${text.slice(0, this.options.maxToolResultChars)}... [cut at ${this.options.maxToolResultChars} characters]`;
-        history.push({ role: 'tool', tool_call_id: call.id, name: call.name, content: text });
+        history.push({ role: 'tool', toolCallId: call.id, name: call.name, content: text });
         step({ type: 'tool', iteration, name: call.name, arguments: call.arguments, ok: outcome.ok, result: shown });
       }
     }

@@ -65,9 +65,9 @@ export async function runTool(client: CloveClient, name: string, args: Record<st
         const argv = Array.isArray(args.args) ? args.args.map(String) : undefined;
         const r = await client.exec(argv ? [command, ...argv] : command, {
           ...(typeof args.cwd === 'string' ? { cwd: args.cwd } : {}),
-          ...(typeof args.timeout_ms === 'number' ? { timeout_ms: args.timeout_ms } : {}),
+          ...(typeof args.timeout_ms === 'number' ? { timeoutMs: args.timeout_ms } : {}),
         });
-        return { ok: true, result: { exit_code: r.exit_code, stdout: r.stdout, stderr: r.stderr, ...(r.timed_out ? { timed_out: true } : {}) } };
+        return { ok: true, result: { exit_code: r.exitCode, stdout: r.stdout, stderr: r.stderr, ...(r.timedOut ? { timed_out: true } : {}) } };
       }
       case 'read_file':
         return { ok: true, result: { content: (await client.read(asString(args.path, 'path'))).content } };

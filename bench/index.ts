@@ -5,6 +5,8 @@
  * @example
  * import { loadSuite, runSuite, compareResults } from 'clove/bench';
  * const outcome = await runSuite(loadSuite('bench/suites/smoke.yaml'), { out: 'bench-out' });
+ *
+ * @module
  */
 export { loadSuite, parseSuite, defineSuite, suiteSchema, SUITE_DEFAULTS } from './suite.js';
 export type { Suite, SuiteAgent, AgentKind, ScenarioSelector, SuiteLimits, SuiteSandbox, Price } from './suite.js';

@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import { CloveError } from '../sdk/errors.js';
+import { toWire } from '../sdk/wire-case.js';
 
 /** Exit codes every command shares. */
 export const ExitCode = {
@@ -33,6 +34,14 @@ export function paint(format: Parameters<typeof styleText>[0], text: string): st
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Prints what the kernel answered as JSON in the wire's names (`exit_code`, `state_hash`: the
+ * records of docs/protocol.md, the same from any language), not the TypeScript SDK's camelCase.
+ */
+export function printRecord(value: unknown): void {
+  printJson(toWire(value));
 }
 
 /** A fixed-width table; columns are sized to their widest cell. */

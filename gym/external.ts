@@ -6,7 +6,7 @@ import type { Kernel, KernelHandle } from '../kernel/index.js';
 import { startKernel } from '../kernel/index.js';
 import { connect, type CloveClient } from '../sdk/client.js';
 import { GYM_SUBMIT_EVENT } from '../sdk/gym.js';
-import type { AgentRecord, KernelEvent } from '../sdk/types.js';
+import type { AgentRecord, KernelEvent } from '../sdk/api-types.js';
 import { World } from '../worlds/index.js';
 import { cachedInitial } from './env.js';
 import type { EpisodeMetrics, EpisodeRecord, TerminationReason } from './episode.js';
@@ -137,7 +137,7 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
     const wallLimit = run.limits.wallTimeMs;
     while (!exitRecord) {
       if (spawned.pid) sampler.sample(spawned.pid);
-      const polled = await clove.pollEvents({ max: 100, timeout_ms: 25 });
+      const polled = await clove.pollEvents({ max: 100, timeoutMs: 25 });
       for (const event of polled.events as KernelEvent[]) {
         if (event.source !== agentId && !(event.type === 'AGENT_EXITED' && event.data.id === agentId)) continue;
         if (event.type === 'CUSTOM' && event.data.name === GYM_SUBMIT_EVENT && !submitted) {
@@ -158,11 +158,11 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
       else if (run.limits.virtualTimeMs !== undefined || run.limits.tokens !== undefined) {
         if (run.limits.virtualTimeMs !== undefined) {
           const t = await clove.time(name);
-          if (t.elapsed_ms !== undefined && t.elapsed_ms >= run.limits.virtualTimeMs) limit = 'time_limit';
+          if (t.elapsedMs !== undefined && t.elapsedMs >= run.limits.virtualTimeMs) limit = 'time_limit';
         }
         if (!limit && run.limits.tokens !== undefined) {
           const perms = await clove.getPerms(agentId).catch(() => null);
-          if (perms && perms.llm_usage.tokens >= run.limits.tokens) limit = 'token_limit';
+          if (perms && perms.llmUsage.tokens >= run.limits.tokens) limit = 'token_limit';
         }
       }
       if (submitted && now - submittedAt > (run.exitGraceMs ?? 2000)) limit = 'submitted';
@@ -172,7 +172,7 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
         exitRecord = await clove.wait(agentId, 10_000);
       }
     }
-    if (!reason) reason = exitRecord.exit_code === 0 ? 'agent_exit' : 'agent_crash';
+    if (!reason) reason = exitRecord.exitCode === 0 ? 'agent_exit' : 'agent_crash';
     const logs = await clove.logs(agentId, { max: 5000 }).catch(() => null);
     const outputs = logs ? logs.lines.map((l) => l.text) : [];
     const snapshotOut = join(tmp, 'final.snapshot');
@@ -214,11 +214,11 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
       bytesWritten: Math.max(sampler.wchar, watch.bytesWritten),
       eventsFired: finalWorld.timeline.length,
       waitingMs: 0,
-      exitCode: exitRecord.exit_code,
+      exitCode: exitRecord.exitCode,
       signal: exitRecord.signal,
     };
     const usage = await clove.getPerms(agentId).catch(() => null);
-    if (usage) metrics.tokens.total = usage.llm_usage.tokens;
+    if (usage) metrics.tokens.total = usage.llmUsage.tokens;
     return buildRecord({
       scenario: run.scenario,
       seed: run.seed,

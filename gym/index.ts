@@ -7,6 +7,8 @@
  * const { observation } = await env.reset({ seed: 7 });
  * const step = await env.step({ tool: 'list_dir', args: { path: '/project' } });
  * const record = await runEpisode('file-repair-v1', { agent: 'reference', seed: 7 });
+ *
+ * @module
  */
 import './builtins.js';
 

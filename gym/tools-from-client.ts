@@ -36,13 +36,13 @@ export function toolsFromClient(clove: CloveClient, options: ClientToolsOptions 
     delete: async (path) => (await clove.unlink(path, { recursive: true })).deleted,
     exec: async (command, args, opts) => {
       const cwd = join(worldDir, ...worldPath(opts?.cwd ?? '/').split('/').filter(Boolean));
-      const r = await clove.exec(args ? [command, ...args] : command, { cwd, ...(opts?.timeoutMs ? { timeout_ms: opts.timeoutMs } : {}) });
+      const r = await clove.exec(args ? [command, ...args] : command, { cwd, ...(opts?.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
       const worldly = (text: string): string => text.split(worldDir).join('');
-      return { exit_code: r.exit_code ?? 128, stdout: worldly(r.stdout), stderr: worldly(r.stderr) };
+      return { exit_code: r.exitCode ?? 128, stdout: worldly(r.stdout), stderr: worldly(r.stderr) };
     },
     http: async (url, init) => {
       const r = await clove.http({ url, ...(init?.method ? { method: init.method.toUpperCase() as HttpRequest['method'] } : {}), ...(init?.headers ? { headers: init.headers } : {}), ...(init?.body !== undefined ? { body: init.body } : {}) });
-      const body = r.body_encoding === 'base64' ? Buffer.from(r.body, 'base64').toString('utf8') : r.body;
+      const body = r.bodyEncoding === 'base64' ? Buffer.from(r.body, 'base64').toString('utf8') : r.body;
       return { status: r.status, headers: r.headers, body };
     },
     sleep: async (ms) => {
@@ -55,12 +55,12 @@ export function toolsFromClient(clove: CloveClient, options: ClientToolsOptions 
     recv: async (opts): Promise<ToolResults['recv']> => {
       const m = await clove.recv(opts?.timeoutMs ?? 0);
       if (!m) return { from: null, message: null };
-      const from = m.from_name ?? String(m.from);
+      const from = m.fromName ?? String(m.from);
       return { from: logical.get(from) ?? from, message: m.payload };
     },
     submit: async (answer) => {
       await clove.emitEvent(GYM_SUBMIT_EVENT, answer === undefined ? {} : { answer });
     },
-    now: async () => (await clove.time()).now_ms,
+    now: async () => (await clove.time()).nowMs,
   };
 }

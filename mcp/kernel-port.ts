@@ -23,10 +23,10 @@ class ClientPort implements KernelPort {
     return this.client.identity?.role ?? 'anonymous';
   }
   get agentId(): number | null {
-    return this.client.identity?.agent_id ?? null;
+    return this.client.identity?.agentId ?? null;
   }
   get agentName(): string | null {
-    return this.client.identity?.agent_name ?? null;
+    return this.client.identity?.agentName ?? null;
   }
   call<T>(op: OpcodeName, payload?: Record<string, unknown>, timeoutMs?: number): Promise<T> {
     return this.client.call<T>(op, payload, timeoutMs === undefined ? {} : { timeoutMs });

@@ -6,6 +6,8 @@
  * import { readResults, writeReports, summarise } from 'clove/reports';
  * const results = readResults('bench-out');
  * writeReports('bench-out', results);
+ *
+ * @module
  */
 export {
   RESULTS_FORMAT,

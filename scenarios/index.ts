@@ -3,11 +3,13 @@
  * and an optional seeded generator. See docs/scenarios.md.
  *
  * @example
- * import { builtinScenario, grade } from './scenarios/index.js';
+ * import { builtinScenario, grade } from 'clove/scenarios';
  * const scenario = await builtinScenario('log-triage-v1');
  * const instance = await scenario.instantiate(3);
  * // ... run an agent in createWorld(instance.world) ...
  * const result = await grade(instance, { world, submitted, answer, outputs, llmPrompts, exec });
+ *
+ * @module
  */
 export { loadScenario, loadReference } from './loader.js';
 export { builtinScenarios, builtinScenario, BUILTIN_SCENARIOS_DIR } from './library.js';

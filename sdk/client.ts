@@ -8,35 +8,62 @@ import { Opcode, type OpcodeName } from './protocol/opcodes.js';
 import { ClientErrorCode, CloveError } from './errors.js';
 import { openSocket } from './transport.js';
 import { defaultSocketPath, stateDirFor } from './socket-path.js';
+import { eventFromWire, fromWire, toWire, type Camelized } from './wire-case.js';
+import type * as wire from './types.js';
 import type {
   AgentRecord,
+  BroadcastOptions,
+  BroadcastResult,
   CgroupMetrics,
   DirEntry,
+  EventType,
   ExecOptions,
   ExecResult,
   FileContent,
   FileInfo,
+  HelloResponse,
   HttpRequest,
   HttpResponse,
   InWorld,
-  ThinkOptions,
-  WorldInfo,
-  WorldSnapshotInfo,
-  WorldStateResponse,
-  WorldTimelineEntry,
-  ThinkResult,
-  PermissionSet,
-  EventType,
-  HelloResponse,
   KernelEvent,
   KernelStatus,
+  KeysOptions,
+  KillOptions,
+  KillResult,
+  ListOptions,
+  LogsOptions,
   LogsResponse,
   Message,
+  PauseResult,
+  PermissionSet,
+  PermsInfo,
+  PollEventsOptions,
+  PollEventsResult,
   ProcessMetrics,
+  ReadOptions,
+  RecursiveOptions,
+  ScopeOptions,
+  SendResult,
+  SetPermsResult,
+  SleepResult,
   SpawnRequest,
-  StoreScope,
+  StoreOptions,
   SystemMetrics,
-} from './types.js';
+  ThinkOptions,
+  ThinkResult,
+  TimeInfo,
+  WorldCreateRequest,
+  WorldDestroyResult,
+  WorldEventOptions,
+  WorldEventResult,
+  WorldInfo,
+  WorldRestoreOptions,
+  WorldRestoreSource,
+  WorldSnapshotInfo,
+  WorldStateInclude,
+  WorldStateResponse,
+  WriteOptions,
+} from './api-types.js';
 
 export interface ConnectOptions {
   /** Default: `CLOVE_SOCKET`, else the kernel's default path. */
@@ -139,6 +166,11 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
     this.shutdown(new CloveError(ClientErrorCode.DISCONNECTED, 'the client was closed'));
   }
 
+  /** One syscall in TypeScript's names: the kernel's answer comes back with camelCase keys. */
+  private async request<W>(op: OpcodeName, payload?: unknown, options?: CallOptions): Promise<Camelized<W>> {
+    return fromWire(await this.call<W>(op, payload, options));
+  }
+
   // --- system
   noop<T>(payload?: T): Promise<T> {
     return this.call('NOOP', payload);
@@ -148,63 +180,66 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
     return ((await this.call<{ message?: unknown }>('NOOP', { message })) ?? {}).message;
   }
   async hello(token?: string): Promise<HelloResponse> {
-    this.identity = await this.call<HelloResponse>('HELLO', token === undefined ? { client: 'typescript' } : { token, client: 'typescript' });
+    this.identity = await this.request<wire.HelloResponse>('HELLO', token === undefined ? { client: 'typescript' } : { token, client: 'typescript' });
     return this.identity;
   }
   status(): Promise<KernelStatus> {
-    return this.call('STATUS');
+    return this.request<wire.KernelStatus>('STATUS');
   }
-  shutdown_kernel(): Promise<{ shutting_down: boolean }> {
-    return this.call('SHUTDOWN');
+  /** Stops the kernel (operators, or agents granted `shutdown`): its agents are killed first. */
+  shutdownKernel(): Promise<{ shuttingDown: boolean }> {
+    return this.request<{ shutting_down: boolean }>('SHUTDOWN');
   }
 
   // --- agents
   spawn(request: SpawnRequest): Promise<AgentRecord> {
-    return this.call('SPAWN', { ...request, script: resolve(request.script), cwd: request.cwd ? resolve(request.cwd) : process.cwd() });
+    const { env, ...rest } = request;
+    const body: wire.SpawnRequest = { ...toWire(rest), env, script: resolve(request.script), cwd: request.cwd ? resolve(request.cwd) : process.cwd() };
+    return this.request<wire.AgentRecord>('SPAWN', body);
   }
-  kill(agent: AgentRef, options: { signal?: NodeJS.Signals; grace_ms?: number } = {}): Promise<{ killed: boolean; agent: AgentRecord }> {
-    return this.call('KILL', { agent, ...options });
+  kill(agent: AgentRef, options: KillOptions = {}): Promise<KillResult> {
+    return this.request<{ killed: boolean; agent: wire.AgentRecord }>('KILL', { agent, ...toWire(options) });
   }
-  async list(options: { all?: boolean } = {}): Promise<AgentRecord[]> {
-    return (await this.call<{ agents: AgentRecord[] }>('LIST', options)).agents;
+  async list(options: ListOptions = {}): Promise<AgentRecord[]> {
+    return (await this.request<{ agents: wire.AgentRecord[] }>('LIST', options)).agents;
   }
   wait(agent: AgentRef, timeoutMs?: number): Promise<AgentRecord> {
-    return this.call('WAIT', { agent, timeout_ms: timeoutMs }, { timeoutMs: timeoutMs === undefined ? 0 : timeoutMs + 5000 });
+    return this.request<wire.AgentRecord>('WAIT', { agent, timeout_ms: timeoutMs }, { timeoutMs: timeoutMs === undefined ? 0 : timeoutMs + 5000 });
   }
-  logs(agent: AgentRef, options: { since_seq?: number; wait_ms?: number; max?: number } = {}): Promise<LogsResponse> {
-    return this.call('LOGS', { agent, ...options }, { timeoutMs: (options.wait_ms ?? 0) + this.defaultTimeoutMs });
+  logs(agent: AgentRef, options: LogsOptions = {}): Promise<LogsResponse> {
+    return this.request<wire.LogsResponse>('LOGS', { agent, ...toWire(options) }, { timeoutMs: (options.waitMs ?? 0) + this.defaultTimeoutMs });
   }
-  pause(agent: AgentRef): Promise<{ agent: AgentRecord; via: string }> {
-    return this.call('PAUSE', { agent });
+  pause(agent: AgentRef): Promise<PauseResult> {
+    return this.request<{ agent: wire.AgentRecord; via: string }>('PAUSE', { agent });
   }
-  resume(agent: AgentRef): Promise<{ agent: AgentRecord; via: string }> {
-    return this.call('RESUME', { agent });
+  resume(agent: AgentRef): Promise<PauseResult> {
+    return this.request<{ agent: wire.AgentRecord; via: string }>('RESUME', { agent });
   }
 
   // --- IPC
-  send(to: AgentRef, payload: unknown): Promise<{ message_id: number; to: number }> {
-    return this.call('SEND', { to, payload });
+  send(to: AgentRef, payload: unknown): Promise<SendResult> {
+    return this.request<{ message_id: number; to: number }>('SEND', { to, payload });
   }
   /** Waits up to `timeoutMs` (0 = do not wait) and resolves with the next message or null. */
   async recv(timeoutMs = 0): Promise<Message | null> {
-    const r = await this.call<{ message: Message | null }>('RECV', { timeout_ms: timeoutMs }, { timeoutMs: timeoutMs + this.defaultTimeoutMs });
+    const r = await this.request<{ message: wire.Message | null }>('RECV', { timeout_ms: timeoutMs }, { timeoutMs: timeoutMs + this.defaultTimeoutMs });
     return r.message;
   }
-  broadcast(payload: unknown, options: { include_self?: boolean } = {}): Promise<{ delivered: number; failed: Array<{ to: number; code: string }> }> {
-    return this.call('BROADCAST', { payload, ...options });
+  broadcast(payload: unknown, options: BroadcastOptions = {}): Promise<BroadcastResult> {
+    return this.request<{ delivered: number; failed: Array<{ to: number; code: string }> }>('BROADCAST', { payload, ...toWire(options) });
   }
 
   // --- state
-  store(key: string, value: unknown, options: { scope?: StoreScope; ttl_ms?: number } & InWorld = {}): Promise<{ stored: boolean }> {
-    return this.call('STORE', { key, value, ...options });
+  store(key: string, value: unknown, options: StoreOptions = {}): Promise<{ stored: boolean }> {
+    return this.call('STORE', { key, value, ...toWire(options) });
   }
-  fetch<T = unknown>(key: string, options: { scope?: StoreScope } & InWorld = {}): Promise<{ found: boolean; value: T | null }> {
+  fetch<T = unknown>(key: string, options: ScopeOptions = {}): Promise<{ found: boolean; value: T | null }> {
     return this.call('FETCH', { key, ...options });
   }
-  delete(key: string, options: { scope?: StoreScope } & InWorld = {}): Promise<{ deleted: boolean }> {
+  delete(key: string, options: ScopeOptions = {}): Promise<{ deleted: boolean }> {
     return this.call('DELETE', { key, ...options });
   }
-  async keys(options: { prefix?: string; scope?: StoreScope } & InWorld = {}): Promise<string[]> {
+  async keys(options: KeysOptions = {}): Promise<string[]> {
     return (await this.call<{ keys: string[] }>('KEYS', options)).keys;
   }
 
@@ -215,23 +250,25 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
   unsubscribe(types: Array<EventType | '*'> = ['*']): Promise<{ subscribed: string[] }> {
     return this.call('UNSUBSCRIBE', { types });
   }
-  pollEvents(options: { max?: number; timeout_ms?: number } = {}): Promise<{ events: KernelEvent[]; dropped: number }> {
-    return this.call('POLL_EVENTS', options, { timeoutMs: (options.timeout_ms ?? 0) + this.defaultTimeoutMs });
+  async pollEvents(options: PollEventsOptions = {}): Promise<PollEventsResult> {
+    const r = await this.call<{ events: wire.KernelEvent[]; dropped: number }>('POLL_EVENTS', toWire(options), { timeoutMs: (options.timeoutMs ?? 0) + this.defaultTimeoutMs });
+    return { events: r.events.map(eventFromWire), dropped: r.dropped };
   }
+  /** Emits a CUSTOM event named `name`; `data` reaches subscribers as it is. */
   emitEvent(name: string, data: Record<string, unknown> = {}): Promise<{ seq: number }> {
     return this.call('EMIT', { type: 'CUSTOM', name, data });
   }
 
   // --- worlds
   /** Creates a world from YAML text (`source`, with `file` for error positions) or a `path` the kernel can read. */
-  worldCreate(request: { source?: string; path?: string; file?: string; name?: string; seed?: number | string; base_dir?: string }): Promise<WorldInfo> {
-    return this.call('WORLD_CREATE', request);
+  worldCreate(request: WorldCreateRequest): Promise<WorldInfo> {
+    return this.request<wire.WorldInfo>('WORLD_CREATE', toWire(request));
   }
-  worldDestroy(world: string): Promise<{ destroyed: string; agents_stopped: number }> {
-    return this.call('WORLD_DESTROY', { world });
+  worldDestroy(world: string): Promise<WorldDestroyResult> {
+    return this.request<{ destroyed: string; agents_stopped: number }>('WORLD_DESTROY', { world });
   }
   async worldList(): Promise<WorldInfo[]> {
-    return (await this.call<{ worlds: WorldInfo[] }>('WORLD_LIST')).worlds;
+    return (await this.request<{ worlds: wire.WorldInfo[] }>('WORLD_LIST')).worlds;
   }
   worldJoin(world: string, agent?: AgentRef): Promise<{ world: string; agent: number }> {
     return this.call('WORLD_JOIN', { world, agent });
@@ -240,26 +277,26 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
     return this.call('WORLD_LEAVE', { agent });
   }
   /** Injects an event now, or schedules it `in` a virtual delay (ms or "30s"). */
-  worldEvent(world: string, type: string, params: Record<string, unknown> = {}, options: { in?: number | string; label?: string } = {}): Promise<{ entry?: WorldTimelineEntry; scheduled?: number }> {
-    return this.call('WORLD_EVENT', { world, type, params, ...options });
+  worldEvent(world: string, type: string, params: Record<string, unknown> = {}, options: WorldEventOptions = {}): Promise<WorldEventResult> {
+    return this.request<{ entry?: wire.WorldTimelineEntry; scheduled?: number }>('WORLD_EVENT', { world, type, params, ...options });
   }
-  worldState(world: string, include: { timeline?: boolean; requests?: boolean; diff?: boolean; kv?: boolean; pending?: boolean; llm?: boolean; limit?: number; since_seq?: number; max?: number } = {}): Promise<WorldStateResponse> {
-    return this.call('WORLD_STATE', { world, ...include });
+  worldState(world: string, include: WorldStateInclude = {}): Promise<WorldStateResponse> {
+    return this.request<wire.WorldStateResponse>('WORLD_STATE', { world, ...toWire(include) });
   }
   /** Writes the snapshot to `path` on the kernel's host, or returns it as base64 when no path is given. */
   worldSnapshot(world: string, path?: string): Promise<WorldSnapshotInfo> {
-    return this.call('WORLD_SNAPSHOT', { world, path });
+    return this.request<wire.WorldSnapshotInfo>('WORLD_SNAPSHOT', { world, path });
   }
-  worldRestore(source: { path: string } | { data_base64: string }, options: { name?: string; in_place?: boolean } = {}): Promise<WorldInfo> {
-    return this.call('WORLD_RESTORE', { ...source, ...options });
+  worldRestore(source: WorldRestoreSource, options: WorldRestoreOptions = {}): Promise<WorldInfo> {
+    return this.request<wire.WorldInfo>('WORLD_RESTORE', toWire({ ...source, ...options }));
   }
   /** The caller's time: its world's clock inside a world, the host's otherwise. */
-  time(world?: string): Promise<{ now_ms: number; iso: string; world: string | null; clock_mode: string; elapsed_ms?: number }> {
-    return this.call('TIME', world ? { world } : {});
+  time(world?: string): Promise<TimeInfo> {
+    return this.request<{ now_ms: number; iso: string; world: string | null; clock_mode: string; elapsed_ms?: number }>('TIME', world ? { world } : {});
   }
   /** Sleeps on the caller's clock (virtual inside a world: a discrete world may jump ahead). */
-  sleep(ms: number, world?: string): Promise<{ slept_ms: number; now_ms: number; world: string | null }> {
-    return this.call('SLEEP', { ms, ...(world ? { world } : {}) }, { timeoutMs: 0 });
+  sleep(ms: number, world?: string): Promise<SleepResult> {
+    return this.request<{ slept_ms: number; now_ms: number; world: string | null }>('SLEEP', { ms, ...(world ? { world } : {}) }, { timeoutMs: 0 });
   }
 
   // --- LLM
@@ -268,60 +305,64 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
    * a world, the world's scripted LLM). Text, images, tools and tool calls; see docs/llm.md.
    *
    * @example
-   * const a = await client.think({ prompt: 'List the files to fix', system: 'Be brief', max_tokens: 200 });
+   * const a = await client.think({ prompt: 'List the files to fix', system: 'Be brief', maxTokens: 200 });
    * const b = await client.think({ messages, tools: [{ name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }] });
-   * for (const call of b.tool_calls) console.log(call.name, call.arguments);
+   * for (const call of b.toolCalls) console.log(call.name, call.arguments);
    */
   think(prompt: string | ThinkOptions): Promise<ThinkResult> {
-    const request = typeof prompt === 'string' ? { prompt } : prompt;
-    return this.call('THINK', request, { timeoutMs: 300_000 });
+    const request: wire.ThinkOptions = typeof prompt === 'string' ? { prompt } : toWire(prompt);
+    return this.request<wire.ThinkResult>('THINK', request, { timeoutMs: 300_000 });
   }
 
   // --- files, commands, HTTP (world-aware: inside a world they reach the world; `world` names one)
-  async read(path: string, options: { encoding?: 'utf8' | 'base64'; offset?: number; length?: number } & InWorld = {}): Promise<FileContent> {
+  read(path: string, options: ReadOptions = {}): Promise<FileContent> {
     return this.call('READ', { path, ...options });
   }
-  write(path: string, content: string | Uint8Array, options: { encoding?: 'utf8' | 'base64'; mode?: 'w' | 'a' } & InWorld = {}): Promise<{ path: string; written: number }> {
+  write(path: string, content: string | Uint8Array, options: WriteOptions = {}): Promise<{ path: string; written: number }> {
     return this.call('WRITE', { path, content, ...options });
   }
   stat(path: string, options: InWorld = {}): Promise<FileInfo> {
-    return this.call('STAT', { path, ...options });
+    return this.request<wire.FileInfo>('STAT', { path, ...options });
   }
   async listdir(path: string, options: InWorld = {}): Promise<DirEntry[]> {
     return (await this.call<{ entries: DirEntry[] }>('LISTDIR', { path, ...options })).entries;
   }
-  unlink(path: string, options: { recursive?: boolean } & InWorld = {}): Promise<{ deleted: boolean }> {
+  unlink(path: string, options: RecursiveOptions = {}): Promise<{ deleted: boolean }> {
     return this.call('UNLINK', { path, ...options });
   }
-  mkdir(path: string, options: { recursive?: boolean } & InWorld = {}): Promise<{ created: boolean }> {
+  mkdir(path: string, options: RecursiveOptions = {}): Promise<{ created: boolean }> {
     return this.call('MKDIR', { path, ...options });
   }
   /** Runs a command beside the calling agent (inside its sandbox); a string runs with /bin/sh -c. */
   exec(command: string | string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.call('EXEC', { command, ...options }, { timeoutMs: (options.timeout_ms ?? 30_000) + this.defaultTimeoutMs });
+    const { env, ...rest } = options;
+    const wireOptions: wire.ExecOptions = { ...toWire(rest), env };
+    return this.request<wire.ExecResult>('EXEC', { command, ...wireOptions }, { timeoutMs: (options.timeoutMs ?? 30_000) + this.defaultTimeoutMs });
   }
   http(request: HttpRequest): Promise<HttpResponse> {
-    return this.call('HTTP', request, { timeoutMs: (request.timeout_ms ?? 30_000) + this.defaultTimeoutMs });
+    const body: wire.HttpRequest = toWire(request);
+    return this.request<wire.HttpResponse>('HTTP', body, { timeoutMs: (request.timeoutMs ?? 30_000) + this.defaultTimeoutMs });
   }
-  getPerms(agent?: AgentRef): Promise<{ agent_id: number; permissions: PermissionSet; llm_usage: { calls: number; tokens: number } }> {
-    return this.call('GET_PERMS', agent === undefined ? {} : { agent });
+  getPerms(agent?: AgentRef): Promise<PermsInfo> {
+    return this.request<{ agent_id: number; permissions: wire.PermissionSet; llm_usage: { calls: number; tokens: number } }>('GET_PERMS', agent === undefined ? {} : { agent });
   }
-  setPerms(agent: AgentRef, permissions: string | Partial<PermissionSet> | Record<string, unknown>): Promise<{ agent_id: number; permissions: PermissionSet }> {
-    return this.call('SET_PERMS', { agent, permissions });
+  /** Sets an agent's permissions: a level name, or a (partial) permission set. */
+  setPerms(agent: AgentRef, permissions: string | Partial<PermissionSet> | Record<string, unknown>): Promise<SetPermsResult> {
+    return this.request<{ agent_id: number; permissions: wire.PermissionSet }>('SET_PERMS', { agent, permissions: toWire(permissions) });
   }
 
   // --- metrics
   cgroupMetrics(agent?: AgentRef): Promise<CgroupMetrics> {
-    return this.call('METRICS_CGROUP', agent === undefined ? {} : { agent });
+    return this.request<wire.CgroupMetrics>('METRICS_CGROUP', agent === undefined ? {} : { agent });
   }
   systemMetrics(): Promise<SystemMetrics> {
-    return this.call('METRICS_SYSTEM');
+    return this.request<wire.SystemMetrics>('METRICS_SYSTEM');
   }
   agentMetrics(agent?: AgentRef): Promise<ProcessMetrics> {
-    return this.call('METRICS_AGENT', agent === undefined ? {} : { agent });
+    return this.request<wire.ProcessMetrics>('METRICS_AGENT', agent === undefined ? {} : { agent });
   }
   async allAgentMetrics(): Promise<ProcessMetrics[]> {
-    return (await this.call<{ agents: ProcessMetrics[] }>('METRICS_ALL_AGENTS')).agents;
+    return (await this.request<{ agents: wire.ProcessMetrics[] }>('METRICS_ALL_AGENTS')).agents;
   }
 
   private onData(chunk: Buffer): void {
@@ -344,7 +385,7 @@ export class CloveClient extends EventEmitter<{ event: [KernelEvent]; close: [] 
       payload = new CloveError(ClientErrorCode.PROTOCOL, `undecodable payload from the kernel: ${(error as Error).message}`);
     }
     if (frame.kind === FrameKind.EVENT) {
-      this.emit('event', payload as KernelEvent);
+      this.emit('event', eventFromWire(payload as wire.KernelEvent));
       return;
     }
     const pending = this.pending.get(frame.requestId);

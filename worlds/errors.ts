@@ -104,8 +104,8 @@ export class HttpBlockedError extends WorldError {
   readonly method: string;
   readonly url: string;
 
-  constructor(method: string, url: string, why: string, hint: string) {
-    super('HTTP_BLOCKED', `${method} ${url} was blocked: ${why}. ${hint}`);
+  constructor(method: string, url: string, why: string, hint: string, options?: { cause?: unknown }) {
+    super('HTTP_BLOCKED', `${method} ${url} was blocked: ${why}. ${hint}`, options);
     this.method = method;
     this.url = url;
   }

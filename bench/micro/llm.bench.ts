@@ -18,7 +18,8 @@ import { connect } from '../../sdk/index.js';
 import { FakeLlmServer } from '../../test/helpers/fake-llm-server.js';
 import { createWorld, type LlmDefinition } from '../../worlds/index.js';
 
-const request: ThinkRequest = { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'what is the capital of France?' }], max_tokens: 32 };
+const messages = [{ role: 'system' as const, content: 'be brief' }, { role: 'user' as const, content: 'what is the capital of France?' }];
+const request: ThinkRequest = { messages, max_tokens: 32 };
 const signal = new AbortController().signal;
 const rows: Array<Record<string, string | number>> = [];
 
@@ -41,7 +42,7 @@ const scheduled = await median('mock provider through the scheduler', () => sche
 const dir = mkdtempSync(join(tmpdir(), 'clove-llm-bench-'));
 const kernel = await startKernel({ socketPath: join(dir, 'k.sock'), auditLog: false, llm: { provider: 'mock' } });
 const client = await connect({ socketPath: kernel.socketPath, token: kernel.token });
-const viaKernel = await median('THINK syscall (socket, msgpack, parse, quota, scheduler), mock', () => client.think({ messages: request.messages, max_tokens: 32 }));
+const viaKernel = await median('THINK syscall (socket, msgpack, parse, quota, scheduler), mock', () => client.think({ messages, maxTokens: 32 }));
 
 const server = await new FakeLlmServer('openai').start();
 const openai = new OpenAiProvider({ baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 0 });
@@ -50,7 +51,7 @@ const dir2 = mkdtempSync(join(tmpdir(), 'clove-llm-bench-'));
 const kernel2 = await startKernel({ socketPath: join(dir2, 'k2.sock'), auditLog: false, llm: { provider: 'openai', baseUrl: server.baseUrl, model: 'fake-model', maxRetries: 0 } });
 const client2 = await connect({ socketPath: kernel2.socketPath, token: kernel2.token });
 await client2.think('warm up the lazily loaded client');
-const openaiKernel = await median('THINK syscall -> openai provider -> 127.0.0.1 server', () => client2.think({ messages: request.messages, max_tokens: 32 }));
+const openaiKernel = await median('THINK syscall -> openai provider -> 127.0.0.1 server', () => client2.think({ messages, maxTokens: 32 }));
 server.reset();
 
 console.log('\nTHINK overhead (sequential calls)');

@@ -3,13 +3,13 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AgentRecord, CloveClient, LogsResponse, SpawnRequest } from '../../sdk/index.js';
 import { AGENT_RUNNERS } from '../../kernel/agents/interpreter.js';
 import { withClient } from '../connection.js';
-import { CliError, ExitCode, formatAge, paint, printJson, printTable } from '../output.js';
+import { CliError, ExitCode, formatAge, paint, printRecord, printTable } from '../output.js';
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGTERM: 15 };
 
 /** Shell convention: the agent's code, or 128 + signal number when a signal ended it. */
 export function exitCodeOf(record: AgentRecord): number {
-  if (record.exit_code !== null) return record.exit_code;
+  if (record.exitCode !== null) return record.exitCode;
   if (record.signal) return 128 + (SIGNAL_NUMBERS[record.signal] ?? 0);
   return record.state === 'failed' ? ExitCode.FAILED : 0;
 }
@@ -48,13 +48,13 @@ async function follow(client: CloveClient, agent: number | string, options: { js
   };
   let since = 0;
   for (;;) {
-    const batch = await client.logs(agent, { since_seq: since, wait_ms: 1000 });
+    const batch = await client.logs(agent, { sinceSeq: since, waitMs: 1000 });
     print(batch.lines);
-    since = batch.next_seq;
+    since = batch.nextSeq;
     if (batch.lines.length === 0) {
-      const [record] = (await client.list({ all: true })).filter((a) => a.id === batch.agent_id);
+      const [record] = (await client.list({ all: true })).filter((a) => a.id === batch.agentId);
       if (!record || !['starting', 'running', 'paused', 'restarting'].includes(record.state)) {
-        print((await client.logs(agent, { since_seq: since })).lines);
+        print((await client.logs(agent, { sinceSeq: since })).lines);
         return;
       }
     }
@@ -112,10 +112,10 @@ export function agentCommand(program: Command): void {
       if (options.memory !== undefined || options.cpu !== undefined || options.pids !== undefined) {
         request.limits = {};
         if (options.memory !== undefined) request.limits.memory = options.memory;
-        if (options.cpu !== undefined) request.limits.cpu_quota = options.cpu;
-        if (options.pids !== undefined) request.limits.max_pids = options.pids;
+        if (options.cpu !== undefined) request.limits.cpuQuota = options.cpu;
+        if (options.pids !== undefined) request.limits.maxPids = options.pids;
       }
-      if (options.restart) request.restart = { policy: options.restart, ...(options.maxRestarts !== undefined ? { max_restarts: options.maxRestarts } : {}) };
+      if (options.restart) request.restart = { policy: options.restart, ...(options.maxRestarts !== undefined ? { maxRestarts: options.maxRestarts } : {}) };
       if (options.world) request.world = options.world;
       if (options.grant) request.grants = options.grant as SpawnRequest['grants'];
       if (options.env || options.passEnv) {
@@ -134,7 +134,7 @@ export function agentCommand(program: Command): void {
       const code = await withClient(options, async (client) => {
         const started = await client.spawn(request);
         if (!options.wait) {
-          if (options.json) printJson(started);
+          if (options.json) printRecord(started);
           else process.stdout.write(`started agent ${started.name} (#${started.id}, pid ${started.pid})\n`);
           return ExitCode.OK;
         }
@@ -148,8 +148,8 @@ export function agentCommand(program: Command): void {
         try {
           if (!options.json && !options.quiet) await follow(client, started.id);
           const ended = await client.wait(started.id);
-          if (options.json) printJson(ended);
-          else process.stderr.write(`${paint(ended.exit_code === 0 ? 'green' : 'yellow', 'agent')} ${ended.name} (#${ended.id}) ended: ${ended.end_reason ?? ended.state}\n`);
+          if (options.json) printRecord(ended);
+          else process.stderr.write(`${paint(ended.exitCode === 0 ? 'green' : 'yellow', 'agent')} ${ended.name} (#${ended.id}) ended: ${ended.endReason ?? ended.state}\n`);
           return exitCodeOf(ended);
         } finally {
           process.off('SIGINT', onInterrupt);
@@ -166,11 +166,11 @@ export function agentCommand(program: Command): void {
     .option('--json', 'print the agent records as JSON')
     .action(async (options: { socket?: string; all?: boolean; json?: boolean }) => {
       const agents = await withClient(options, (c) => c.list({ all: options.all ?? false }));
-      if (options.json) return printJson(agents);
+      if (options.json) return printRecord(agents);
       if (agents.length === 0) return void process.stdout.write('no agents\n');
       printTable(
         ['ID', 'NAME', 'STATE', 'PID', 'UP', 'EXIT', 'REASON', 'ISOLATION', 'SCRIPT'],
-        agents.map((a) => [a.id, a.name, a.state, a.pid, formatAge(a.started_at, a.ended_at), a.exit_code ?? a.signal, a.end_reason, isolationSummary(a), a.script]),
+        agents.map((a) => [a.id, a.name, a.state, a.pid, formatAge(a.startedAt, a.endedAt), a.exitCode ?? a.signal, a.endReason, isolationSummary(a), a.script]),
       );
     });
 
@@ -184,9 +184,9 @@ export function agentCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (target: string, options: { socket?: string; signal: string; grace?: number; json?: boolean }) => {
       const result = await withClient(options, (c) =>
-        c.kill(ref(target), { signal: options.signal.toUpperCase() as NodeJS.Signals, ...(options.grace !== undefined ? { grace_ms: options.grace } : {}) }),
+        c.kill(ref(target), { signal: options.signal.toUpperCase() as NodeJS.Signals, ...(options.grace !== undefined ? { graceMs: options.grace } : {}) }),
       );
-      if (options.json) return printJson(result);
+      if (options.json) return printRecord(result);
       const a = result.agent;
       const alive = ['starting', 'running', 'paused', 'restarting'].includes(a.state);
       if (result.killed) process.stdout.write(`killed ${a.name} (#${a.id}): ${a.state}\n`);
@@ -205,7 +205,7 @@ export function agentCommand(program: Command): void {
       await withClient(options, async (c) => {
         if (options.follow) return follow(c, ref(target), { json: options.json ?? false });
         const logs = await c.logs(ref(target), { max: 100_000 });
-        if (options.json) return printJson(logs);
+        if (options.json) return printRecord(logs);
         if (logs.dropped > 0) process.stderr.write(paint('yellow', `(${logs.dropped} older lines were dropped)\n`));
         for (const line of logs.lines) (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
       });
@@ -223,7 +223,7 @@ export function agentCommand(program: Command): void {
       .option('--json', 'print the result as JSON')
       .action(async (target: string, options: { socket?: string; json?: boolean }) => {
         const result = await withClient(options, (c) => (name === 'pause' ? c.pause(ref(target)) : c.resume(ref(target))));
-        if (options.json) return printJson(result);
+        if (options.json) return printRecord(result);
         process.stdout.write(`${result.agent.name} (#${result.agent.id}) ${result.agent.state} (via ${result.via})\n`);
       });
   }

@@ -51,7 +51,7 @@ export function auditPathOf(options: AuditOptions): string {
 async function currentRun(options: AuditOptions, path: string): Promise<string | undefined> {
   if (options.file === undefined) {
     const status = await withClient(options, (c) => c.status()).catch(() => undefined);
-    if (status?.run_id) return status.run_id;
+    if (status?.runId) return status.runId;
   }
   let last: string | undefined;
   for await (const r of readAudit(path)) last = r.run ?? last;

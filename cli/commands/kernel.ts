@@ -123,7 +123,7 @@ export function kernelCommand(program: Command): void {
           mkdirSync(dir, { recursive: true });
           for (const name of names) written.push(String((await c.worldSnapshot(name, join(dir, `${name}.clove-snapshot`))).path));
         }
-        await c.shutdown_kernel();
+        await c.shutdownKernel();
         return { worlds: names, snapshots: written };
       });
       const gone = await waitFor(async () => !(await probeSocket(socketPath)), 30_000);

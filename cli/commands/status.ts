@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withClient } from '../connection.js';
-import { formatBytes, paint, printJson } from '../output.js';
+import { formatBytes, paint, printRecord } from '../output.js';
 
 /** `namespaces (pid, net, ...), cgroup v1 (memory, cpu, ...)` from the kernel's sandbox probe. */
 function describeSandbox(probe: Record<string, unknown>): string {
@@ -22,12 +22,12 @@ export function statusCommand(program: Command): void {
     .option('--json', 'print the status as JSON')
     .action(async (options: { socket?: string; json?: boolean }) => {
       const { status, system } = await withClient(options, async (c) => ({ status: await c.status(), system: await c.systemMetrics() }));
-      if (options.json) return printJson({ ...status, system });
+      if (options.json) return printRecord({ ...status, system });
       const lines = [
-        `${paint('green', 'running')}  clove kernel ${status.version} (protocol ${status.protocol}), pid ${status.pid}, up ${status.uptime_s}s`,
+        `${paint('green', 'running')}  clove kernel ${status.version} (protocol ${status.protocol}), pid ${status.pid}, up ${status.uptimeS}s`,
         `socket   ${status.socket}`,
         `agents   ${status.agents.running} running, ${status.agents.total} known; ${status.connections} connections`,
-        `machine  cpu ${system.cpu.percent}% of ${system.cpu.count} cores, load ${system.cpu.load_avg.join(' ')}; memory ${formatBytes(system.memory.used)} / ${formatBytes(system.memory.total)}`,
+        `machine  cpu ${system.cpu.percent}% of ${system.cpu.count} cores, load ${system.cpu.loadAvg.join(' ')}; memory ${formatBytes(system.memory.used)} / ${formatBytes(system.memory.total)}`,
         `kernel   rss ${formatBytes(system.kernel.rss)}`,
       ];
       lines.push(`sandbox  ${describeSandbox(status.sandbox)}`);

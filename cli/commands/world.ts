@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { WorldInfo, WorldTimelineEntry } from '../../sdk/index.js';
 import { withClient } from '../connection.js';
-import { CliError, ExitCode, paint, printJson, printTable } from '../output.js';
+import { CliError, ExitCode, paint, printJson, printRecord, printTable } from '../output.js';
 
 function readSource(file: string): string {
   try {
@@ -31,12 +31,19 @@ export function parseParams(pairs: string[]): Record<string, unknown> {
   return params;
 }
 
+/** Where the tree lives: its own tmpfs and its size, or the host's disk. */
+function storageNote(w: WorldInfo): string {
+  const s = w.treeStorage;
+  if (!s) return '';
+  return s.kind === 'tmpfs' ? ` (tmpfs of ${(s.sizeBytes / 1048576).toFixed(1)} MiB)` : ` (on the host's disk: ${s.reason})`;
+}
+
 function printWorld(w: WorldInfo): void {
   const lines = [
-    `${paint('bold', w.name)}  seed ${w.seed}, clock ${w.clock_mode} at ${w.time} (+${w.elapsed_ms} ms)`,
-    `files ${w.files}, pending events ${w.pending_events}, timeline ${w.timeline_length}, requests ${w.requests}`,
-    `agents ${w.agents.length ? w.agents.join(', ') : 'none'}${w.directory ? `; tree at ${w.directory}` : ''}`,
-    `state ${w.state_hash}`,
+    `${paint('bold', w.name)}  seed ${w.seed}, clock ${w.clockMode} at ${w.time} (+${w.elapsedMs} ms)`,
+    `files ${w.files}, pending events ${w.pendingEvents}, timeline ${w.timelineLength}, requests ${w.requests}`,
+    `agents ${w.agents.length ? w.agents.join(', ') : 'none'}${w.directory ? `; tree at ${w.directory}${storageNote(w)}` : ''}`,
+    `state ${w.stateHash}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -94,9 +101,9 @@ export function worldCommand(program: Command): void {
       const source = readSource(file);
       const seed = options.seed === undefined ? undefined : /^-?\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
       const info = await withClient(options, (c) =>
-        c.worldCreate({ source, file, base_dir: dirname(resolve(file)), ...(options.name ? { name: options.name } : {}), ...(seed !== undefined ? { seed } : {}) }),
+        c.worldCreate({ source, file, baseDir: dirname(resolve(file)), ...(options.name ? { name: options.name } : {}), ...(seed !== undefined ? { seed } : {}) }),
       );
-      if (options.json) printJson(info);
+      if (options.json) printRecord(info);
       else printWorld(info);
     });
 
@@ -107,11 +114,11 @@ export function worldCommand(program: Command): void {
     .option('--json', 'print the worlds as JSON')
     .action(async (options: { socket?: string; json?: boolean }) => {
       const worlds = await withClient(options, (c) => c.worldList());
-      if (options.json) return printJson(worlds);
+      if (options.json) return printRecord(worlds);
       if (worlds.length === 0) return void process.stdout.write('no worlds\n');
       printTable(
         ['NAME', 'CLOCK', 'TIME', 'FILES', 'AGENTS', 'EVENTS', 'REQUESTS'],
-        worlds.map((w) => [w.name, w.clock_mode, w.time, w.files, w.agents.length, w.timeline_length, w.requests]),
+        worlds.map((w) => [w.name, w.clockMode, w.time, w.files, w.agents.length, w.timelineLength, w.requests]),
       );
     });
 
@@ -125,7 +132,7 @@ export function worldCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (name: string, options: { socket?: string; timeline?: boolean; requests?: boolean; json?: boolean }) => {
       const state = await withClient(options, (c) => c.worldState(name, { timeline: options.timeline ?? false, requests: options.requests ?? false, kv: true }));
-      if (options.json) return printJson(state);
+      if (options.json) return printRecord(state);
       printWorld(state.world);
       if (state.timeline) printTimeline(state.timeline);
       if (state.requests) {
@@ -145,7 +152,7 @@ export function worldCommand(program: Command): void {
     .action(async (name: string, options: { socket?: string; json?: boolean }) => {
       const { diff } = await withClient(options, (c) => c.worldState(name, { diff: true }));
       const d = diff ?? { added: [], modified: [], deleted: [] };
-      if (options.json) return printJson(d);
+      if (options.json) return printRecord(d);
       const lines = [...d.added.map((p) => paint('green', `A ${p}`)), ...d.modified.map((p) => paint('yellow', `M ${p}`)), ...d.deleted.map((p) => paint('red', `D ${p}`))];
       process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'no changes\n');
     });
@@ -158,8 +165,8 @@ export function worldCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (name: string, options: { socket?: string; json?: boolean }) => {
       const result = await withClient(options, (c) => c.worldDestroy(name));
-      if (options.json) printJson(result);
-      else process.stdout.write(`destroyed ${result.destroyed} (${result.agents_stopped} agents stopped)\n`);
+      if (options.json) printRecord(result);
+      else process.stdout.write(`destroyed ${result.destroyed} (${result.agentsStopped} agents stopped)\n`);
     });
 
   world
@@ -177,7 +184,7 @@ export function worldCommand(program: Command): void {
       const result = await withClient(options, (c) =>
         c.worldEvent(name, type, parseParams(params), { ...(delay !== undefined ? { in: delay } : {}), ...(options.label ? { label: options.label } : {}) }),
       );
-      if (options.json) return printJson(result);
+      if (options.json) return printRecord(result);
       if (result.entry) process.stdout.write(`#${result.entry.seq} ${result.entry.type} at ${new Date(result.entry.time).toISOString()}${result.entry.note ? `: ${result.entry.note}` : ''}\n`);
       else process.stdout.write(`scheduled ${type} in ${options.in} (pending event id ${result.scheduled}; it gets its timeline number when it fires)\n`);
     });
@@ -192,8 +199,8 @@ export function worldCommand(program: Command): void {
     .action(async (name: string, options: { socket?: string; out?: string; json?: boolean }) => {
       const out = resolve(options.out ?? `${name}.clove-snapshot`);
       const result = await withClient(options, (c) => c.worldSnapshot(name, out));
-      if (options.json) return printJson(result);
-      process.stdout.write(`wrote ${result.path} (${result.bytes} bytes, state ${result.state_hash}); running processes are not captured\n`);
+      if (options.json) return printRecord(result);
+      process.stdout.write(`wrote ${result.path} (${result.bytes} bytes, state ${result.stateHash}); running processes are not captured\n`);
     });
 
   world
@@ -206,9 +213,9 @@ export function worldCommand(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (file: string, options: { socket?: string; name?: string; inPlace?: boolean; json?: boolean }) => {
       const info = await withClient(options, (c) =>
-        c.worldRestore({ path: resolve(file) }, { ...(options.name ? { name: options.name } : {}), in_place: options.inPlace ?? false }),
+        c.worldRestore({ path: resolve(file) }, { ...(options.name ? { name: options.name } : {}), inPlace: options.inPlace ?? false }),
       );
-      if (options.json) printJson(info);
+      if (options.json) printRecord(info);
       else printWorld(info);
     });
 }

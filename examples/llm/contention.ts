@@ -73,8 +73,8 @@ try {
   for (const [i, a] of spawned.entries()) {
     const seen = (await client.fetch<{ requests: number; successes: number; tokens: number; latencies: number[] }>(`contention:${a.name}`)).value;
     const metrics = await client.agentMetrics(a.id);
-    if (!seen) throw new Error(`agent ${a.name} stored no results (exit ${(await client.wait(a.id)).exit_code})`);
-    rows.push({ agent: a.name, in_flight: agents[i]!.inFlight, requests: seen.requests, successes: seen.successes, median_latency_ms: Math.round(median(seen.latencies) * 10) / 10, median_queue_ms: metrics.llm.queue_ms_p50, tokens: seen.tokens });
+    if (!seen) throw new Error(`agent ${a.name} stored no results (exit ${(await client.wait(a.id)).exitCode})`);
+    rows.push({ agent: a.name, in_flight: agents[i]!.inFlight, requests: seen.requests, successes: seen.successes, median_latency_ms: Math.round(median(seen.latencies) * 10) / 10, median_queue_ms: metrics.llm.queueMsP50, tokens: seen.tokens });
   }
   const index = jain(rows.map((r) => r.successes));
   if (values.json) {

@@ -6,15 +6,9 @@
  *   node --import tsx examples/sandbox/fault-isolation.ts      (as root, for namespaces and cgroups)
  */
 import { existsSync } from 'node:fs';
-import type { AgentRecord, CgroupMetrics } from '../../sdk/index.js';
+import type { AgentRecord } from '../../sdk/index.js';
 import { agent, mib, sleep, startDemo } from './demo.js';
 
-interface Stats {
-  cpu: { usage_usec: number; nr_periods: number; nr_throttled: number; throttled_usec: number; quota_cores: number | null };
-  memory: { current: number; peak: number | null; max: number | null; oom_kills: number };
-  pids: { current: number; max: number | null };
-}
-const stats = (m: CgroupMetrics) => m as unknown as Stats;
 
 const demo = await startDemo('Clove sandbox: fault isolation');
 const { client: c } = demo;
@@ -23,10 +17,10 @@ const MEMORY_LIMIT = 48 * 1024 * 1024;
 const CPU_QUOTA = 0.25;
 const PIDS_LIMIT = 16;
 
-const healthy = await c.spawn({ script: agent('healthy.py'), name: 'healthy', sandboxed: true, limits: { memory: '64M', cpu_quota: 0.5, max_pids: 16 } });
+const healthy = await c.spawn({ script: agent('healthy.py'), name: 'healthy', sandboxed: true, limits: { memory: '64M', cpuQuota: 0.5, maxPids: 16 } });
 const memHog = await c.spawn({ script: agent('memory-hog.py'), name: 'memory-hog', sandboxed: true, limits: { memory: MEMORY_LIMIT } });
-const cpuHog = await c.spawn({ script: agent('cpu-hog.py'), name: 'cpu-hog', sandboxed: true, limits: { cpu_quota: CPU_QUOTA } });
-const bomb = await c.spawn({ script: agent('fork-bomb.py'), name: 'fork-bomb', sandboxed: true, limits: { max_pids: PIDS_LIMIT, cpu_quota: 0.5 } });
+const cpuHog = await c.spawn({ script: agent('cpu-hog.py'), name: 'cpu-hog', sandboxed: true, limits: { cpuQuota: CPU_QUOTA } });
+const bomb = await c.spawn({ script: agent('fork-bomb.py'), name: 'fork-bomb', sandboxed: true, limits: { maxPids: PIDS_LIMIT, cpuQuota: 0.5 } });
 const all = [healthy, memHog, cpuHog, bomb];
 
 console.log('\nspawned side by side:');
@@ -37,37 +31,37 @@ for (const a of all) {
 }
 
 // Let the hogs run into their limits while the kernel keeps answering.
-const firstCpu = await c.cgroupMetrics(cpuHog.id).then(stats).catch(() => null);
+const firstCpu = await c.cgroupMetrics(cpuHog.id).catch(() => null);
 const t0 = performance.now();
 const pings: number[] = [];
 let bombPeak = 0;
-const healthyTicksBefore = (await c.logs(healthy.id)).next_seq;
+const healthyTicksBefore = (await c.logs(healthy.id)).nextSeq;
 while (performance.now() - t0 < 3000) {
   const p0 = performance.now();
   await c.echo('ping');
   pings.push(performance.now() - p0);
-  const b = await c.cgroupMetrics(bomb.id).then(stats).catch(() => null);
+  const b = await c.cgroupMetrics(bomb.id).catch(() => null);
   if (b) bombPeak = Math.max(bombPeak, b.pids.current);
   await sleep(50);
 }
 const wallUs = (performance.now() - t0) * 1000;
-const lastCpu = await c.cgroupMetrics(cpuHog.id).then(stats).catch(() => null);
-const healthyStats = await c.cgroupMetrics(healthy.id).then(stats).catch(() => null);
-const bombStats = await c.cgroupMetrics(bomb.id).then(stats).catch(() => null);
+const lastCpu = await c.cgroupMetrics(cpuHog.id).catch(() => null);
+const healthyStats = await c.cgroupMetrics(healthy.id).catch(() => null);
+const bombStats = await c.cgroupMetrics(bomb.id).catch(() => null);
 const records = new Map<number, AgentRecord>((await c.list({ all: true })).map((a) => [a.id, a]));
 
 demo.section(`memory-hog (limit ${mib(MEMORY_LIMIT)})`);
 const memEnd = records.get(memHog.id)?.state === 'running' ? null : await c.wait(memHog.id, 5000).catch(() => null);
 const allocated = (await c.logs(memHog.id)).lines.map((l) => Number(/allocated (\d+) MiB/.exec(l.text)?.[1] ?? 0));
 demo.note(`allocated up to ${Math.max(0, ...allocated)} MiB before it ended: state ${memEnd?.state ?? 'running'}, signal ${memEnd?.signal ?? '-'}`);
-demo.claim(memEnd?.oom_killed === true, 'killed by the OOM killer at its limit, recorded as oom_killed', `signal ${memEnd?.signal ?? '-'}`);
+demo.claim(memEnd?.oomKilled === true, 'killed by the OOM killer at its limit, recorded as oom_killed', `signal ${memEnd?.signal ?? '-'}`);
 
 demo.section(`cpu-hog (quota ${CPU_QUOTA} cores)`);
 if (firstCpu && lastCpu) {
-  const share = (lastCpu.cpu.usage_usec - firstCpu.cpu.usage_usec) / wallUs;
-  const throttled = lastCpu.cpu.nr_throttled - firstCpu.cpu.nr_throttled;
-  const periods = lastCpu.cpu.nr_periods - firstCpu.cpu.nr_periods;
-  demo.note(`used ${(share * 100).toFixed(1)}% of one core over ${(wallUs / 1e6).toFixed(1)} s; throttled in ${throttled} of ${periods} periods (${(lastCpu.cpu.throttled_usec / 1000).toFixed(0)} ms in all)`);
+  const share = (lastCpu.cpu.usageUsec - firstCpu.cpu.usageUsec) / wallUs;
+  const throttled = lastCpu.cpu.nrThrottled - firstCpu.cpu.nrThrottled;
+  const periods = lastCpu.cpu.nrPeriods - firstCpu.cpu.nrPeriods;
+  demo.note(`used ${(share * 100).toFixed(1)}% of one core over ${(wallUs / 1e6).toFixed(1)} s; throttled in ${throttled} of ${periods} periods (${(lastCpu.cpu.throttledUsec / 1000).toFixed(0)} ms in all)`);
   // One 100 ms period of slack: the window's edges need not line up with CFS periods.
   demo.claim(share <= CPU_QUOTA + 100_000 / wallUs + 0.02, `stayed within its quota of ${CPU_QUOTA * 100}% of a core`, `${(share * 100).toFixed(1)}%`);
   demo.claim(throttled > 0, 'was throttled by the scheduler', `${throttled} periods`);
@@ -88,9 +82,9 @@ demo.claim(worst < 5000, 'the kernel stayed responsive: every call answered', `m
 
 demo.section('healthy');
 const healthyRecord = records.get(healthy.id);
-const ticks = (await c.logs(healthy.id)).next_seq - healthyTicksBefore;
-demo.note(`state ${healthyRecord?.state}; ${ticks} new log lines in ${(wallUs / 1e6).toFixed(1)} s; memory ${mib(healthyStats?.memory.current)} of ${mib(healthyStats?.memory.max)}; cpu ${((healthyStats?.cpu.usage_usec ?? 0) / 1000).toFixed(0)} ms`);
-demo.claim(healthyRecord?.state === 'running' && healthyRecord.oom_killed === false, 'kept running, untouched by its neighbours');
+const ticks = (await c.logs(healthy.id)).nextSeq - healthyTicksBefore;
+demo.note(`state ${healthyRecord?.state}; ${ticks} new log lines in ${(wallUs / 1e6).toFixed(1)} s; memory ${mib(healthyStats?.memory.current)} of ${mib(healthyStats?.memory.max)}; cpu ${((healthyStats?.cpu.usageUsec ?? 0) / 1000).toFixed(0)} ms`);
+demo.claim(healthyRecord?.state === 'running' && healthyRecord.oomKilled === false, 'kept running, untouched by its neighbours');
 demo.claim(ticks > 0, 'kept making progress', `${ticks} lines`);
 
 demo.section('cleanup');

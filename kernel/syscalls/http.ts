@@ -55,10 +55,20 @@ export function encodeBody(bytes: Buffer, contentType: string | null, maxBytes: 
 }
 
 /** Whether the permissions name this URL's host exactly (not by a wildcard): then special addresses are allowed for it. */
-function namedExplicitly(ctx: CallContext, url: string): boolean {
+export function namedExplicitly(ctx: CallContext, url: string): boolean {
   if (ctx.caller.role !== 'agent') return true;
   const host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '');
   return ctx.caller.agent.permissions.http.domains.some((d) => d === host);
+}
+
+/** PERM_DENIED (rule http.addresses, audited) for a request refused by the address policy. */
+export function addressDenied(ctx: CallContext, call: HttpCall, error: AddressBlockedError): KernelError {
+  return ctx.kernel.denied(
+    ctx,
+    `${call.method} ${call.url}`,
+    'http.addresses',
+    `${error.message}; only hosts the permissions name exactly in http.domains (e.g. "${error.host}") may reach such addresses`,
+  );
 }
 
 async function realRequest(ctx: CallContext, call: HttpCall): Promise<HttpResult> {
@@ -73,14 +83,7 @@ async function realRequest(ctx: CallContext, call: HttpCall): Promise<HttpResult
       duration_ms: Math.round(performance.now() - started),
     };
   } catch (error) {
-    if (error instanceof AddressBlockedError) {
-      throw ctx.kernel.denied(
-        ctx,
-        `${call.method} ${call.url}`,
-        'http.addresses',
-        `${error.message}; only hosts the permissions name exactly in http.domains (e.g. "${error.host}") may reach such addresses`,
-      );
-    }
+    if (error instanceof AddressBlockedError) throw addressDenied(ctx, call, error);
     const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
     const why = e.name === 'TimeoutError' ? `no response within ${call.timeoutMs} ms` : (e.code ?? e.cause?.code ?? e.message);
     throw new KernelError(ErrorCode.HTTP_FAILED, `HTTP ${call.method} ${call.url} failed: ${why}`);

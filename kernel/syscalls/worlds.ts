@@ -14,6 +14,12 @@ function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v ?? null]));
 }
 
+function treeStorage(hosted: HostedWorld): Record<string, unknown> | null {
+  const s = hosted.storage;
+  if (!s) return null;
+  return s.kind === 'tmpfs' ? { kind: 'tmpfs', size_bytes: s.sizeBytes, inodes: s.inodes } : { kind: 'disk', reason: s.reason };
+}
+
 /** What WORLD_CREATE, LIST, STATE and RESTORE say about a world. */
 export function describeWorld(hosted: HostedWorld): Record<string, unknown> {
   const d = hosted.world.describe();
@@ -29,6 +35,7 @@ export function describeWorld(hosted: HostedWorld): Record<string, unknown> {
     requests: d.requests,
     agents: [...hosted.members],
     directory: hosted.directory,
+    tree_storage: treeStorage(hosted),
     state_hash: hosted.world.stateHash(),
   };
 }

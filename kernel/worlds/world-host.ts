@@ -9,7 +9,9 @@ import type { Args } from '../args.js';
 import { KernelError } from '../errors.js';
 import { checkDomain } from '../permissions/index.js';
 import type { CallContext } from '../syscall.js';
-import { encodeBody, type HttpCall, type HttpResult } from '../syscalls/http.js';
+import { addressDenied, encodeBody, namedExplicitly, type HttpCall, type HttpResult } from '../syscalls/http.js';
+import { AddressBlockedError } from '../net/address-policy.js';
+import { worldPassthrough } from '../net/world-passthrough.js';
 import { HostedWorld } from './hosted-world.js';
 
 /** What the world host needs from the kernel. */
@@ -298,16 +300,16 @@ export class WorldHost {
         const decision = checkDomain(caller.agent.permissions, call.url);
         if (!decision.allowed) throw this.deps.denied(ctx, `${call.method} ${call.url}`, decision.rule, decision.reason);
       }
-      const response = await hosted.world.fetch(
-        { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
-        { ...(agent !== undefined ? { agent } : {}), signal: this.waitSignal(ctx) },
-      );
-      return {
-        status: response.status,
-        headers: response.headers,
-        ...encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes),
-        duration_ms: response.latencyMs,
-      };
+      // What the world lets out goes through the HTTP syscall's guarded client (address checks, body cut at max_bytes).
+      const passthrough = worldPassthrough({ timeoutMs: call.timeoutMs, maxBytes: call.maxBytes, allowSpecial: namedExplicitly(ctx, call.url) });
+      const response = await hosted.world
+        .fetch({ method: call.method, url: call.url, headers: call.headers, body: call.body ?? null }, { ...(agent !== undefined ? { agent } : {}), signal: this.waitSignal(ctx), passthrough })
+        .catch((error: unknown) => {
+          const cause = (error as { cause?: unknown }).cause;
+          throw cause instanceof AddressBlockedError ? addressDenied(ctx, call, cause) : error;
+        });
+      const body = encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes);
+      return { status: response.status, headers: response.headers, ...body, truncated: body.truncated || response.truncated === true, duration_ms: response.latencyMs };
     };
   }
 

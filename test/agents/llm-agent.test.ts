@@ -85,17 +85,17 @@ async function play(c: CloveClient, scenario: Scenario, runtime: 'ts' | 'python'
   });
   const done = await c.wait(agent.id, 60_000);
   const logs = (await c.logs(agent.id)).lines.map((l) => l.text).join('\n');
-  expect(done.exit_code, logs).toBe(0);
+  expect(done.exitCode, logs).toBe(0);
   const events: KernelEvent[] = [];
   for (;;) {
-    const batch = await c.pollEvents({ timeout_ms: 200 });
+    const batch = await c.pollEvents({ timeoutMs: 200 });
     events.push(...batch.events);
     if (batch.events.length === 0) break;
   }
   const submit = events.find((e) => (e.data as { name?: string }).name === 'gym.submit' && e.source === agent.id);
   await scenario.check(c, world);
   const state = await c.worldState(world, { llm: true });
-  return { logs, submitted: submit?.data.answer, calls: state.llm!.calls, hash: state.world.state_hash, time: state.world.elapsed_ms };
+  return { logs, submitted: submit?.data.answer, calls: state.llm!.calls, hash: state.world.stateHash, time: state.world.elapsedMs };
 }
 
 describe('the LLM agent loop with a world’s scripted LLM', () => {
@@ -113,7 +113,7 @@ describe('the LLM agent loop with a world’s scripted LLM', () => {
     const first = await play(c, scenario, 'ts', 1);
     expect(first.submitted).toEqual(scenario.answer);
     const again = await play(c, scenario, 'ts', 1);
-    expect(again.calls.map((x) => [x.rule, x.outcome, x.content, x.tool_calls, x.time])).toEqual(first.calls.map((x) => [x.rule, x.outcome, x.content, x.tool_calls, x.time]));
+    expect(again.calls.map((x) => [x.rule, x.outcome, x.content, x.toolCalls, x.time])).toEqual(first.calls.map((x) => [x.rule, x.outcome, x.content, x.toolCalls, x.time]));
     expect(again.time).toBe(first.time);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentRecord, WorldTimelineEntry } from '../../sdk/index.js';
+import type { AgentRecord, WorldTimelineEntry } from '../../sdk/types.js';
 import { json, NO_DIST, withDaemon, type Daemon } from '../helpers/cli.js';
 import { fixture } from '../helpers/kernel.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentRecord } from '../../sdk/index.js';
+import type { AgentRecord } from '../../sdk/types.js';
 import { json, NO_DIST, ROOT, runCli, withDaemon, type Daemon } from '../helpers/cli.js';
 import { eventually, fixture } from '../helpers/kernel.js';
 

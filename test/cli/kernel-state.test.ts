@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KernelStatus } from '../../sdk/index.js';
+import type { KernelStatus } from '../../sdk/types.js';
 import { json, NO_DIST, ROOT, runCli } from '../helpers/cli.js';
 
 // State that lives in memory (issue 9): what `kernel stop` discards, trees a dead kernel left,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorldInfo } from '../../sdk/index.js';
+import type { WorldInfo } from '../../sdk/types.js';
 import { json, NO_DIST, withDaemon, type Daemon } from '../helpers/cli.js';
 import { fixture } from '../helpers/kernel.js';
 

@@ -63,7 +63,7 @@ async function runAsAgent(c: Case): Promise<string[]> {
   const agent = await client.spawn({ script: c.script, args: c.args ?? [] });
   const done = await client.wait(agent.id, 25_000);
   const lines = (await client.logs(agent.id)).lines.map((l) => `${l.stream === 'stderr' ? '[stderr] ' : ''}${l.text}`);
-  expect(done.exit_code, `${c.script} exited ${done.exit_code} (${done.state}); output:\n${lines.join('\n')}`).toBe(0);
+  expect(done.exitCode, `${c.script} exited ${done.exitCode} (${done.state}); output:\n${lines.join('\n')}`).toBe(0);
   return lines;
 }
 

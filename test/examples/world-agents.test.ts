@@ -25,7 +25,7 @@ describe.concurrent('examples/agents/world', () => {
     const agent = await c.spawn({ script: join(ROOT, 'examples', 'agents', 'world', script), world });
     const done = await c.wait(agent.id, 30_000);
     const lines = (await c.logs(agent.id)).lines.map((l) => l.text);
-    expect(done.exit_code, lines.join('\n')).toBe(0);
+    expect(done.exitCode, lines.join('\n')).toBe(0);
     expect(lines).toContain('task: Fetch the todos from https://api.example.com/todos and write a summary to /project/out/summary.txt.');
     expect(lines.at(-1)).toBe('wrote /project/out/summary.txt: 2 open; slept 60000 ms of world time');
     expect((await c.worldState(world, { diff: true })).diff?.added).toEqual(['/project/out/summary.txt']);

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKernel, type KernelHandle, type KernelOptions } from '../../kernel/index.js';
+// The kernel's own module, not clove/kernel: tests look inside (agents' tokens, the audit log, the store).
+import { startKernel, type KernelHandle } from '../../kernel/kernel.js';
+import type { KernelOptions } from '../../kernel/index.js';
 import { connect, type CloveClient, type ConnectOptions, type SpawnRequest } from '../../sdk/index.js';
 
 export interface TestKernel extends KernelHandle {
@@ -59,9 +61,9 @@ export async function runScripted(client: CloveClient, steps: unknown[][], spawn
     env: { ...spawn.env, CLOVE_SCRIPT: JSON.stringify(steps), CLOVE_RESULT_PREFIX: prefix },
   });
   const done = await client.wait(agent.id, 30_000);
-  if (done.exit_code !== 0) {
+  if (done.exitCode !== 0) {
     const logs = await client.logs(agent.id);
-    throw new Error(`scripted agent ended ${done.state} (${done.exit_code ?? done.signal}):\n${logs.lines.map((l) => l.text).join('\n')}`);
+    throw new Error(`scripted agent ended ${done.state} (${done.exitCode ?? done.signal}):\n${logs.lines.map((l) => l.text).join('\n')}`);
   }
   const out: Outcome[] = [];
   for (let i = 0; i < steps.length; i++) out.push((await client.fetch<Outcome>(`${prefix}:${i}`)).value ?? {});

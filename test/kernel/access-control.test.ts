@@ -60,11 +60,11 @@ describe('access control', () => {
   });
 
   it('audits quota refusals as denials and keeps token counts readable', async () => {
-    const [, refused] = await run([['think', { prompt: 'one', max_tokens: 50 }], ['think', 'two']], {
-      permissions: { level: 'STANDARD', llm: { allowed: true, max_calls: 1, max_tokens: null } },
+    const [, refused] = await run([['think', { prompt: 'one', maxTokens: 50 }], ['think', 'two']], {
+      permissions: { level: 'STANDARD', llm: { allowed: true, maxCalls: 1, maxTokens: null } },
     });
     expect(refused?.error).toBe('LLM_QUOTA_EXCEEDED');
-    const [notAllowed] = await run([['think', 'x']], { permissions: { level: 'STANDARD', llm: { allowed: false, max_calls: null, max_tokens: null } } });
+    const [notAllowed] = await run([['think', 'x']], { permissions: { level: 'STANDARD', llm: { allowed: false, maxCalls: null, maxTokens: null } } });
     expect(notAllowed?.error).toBe('PERM_DENIED');
     const records = await eventually(() => {
       const lines = readFileSync(join(k.dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { opcode: string; decision: string; rule?: string; args: string });

@@ -66,7 +66,7 @@ describe('many concurrent requests', () => {
     await watcher.subscribe(['CUSTOM']);
     const waitA = watcher.wait(a.id, 10_000);
     const waitB = watcher.wait(b.id, 10_000);
-    const polled = watcher.pollEvents({ timeout_ms: 10_000 });
+    const polled = watcher.pollEvents({ timeoutMs: 10_000 });
     await operator.emitEvent('first');
     expect((await polled).events.map((e) => e.data.name)).toEqual(['first']);
     await operator.kill(b.id);

@@ -55,7 +55,7 @@ describe('host access through syscalls', () => {
     expect(env?.error).toBe('PERM_DENIED');
     expect(env?.message).toMatch(/rule/);
     expect(ssh?.error).toBe('PERM_DENIED');
-    const { events } = await operator.pollEvents({ timeout_ms: 1000 });
+    const { events } = await operator.pollEvents({ timeoutMs: 1000 });
     expect(events.some((e) => e.type === 'SYSCALL_BLOCKED' && String(e.data.what).includes('.env'))).toBe(true);
   });
 
@@ -72,8 +72,8 @@ describe('host access through syscalls', () => {
       ['exec', 'rm -rf /'],
       ['exec', ['sudo', 'ls']],
     ]);
-    expect(ok?.ok).toMatchObject({ exit_code: 0, stdout: 'out\n', stderr: 'err\n', timed_out: false });
-    expect(fails?.ok).toMatchObject({ exit_code: 3 });
+    expect(ok?.ok).toMatchObject({ exitCode: 0, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+    expect(fails?.ok).toMatchObject({ exitCode: 3 });
     expect(danger?.error).toBe('PERM_DENIED');
     expect(sudo?.error).toBe('PERM_DENIED');
   });

@@ -63,8 +63,8 @@ describe('agents live and die independently', () => {
     const others = await Promise.all([0, 1, 2].map(() => c.spawn({ script: fixture('agents', 'sleeper-quiet.js') })));
     const crasher = await c.spawn({ script: fixture('agents', 'crasher.js'), args: ['9'] });
     const killed = await c.spawn({ script: fixture('agents', 'self-kill.js') });
-    expect(await c.wait(crasher.id, 10_000)).toMatchObject({ state: 'exited', exit_code: 9, signal: null });
-    expect(await c.wait(killed.id, 10_000)).toMatchObject({ exit_code: null, signal: 'SIGKILL' });
+    expect(await c.wait(crasher.id, 10_000)).toMatchObject({ state: 'exited', exitCode: 9, signal: null });
+    expect(await c.wait(killed.id, 10_000)).toMatchObject({ exitCode: null, signal: 'SIGKILL' });
     const live = await c.list();
     for (const other of others) {
       expect(live.find((a) => a.id === other.id)?.state).toBe('running');
@@ -85,7 +85,7 @@ describe('agents live and die independently', () => {
   it('kills what an agent left behind in its process group when it exits', async () => {
     const c = await k.client();
     const agent = await c.spawn({ script: fixture('agents', 'process-tree.sh'), args: ['exit'] });
-    expect((await c.wait(agent.id, 10_000)).exit_code).toBe(0);
+    expect((await c.wait(agent.id, 10_000)).exitCode).toBe(0);
     const line = (await c.logs(agent.id)).lines.find((l) => l.text.startsWith('grandchild '));
     const grandchild = Number(line?.text.split(' ')[1]);
     expect(grandchild).toBeGreaterThan(0);
@@ -110,7 +110,7 @@ describe('shutdown', () => {
     const k = await testKernel();
     const c = await k.client();
     const agent = await c.spawn({ script: fixture('agents', 'sleeper-quiet.js') });
-    expect(await c.shutdown_kernel()).toEqual({ shutting_down: true });
+    expect(await c.shutdownKernel()).toEqual({ shuttingDown: true });
     await k.kernel.closed;
     expect(running(agent.pid!)).toBe(false);
     expect(existsSync(k.socketPath)).toBe(false);

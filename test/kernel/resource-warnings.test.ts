@@ -16,7 +16,7 @@ async function warnings(c: CloveClient, until: (e: KernelEvent) => boolean, time
   const seen: KernelEvent[] = [];
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    const { events } = await c.pollEvents({ timeout_ms: 300 });
+    const { events } = await c.pollEvents({ timeoutMs: 300 });
     seen.push(...events);
     if (events.some(until)) return seen;
   }

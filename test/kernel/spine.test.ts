@@ -21,7 +21,7 @@ describe('kernel spine', () => {
     const c = await k.client();
     const agent = await c.spawn({ script: fixture('agents', 'hello.py'), args: ['a', 'b'] });
     const done = await c.wait(agent.id, 10_000);
-    expect(done.exit_code).toBe(0);
+    expect(done.exitCode).toBe(0);
     expect(done.state).toBe('exited');
     const logs = await c.logs(agent.id);
     expect(logs.lines.map((l) => l.text)).toContain("hello from python ['a', 'b']");
@@ -35,7 +35,7 @@ describe('kernel spine', () => {
     // The operator has no mailbox; the echo goes to an agent, so check the store instead.
     await c.send('echoer', 'stop');
     const done = await c.wait(agent.id, 15_000);
-    expect(done.exit_code).toBe(0);
+    expect(done.exitCode).toBe(0);
   });
 
   it('reports a crashing agent without disturbing others', async () => {
@@ -43,7 +43,7 @@ describe('kernel spine', () => {
     const sleeper = await c.spawn({ script: fixture('agents', 'sleeper.js') });
     const crasher = await c.spawn({ script: fixture('agents', 'crasher.js'), args: ['7'] });
     const done = await c.wait(crasher.id, 10_000);
-    expect(done.exit_code).toBe(7);
+    expect(done.exitCode).toBe(7);
     const [alive] = (await c.list()).filter((a) => a.id === sleeper.id);
     expect(alive?.state).toBe('running');
     const killed = await c.kill(sleeper.id);

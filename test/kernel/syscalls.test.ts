@@ -36,7 +36,7 @@ async function scripted(steps: Array<{ op: OpcodeName; args?: unknown }>, name =
   const stored = await op.fetch<Outcome[]>(`results/${name}`);
   if (!stored.found) {
     const logs = await op.logs(agent.id);
-    throw new Error(`scripted agent ${name} ended (${done.state}, exit ${done.exit_code}) without results:\n${logs.lines.map((l) => l.text).join('\n')}`);
+    throw new Error(`scripted agent ${name} ended (${done.state}, exit ${done.exitCode}) without results:\n${logs.lines.map((l) => l.text).join('\n')}`);
   }
   return { agent, results: stored.value! };
 }
@@ -55,7 +55,7 @@ async function rejection(promise: Promise<unknown>): Promise<CloveError> {
 async function nextEvent(client: CloveClient, match: (e: KernelEvent) => boolean, timeoutMs = 10_000): Promise<KernelEvent> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    const { events } = await client.pollEvents({ timeout_ms: Math.max(1, end - Date.now()), max: 1000 });
+    const { events } = await client.pollEvents({ timeoutMs: Math.max(1, end - Date.now()), max: 1000 });
     const found = events.find(match);
     if (found) return found;
   }
@@ -72,11 +72,11 @@ describe('NOOP, HELLO, STATUS', () => {
   });
 
   it('says who the caller is: an operator by the token file, an agent by its own token', async () => {
-    expect(op.identity).toMatchObject({ role: 'operator', protocol: 1, agent_id: null, agent_name: null, kernel_version: k.kernel.version });
+    expect(op.identity).toMatchObject({ role: 'operator', protocol: 1, agentId: null, agentName: null, kernelVersion: k.kernel.version });
     const agent = await sleeper(uniqueName('hello'));
     const self = await asAgent(agent);
-    expect(self.identity).toMatchObject({ role: 'agent', agent_id: agent.id, agent_name: agent.name });
-    expect(await self.hello()).toMatchObject({ role: 'agent', agent_id: agent.id });
+    expect(self.identity).toMatchObject({ role: 'agent', agentId: agent.id, agentName: agent.name });
+    expect(await self.hello()).toMatchObject({ role: 'agent', agentId: agent.id });
     const { results } = await scripted([{ op: 'HELLO' }]);
     expect(results[0]).toMatchObject({ ok: true, value: { role: 'agent', protocol: 1 } });
     await op.kill(agent.id);
@@ -87,19 +87,19 @@ describe('NOOP, HELLO, STATUS', () => {
     expect(status).toMatchObject({ protocol: 1, pid: process.pid, socket: k.socketPath, version: k.kernel.version });
     expect(status.connections).toBeGreaterThanOrEqual(1);
     expect(status.agents.running).toBeLessThanOrEqual(status.agents.total);
-    expect(status.uptime_s).toBeGreaterThanOrEqual(0);
+    expect(status.uptimeS).toBeGreaterThanOrEqual(0);
   });
 });
 
 describe('SPAWN, KILL, LIST, WAIT, LOGS, PAUSE, RESUME', () => {
   it('spawns agents by interpreter and records them', async () => {
     const js = await sleeper();
-    expect(js).toMatchObject({ state: 'running', interpreter: process.execPath, parent_id: null, exit_code: null });
+    expect(js).toMatchObject({ state: 'running', interpreter: process.execPath, parentId: null, exitCode: null });
     expect(js.pid).toBeGreaterThan(0);
     expect(js.name).toMatch(/^sleeper-quiet-\d+$/);
     const py = await op.spawn({ script: fixture('agents', 'hello.py'), args: ['x'] });
     expect(py.interpreter).toMatch(/python/);
-    expect((await op.wait(py.id, 10_000)).exit_code).toBe(0);
+    expect((await op.wait(py.id, 10_000)).exitCode).toBe(0);
     await op.kill(js.id);
   });
 
@@ -131,7 +131,7 @@ describe('SPAWN, KILL, LIST, WAIT, LOGS, PAUSE, RESUME', () => {
     chmodSync(exe, 0o755);
     const agent = await op.spawn({ script: exe, args: ['a', 'b'] });
     expect(agent.interpreter).toBeNull();
-    expect((await op.wait(agent.id, 5000)).exit_code).toBe(0);
+    expect((await op.wait(agent.id, 5000)).exitCode).toBe(0);
     expect((await op.logs(agent.id)).lines.map((l) => l.text)).toEqual(['args: a b']);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -143,7 +143,7 @@ describe('SPAWN, KILL, LIST, WAIT, LOGS, PAUSE, RESUME', () => {
     expect((await op.kill(a.id)).killed).toBe(false);
     const b = await sleeper();
     expect((await op.kill(b.id, { signal: 'SIGKILL' })).killed).toBe(true);
-    expect(await op.wait(b.id, 5000)).toMatchObject({ state: 'killed', signal: 'SIGKILL', exit_code: null });
+    expect(await op.wait(b.id, 5000)).toMatchObject({ state: 'killed', signal: 'SIGKILL', exitCode: null });
     expect(await rejection(op.kill('nobody-here'))).toMatchObject({ code: 'AGENT_NOT_FOUND' });
   });
 
@@ -173,14 +173,14 @@ describe('SPAWN, KILL, LIST, WAIT, LOGS, PAUSE, RESUME', () => {
     expect(running.map((a) => a.id)).not.toContain(gone.id);
     expect(running.every((a) => a.state === 'running')).toBe(true);
     const all = await op.list({ all: true });
-    expect(all.find((a) => a.id === gone.id)).toMatchObject({ state: 'exited', exit_code: 0 });
+    expect(all.find((a) => a.id === gone.id)).toMatchObject({ state: 'exited', exitCode: 0 });
     await op.kill(live.id);
   });
 
   it('waits for an exit, returns at once for an ended agent, and times out with KERNEL_TIMEOUT', async () => {
     const crasher = await op.spawn({ script: fixture('agents', 'crasher.js'), args: ['4'] });
-    expect(await op.wait(crasher.id, 5000)).toMatchObject({ state: 'exited', exit_code: 4 });
-    expect(await op.wait(crasher.name, 1)).toMatchObject({ exit_code: 4 });
+    expect(await op.wait(crasher.id, 5000)).toMatchObject({ state: 'exited', exitCode: 4 });
+    expect(await op.wait(crasher.name, 1)).toMatchObject({ exitCode: 4 });
     const live = await sleeper();
     const started = Date.now();
     const error = await rejection(op.wait(live.id, 150));
@@ -197,15 +197,15 @@ describe('SPAWN, KILL, LIST, WAIT, LOGS, PAUSE, RESUME', () => {
     });
     expect(first.lines[0]).toMatchObject({ seq: 1, stream: 'stdout', text: 'tick 0' });
     expect(first.lines.map((l) => l.seq)).toEqual(first.lines.map((_, i) => i + 1));
-    const latest = await op.logs(ticker.id, { since_seq: first.next_seq });
-    const followed = await op.logs(ticker.id, { since_seq: latest.next_seq, wait_ms: 5000 });
+    const latest = await op.logs(ticker.id, { sinceSeq: first.nextSeq });
+    const followed = await op.logs(ticker.id, { sinceSeq: latest.nextSeq, waitMs: 5000 });
     expect(followed.lines.length).toBeGreaterThan(0);
-    expect(followed.lines[0]!.seq).toBe(latest.next_seq);
-    expect(followed.next_seq).toBe(followed.lines.at(-1)!.seq + 1);
+    expect(followed.lines[0]!.seq).toBe(latest.nextSeq);
+    expect(followed.nextSeq).toBe(followed.lines.at(-1)!.seq + 1);
     expect((await op.logs(ticker.id, { max: 1 })).lines).toHaveLength(1);
     const crasher = await op.spawn({ script: fixture('agents', 'crasher.js'), args: ['1'] });
     await op.wait(crasher.id, 5000);
-    const stderr = await op.logs(crasher.id, { wait_ms: 5000, since_seq: 99 });
+    const stderr = await op.logs(crasher.id, { waitMs: 5000, sinceSeq: 99 });
     expect(stderr.lines).toEqual([]);
     expect((await op.logs(crasher.id)).lines).toMatchObject([{ stream: 'stderr', text: 'about to crash' }]);
     await op.kill(ticker.id);
@@ -228,7 +228,7 @@ describe('SEND, RECV, BROADCAST', () => {
     await new Promise((r) => setTimeout(r, 50));
     const sent = await op.send(agent.name, { hello: 1 });
     expect(sent.to).toBe(agent.id);
-    expect(await blocked).toMatchObject({ id: sent.message_id, from: null, from_name: 'operator', to: agent.id, payload: { hello: 1 } });
+    expect(await blocked).toMatchObject({ id: sent.messageId, from: null, fromName: 'operator', to: agent.id, payload: { hello: 1 } });
     await op.send(agent.id, 'second');
     await op.send(String(agent.id), 'third');
     expect((await self.recv(0))?.payload).toBe('second');
@@ -246,7 +246,7 @@ describe('SEND, RECV, BROADCAST', () => {
     const alice = await asAgent(a);
     const bob = await asAgent(b);
     await alice.send(b.name, 'hi bob');
-    expect(await bob.recv(1000)).toMatchObject({ from: a.id, from_name: a.name, payload: 'hi bob' });
+    expect(await bob.recv(1000)).toMatchObject({ from: a.id, fromName: a.name, payload: 'hi bob' });
     expect(await rejection(op.recv(0))).toMatchObject({ code: 'KERNEL_FORBIDDEN' });
     expect(await rejection(op.send('nobody-here', 1))).toMatchObject({ code: 'AGENT_NOT_FOUND' });
     await op.kill(b.id);
@@ -266,7 +266,7 @@ describe('SEND, RECV, BROADCAST', () => {
     expect((await alice.broadcast('from alice')).delivered).toBe(live - 1);
     expect(await alice.recv(0)).toBeNull();
     expect((await bob.recv(1000))?.payload).toBe('from alice');
-    expect((await alice.broadcast('me too', { include_self: true })).delivered).toBe(live);
+    expect((await alice.broadcast('me too', { includeSelf: true })).delivered).toBe(live);
     expect((await alice.recv(1000))?.payload).toBe('me too');
     await op.kill(a.id);
     await op.kill(b.id);
@@ -331,14 +331,14 @@ describe('STORE, FETCH, DELETE, KEYS', () => {
   });
 
   it('expires keys after their TTL', async () => {
-    await op.store('ttl/short', 'soon gone', { ttl_ms: 80 });
+    await op.store('ttl/short', 'soon gone', { ttlMs: 80 });
     await op.store('ttl/long', 'stays');
     expect((await op.fetch('ttl/short')).found).toBe(true);
     expect(await op.keys({ prefix: 'ttl/' })).toEqual(['ttl/long', 'ttl/short']);
     await new Promise((r) => setTimeout(r, 150));
     expect(await op.fetch('ttl/short')).toEqual({ found: false, value: null });
     expect(await op.keys({ prefix: 'ttl/' })).toEqual(['ttl/long']);
-    expect(await rejection(op.store('ttl/bad', 1, { ttl_ms: 0 }))).toMatchObject({ code: 'KERNEL_BAD_REQUEST' });
+    expect(await rejection(op.store('ttl/bad', 1, { ttlMs: 0 }))).toMatchObject({ code: 'KERNEL_BAD_REQUEST' });
   });
 
   it('lists keys by prefix, sorted, per scope', async () => {
@@ -357,9 +357,9 @@ describe('SUBSCRIBE, UNSUBSCRIBE, POLL_EVENTS, EMIT', () => {
     expect(await c.subscribe(['AGENT_SPAWNED', 'AGENT_EXITED'])).toEqual({ subscribed: ['AGENT_EXITED', 'AGENT_SPAWNED'] });
     const agent = await op.spawn({ script: fixture('agents', 'crasher.js'), args: ['3'] });
     const spawned = await nextEvent(c, (e) => e.type === 'AGENT_SPAWNED' && e.source === agent.id);
-    expect(spawned.data).toMatchObject({ id: agent.id, name: agent.name, pid: agent.pid, parent_id: null });
+    expect(spawned.data).toMatchObject({ id: agent.id, name: agent.name, pid: agent.pid, parentId: null });
     const exited = await nextEvent(c, (e) => e.type === 'AGENT_EXITED' && e.source === agent.id);
-    expect(exited.data).toMatchObject({ id: agent.id, state: 'exited', exit_code: 3, signal: null });
+    expect(exited.data).toMatchObject({ id: agent.id, state: 'exited', exitCode: 3, signal: null });
     expect(exited.seq).toBeGreaterThan(spawned.seq);
   });
 
@@ -368,7 +368,7 @@ describe('SUBSCRIBE, UNSUBSCRIBE, POLL_EVENTS, EMIT', () => {
     await c.subscribe(['MESSAGE_RECEIVED', 'STATE_CHANGED', 'CUSTOM']);
     const agent = await sleeper();
     const sent = await op.send(agent.id, 'ping');
-    expect((await nextEvent(c, (e) => e.type === 'MESSAGE_RECEIVED')).data).toMatchObject({ message_id: sent.message_id, to: agent.id, from_name: 'operator' });
+    expect((await nextEvent(c, (e) => e.type === 'MESSAGE_RECEIVED')).data).toMatchObject({ messageId: sent.messageId, to: agent.id, fromName: 'operator' });
     await op.store('evt/key', 'classified', { scope: 'agent' });
     const changed = await nextEvent(c, (e) => e.type === 'STATE_CHANGED');
     expect(changed.data).toEqual({ key: 'evt/key', scope: 'agent', op: 'store' });
@@ -386,7 +386,7 @@ describe('SUBSCRIBE, UNSUBSCRIBE, POLL_EVENTS, EMIT', () => {
   it('blocks POLL_EVENTS until an event arrives, and stops queueing unsubscribed types', async () => {
     const c = await k.client();
     await c.subscribe(['CUSTOM']);
-    const polled = c.pollEvents({ timeout_ms: 5000 });
+    const polled = c.pollEvents({ timeoutMs: 5000 });
     await new Promise((r) => setTimeout(r, 50));
     await op.emitEvent('wake-up');
     expect((await polled).events).toMatchObject([{ type: 'CUSTOM', data: { name: 'wake-up' } }]);
@@ -396,7 +396,7 @@ describe('SUBSCRIBE, UNSUBSCRIBE, POLL_EVENTS, EMIT', () => {
     expect((await c.pollEvents()).events.map((e) => e.data.i)).toEqual([2, 3, 4]);
     expect(await c.unsubscribe(['CUSTOM'])).toEqual({ subscribed: [] });
     await op.emitEvent('unheard');
-    expect((await c.pollEvents({ timeout_ms: 100 })).events).toEqual([]);
+    expect((await c.pollEvents({ timeoutMs: 100 })).events).toEqual([]);
   });
 
   it('pushes events to a client that asks for push', async () => {
@@ -425,8 +425,8 @@ describe('METRICS_SYSTEM, METRICS_AGENT, METRICS_ALL_AGENTS', () => {
   it('reports plausible system metrics', async () => {
     const m = await op.systemMetrics();
     expect(m.cpu.count).toBe(cpus().length);
-    expect(m.cpu.per_core).toHaveLength(m.cpu.count);
-    expect(m.cpu.load_avg).toHaveLength(3);
+    expect(m.cpu.perCore).toHaveLength(m.cpu.count);
+    expect(m.cpu.loadAvg).toHaveLength(3);
     expect(m.cpu.percent).toBeGreaterThanOrEqual(0);
     expect(m.cpu.percent).toBeLessThanOrEqual(100);
     expect(m.memory.total).toBe(totalmem());
@@ -443,14 +443,14 @@ describe('METRICS_SYSTEM, METRICS_AGENT, METRICS_ALL_AGENTS', () => {
       const sample = await op.agentMetrics(agent.id);
       return sample.rss > 4 * 1024 * 1024 ? sample : undefined;
     });
-    expect(m).toMatchObject({ agent_id: agent.id, name: agent.name, pid: agent.pid, state: 'running' });
+    expect(m).toMatchObject({ agentId: agent.id, name: agent.name, pid: agent.pid, state: 'running' });
     expect(m.vms).toBeGreaterThanOrEqual(m.rss);
     expect(m.threads).toBeGreaterThanOrEqual(1);
-    expect(m.open_fds).toBeGreaterThanOrEqual(3);
-    expect(m.cpu_percent).toBeGreaterThanOrEqual(0);
-    expect((await (await asAgent(agent)).agentMetrics()).agent_id).toBe(agent.id);
+    expect(m.openFds).toBeGreaterThanOrEqual(3);
+    expect(m.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect((await (await asAgent(agent)).agentMetrics()).agentId).toBe(agent.id);
     const all = await op.allAgentMetrics();
-    expect(all.find((x) => x.agent_id === agent.id)?.rss).toBeGreaterThan(0);
+    expect(all.find((x) => x.agentId === agent.id)?.rss).toBeGreaterThan(0);
     expect(await rejection(op.agentMetrics())).toMatchObject({ code: 'KERNEL_BAD_REQUEST' });
     await op.kill(agent.id);
   });

@@ -19,8 +19,8 @@ describe('THINK', () => {
     const b = await c.think({ system: 'be brief', prompt: 'again' });
     expect([a.text, b.text]).toEqual(['first', 'second']);
     expect(a).toMatchObject({ provider: 'mock', model: 'mock-1' });
-    expect(a.usage.total_tokens).toBe(a.usage.prompt_tokens + a.usage.completion_tokens);
-    expect(a.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(a.usage.totalTokens).toBe(a.usage.promptTokens + a.usage.completionTokens);
+    expect(a.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it('rejects a malformed request naming the field', async () => {
@@ -34,9 +34,9 @@ describe('THINK', () => {
     const agent = await c.spawn({
       script: fixture('agents', 'scripted.ts'),
       env: { CLOVE_SCRIPT: JSON.stringify(steps) },
-      permissions: { level: 'STANDARD', llm: { allowed: true, max_calls: 2, max_tokens: null } },
+      permissions: { level: 'STANDARD', llm: { allowed: true, maxCalls: 2, maxTokens: null } },
     });
-    expect((await c.wait(agent.id, 20_000)).exit_code).toBe(0);
+    expect((await c.wait(agent.id, 20_000)).exitCode).toBe(0);
     const third = (await c.fetch<{ error?: string }>('result:2')).value;
     expect(third?.error).toBe('LLM_QUOTA_EXCEEDED');
     expect((await c.fetch<{ ok?: unknown }>('result:1')).value?.ok).toBeDefined();
@@ -68,8 +68,8 @@ describe('THINK through an OpenAI-compatible server', () => {
 
   it('sends chat completions and reports the provider usage', async () => {
     const c = await k.client();
-    const result = await c.think({ prompt: 'ping', max_tokens: 5 });
-    expect(result).toMatchObject({ success: true, content: 'pong', text: 'pong', tokens: 8, model: 'tiny', provider: 'openai', usage: { total_tokens: 8 } });
+    const result = await c.think({ prompt: 'ping', maxTokens: 5 });
+    expect(result).toMatchObject({ success: true, content: 'pong', text: 'pong', tokens: 8, model: 'tiny', provider: 'openai', usage: { totalTokens: 8 } });
     expect(seen[0]).toMatchObject({ url: '/v1/chat/completions', auth: 'Bearer sk-test', body: { model: 'tiny', max_tokens: 5, messages: [{ role: 'user', content: 'ping' }] } });
   });
 });

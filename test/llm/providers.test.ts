@@ -62,8 +62,8 @@ describe.each(['openai', 'gemini'] as Wire[])('THINK through the %s provider aga
     server.reset();
     server.next({ text: 'pong', usage: [7, 1] });
     const c = await k.client();
-    const r = await c.think({ prompt: 'ping', system_instruction: 'be brief', max_tokens: 5, temperature: 0.2, stop: ['\n'], seed: 3 });
-    expect(r).toMatchObject({ success: true, content: 'pong', text: 'pong', provider: kind, tool_calls: [], finish_reason: 'stop', usage: { prompt_tokens: 7, completion_tokens: 1, total_tokens: 8 }, tokens: 8 });
+    const r = await c.think({ prompt: 'ping', systemInstruction: 'be brief', maxTokens: 5, temperature: 0.2, stop: ['\n'], seed: 3 });
+    expect(r).toMatchObject({ success: true, content: 'pong', text: 'pong', provider: kind, toolCalls: [], finishReason: 'stop', usage: { promptTokens: 7, completionTokens: 1, totalTokens: 8 }, tokens: 8 });
     expect(server.seen[0]!.url).toBe(w.path);
     expect(w.key(server.seen[0]!.headers)).toBe(w.expectedKey);
     expect(w.system(server.seen[0]!.body)).toBe('be brief');
@@ -76,19 +76,19 @@ describe.each(['openai', 'gemini'] as Wire[])('THINK through the %s provider aga
     const r = await c.think({
       prompt: 'read the motd',
       tools: [{ name: 'read_file', description: 'read a file', parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } }],
-      tool_choice: 'required',
+      toolChoice: 'required',
     });
-    expect(r.finish_reason).toBe('tool_calls');
-    expect(r.tool_calls).toEqual([{ id: expect.any(String), name: 'read_file', arguments: { path: '/etc/motd' } }]);
+    expect(r.finishReason).toBe('tool_calls');
+    expect(r.toolCalls).toEqual([{ id: expect.any(String), name: 'read_file', arguments: { path: '/etc/motd' } }]);
     expect(w.toolNames(server.seen[0]!.body)).toEqual(['read_file']);
     // The conversation continues with the tool's result.
     server.next({ text: 'done' });
-    const call = r.tool_calls[0]!;
+    const call = r.toolCalls[0]!;
     const next = await c.think({
       messages: [
         { role: 'user', content: 'read the motd' },
-        { role: 'assistant', content: null, tool_calls: [call] },
-        { role: 'tool', tool_call_id: call.id, content: 'welcome' },
+        { role: 'assistant', content: null, toolCalls: [call] },
+        { role: 'tool', toolCallId: call.id, content: 'welcome' },
       ],
       tools: [{ name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }],
     });
@@ -100,7 +100,7 @@ describe.each(['openai', 'gemini'] as Wire[])('THINK through the %s provider aga
     server.reset();
     server.next({ text: 'a tiny png' });
     const c = await k.client();
-    const r = await c.think({ prompt: 'what is this?', image: { data: PNG, mime_type: 'image/png' } });
+    const r = await c.think({ prompt: 'what is this?', image: { data: PNG, mimeType: 'image/png' } });
     expect(r.content).toBe('a tiny png');
     expect(w.image(server.seen[0]!.body)).toBe(w.expectedImage);
   });

@@ -15,7 +15,7 @@ async function episode(c: CloveClient): Promise<unknown[]> {
   const out: unknown[] = [];
   const ask = async (request: ThinkOptions) => {
     try {
-      const { queue_ms: _q, latency_ms: _l, ...rest } = await c.think(request);
+      const { queueMs: _q, latencyMs: _l, ...rest } = await c.think(request);
       out.push(rest);
       return rest;
     } catch (error) {
@@ -26,12 +26,12 @@ async function episode(c: CloveClient): Promise<unknown[]> {
   };
   await ask({ prompt: 'plan the day', seed: 1 });
   const first = await ask({ prompt: 'look up the weather', tools: TOOLS });
-  const call = (first as { tool_calls: { id: string; name: string; arguments: Record<string, unknown> }[] }).tool_calls[0]!;
+  const call = first!.toolCalls[0]!;
   await ask({
     messages: [
       { role: 'user', content: 'look up the weather' },
-      { role: 'assistant', content: null, tool_calls: [call] },
-      { role: 'tool', tool_call_id: call.id, content: 'sunny' },
+      { role: 'assistant', content: null, toolCalls: [call] },
+      { role: 'tool', toolCallId: call.id, content: 'sunny' },
     ],
     tools: TOOLS,
   });
@@ -147,7 +147,7 @@ describe('an LLM agent episode recorded with a model and replayed without one', 
         const done = await c.wait(agent.id, 60_000);
         const logs = (await c.logs(agent.id)).lines.map((l) => l.text).join('\n');
         const state = await c.worldState('episode', { llm: true, diff: true });
-        return { exit: done.exit_code, logs, file: (await c.read('/project/config.json', { world: 'episode' } as never)).content, calls: state.llm!.calls.map((x) => [x.prompt, x.content, x.tool_calls]), diff: state.diff };
+        return { exit: done.exitCode, logs, file: (await c.read('/project/config.json', { world: 'episode' } as never)).content, calls: state.llm!.calls.map((x) => [x.prompt, x.content, x.toolCalls]), diff: state.diff };
       } finally {
         await k.stop();
       }

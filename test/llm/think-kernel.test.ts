@@ -33,7 +33,7 @@ describe('THINK requests', () => {
     const a = await c.call<Record<string, unknown>>('THINK', 'hello from 0.1');
     expect(a).toMatchObject({ success: true, content: 'mock reply to: hello from 0.1', text: 'mock reply to: hello from 0.1', provider: 'mock', model: 'mock-1', finish_reason: 'stop', tool_calls: [] });
     expect(a.tokens).toBe((a.usage as { total_tokens: number }).total_tokens);
-    const b = await c.think({ prompt: 'brief', system_instruction: 'be terse', thinking_level: 'low', temperature: 0 });
+    const b = await c.think({ prompt: 'brief', systemInstruction: 'be terse', thinkingLevel: 'low', temperature: 0 });
     expect(b.content).toBe('mock reply to: brief');
   });
 
@@ -71,14 +71,14 @@ describe('LLM quotas', () => {
       name: 'bursty',
       script: fixture('agents', 'think-burst.ts'),
       env: { CLOVE_BURST: '6' },
-      permissions: { level: 'STANDARD', llm: { allowed: true, max_calls: 2, max_tokens: null } },
+      permissions: { level: 'STANDARD', llm: { allowed: true, maxCalls: 2, maxTokens: null } },
     });
-    expect((await c.wait(agent.id, 20_000)).exit_code).toBe(0);
+    expect((await c.wait(agent.id, 20_000)).exitCode).toBe(0);
     expect((await c.fetch('burst:bursty')).value).toEqual({ ok: 2, errors: { LLM_QUOTA_EXCEEDED: 4 } });
     const metrics = await c.agentMetrics(agent.id);
     expect(metrics.llm).toMatchObject({ calls: 2, failures: 0, weight: 1 });
     expect(metrics.llm.tokens).toBeGreaterThan(0);
-    expect((await c.getPerms(agent.id)).llm_usage.calls).toBe(2);
+    expect((await c.getPerms(agent.id)).llmUsage.calls).toBe(2);
   });
 
   it('refuses a call whose max_tokens would pass the token quota before it reaches the model', async () => {
@@ -86,7 +86,7 @@ describe('LLM quotas', () => {
       name: 'wordy',
       script: fixture('agents', 'think-burst.ts'),
       env: { CLOVE_BURST: '1', CLOVE_MAX_TOKENS: '500' },
-      permissions: { level: 'STANDARD', llm: { allowed: true, max_calls: null, max_tokens: 100 } },
+      permissions: { level: 'STANDARD', llm: { allowed: true, maxCalls: null, maxTokens: 100 } },
     });
     await c.wait(agent.id, 20_000);
     expect((await c.fetch('burst:wordy')).value).toEqual({ ok: 0, errors: { LLM_QUOTA_EXCEEDED: 1 } });

@@ -83,7 +83,7 @@ describe('Python SDK against the real kernel', () => {
     const done = await c.wait(agent.id, 25_000);
     const lines = (await c.logs(agent.id, { max: 10_000 })).lines.map((l) => l.text);
     await c.kill(stranger.id, { signal: 'SIGKILL' });
-    expect(done.exit_code, lines.join('\n')).toBe(0);
+    expect(done.exitCode, lines.join('\n')).toBe(0);
     expect(lines).toContain('DONE');
 
     const r = parseResults(lines);

@@ -84,14 +84,14 @@ describe.skipIf(noCgroups)(`supervision of a sandboxed agent${noCgroups ? ` (ski
       script: sandboxFixture('crash.py'),
       name: 'flaky',
       sandboxed: true,
-      limits: { memory: '64M', max_pids: 16 },
-      restart: { policy: 'on-failure', max_restarts: 3, window_ms: 60_000, backoff_initial_ms: 100, backoff_factor: 2 },
+      limits: { memory: '64M', maxPids: 16 },
+      restart: { policy: 'on-failure', maxRestarts: 3, windowMs: 60_000, backoffInitialMs: 100, backoffFactor: 2 },
     });
     const seen: Array<KernelEvent & { at: number }> = [];
     const end = Date.now() + 20_000;
     const done = () => seen.some((e) => e.type === 'AGENT_GAVE_UP') && seen.filter((e) => e.type === 'AGENT_EXITED').length === 4;
     while (Date.now() < end && !done()) {
-      const { events: batch } = await events.pollEvents({ timeout_ms: 500 });
+      const { events: batch } = await events.pollEvents({ timeoutMs: 500 });
       seen.push(...batch.filter((e) => e.source === agent.id).map((e) => ({ ...e, at: Date.now() })));
     }
     const types = seen.map((e) => e.type);
@@ -103,16 +103,16 @@ describe.skipIf(noCgroups)(`supervision of a sandboxed agent${noCgroups ? ` (ski
       'AGENT_GAVE_UP', 'AGENT_EXITED',
     ]);
     const exits = seen.filter((e) => e.type === 'AGENT_EXITED');
-    expect(exits.map((e) => e.data.exit_code)).toEqual([7, 7, 7, 7]);
-    expect(exits.map((e) => e.data.restarting_in_ms)).toEqual([100, 200, 400, undefined]);
+    expect(exits.map((e) => e.data.exitCode)).toEqual([7, 7, 7, 7]);
+    expect(exits.map((e) => e.data.restartingInMs)).toEqual([100, 200, 400, undefined]);
     // The backoff is real time: each restart follows its exit by at least the announced delay.
     for (let i = 0; i < 3; i++) {
       const exited = seen.indexOf(exits[i]!);
       const restarted = seen[exited + 1]!;
-      expect(restarted.time - exits[i]!.time).toBeGreaterThanOrEqual((exits[i]!.data.restarting_in_ms as number) - 5);
+      expect(restarted.time - exits[i]!.time).toBeGreaterThanOrEqual((exits[i]!.data.restartingInMs as number) - 5);
     }
     const final = await c.wait(agent.id, 5000);
-    expect(final).toMatchObject({ state: 'exited', exit_code: 7, restarts: 3 });
+    expect(final).toMatchObject({ state: 'exited', exitCode: 7, restarts: 3 });
     expect(final.isolation).toMatchObject({ sandboxed: true, namespaces: { pid: true, net: true }, limits: { pids: { enforced: true } } });
     // Each run had its own cgroup (agent-<kernel pid>-<id>-<run>); none is left.
     expect(leafOf(final.isolation.cgroup.path)).toMatch(new RegExp(`^agent-${process.pid}-${agent.id}-\\d+$`));

@@ -53,8 +53,8 @@ describe.skipIf(reason)(`kernel crash${reason ? ` (skipped: ${reason})` : ''}`, 
 
     const c = await connect({ socketPath });
     const agents = [
-      await c.spawn({ script: sandboxFixture('counter.py'), name: 'survivor-a', sandboxed: true, limits: { memory: '64M', cpu_quota: 0.5, max_pids: 16 } }),
-      await c.spawn({ script: exampleAgent('fork-bomb.py'), name: 'survivor-b', sandboxed: true, limits: { max_pids: 8, cpu_quota: 0.2 } }),
+      await c.spawn({ script: sandboxFixture('counter.py'), name: 'survivor-a', sandboxed: true, limits: { memory: '64M', cpuQuota: 0.5, maxPids: 16 } }),
+      await c.spawn({ script: exampleAgent('fork-bomb.py'), name: 'survivor-b', sandboxed: true, limits: { maxPids: 8, cpuQuota: 0.2 } }),
     ];
     // One of them paused: a frozen cgroup must not survive either.
     await waitForLine(c, agents[0]!.id, /^count 2$/);

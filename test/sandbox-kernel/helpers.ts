@@ -36,8 +36,8 @@ export async function waitForLine(c: CloveClient, agent: number, pattern: RegExp
   let since = 0;
   const seen: string[] = [];
   while (Date.now() < end) {
-    const batch = await c.logs(agent, { since_seq: since, wait_ms: Math.max(1, Math.min(1000, end - Date.now())) });
-    since = batch.next_seq;
+    const batch = await c.logs(agent, { sinceSeq: since, waitMs: Math.max(1, Math.min(1000, end - Date.now())) });
+    since = batch.nextSeq;
     for (const line of batch.lines) {
       seen.push(line.text);
       if (pattern.test(line.text)) return line.text;

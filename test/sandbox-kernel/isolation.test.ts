@@ -56,11 +56,11 @@ afterAll(async () => {
 });
 
 async function probe(plan: { read?: string[]; connect?: Array<[string, number]> }, spawn: { name: string; network?: boolean }): Promise<{ report: Probe; record: AgentRecord; listed: AgentRecord }> {
-  const agent = await c.spawn({ script: sandboxFixture('probe.py'), args: [JSON.stringify(plan)], cwd: work, sandboxed: true, limits: { memory: '64M', max_pids: 32 }, ...spawn });
+  const agent = await c.spawn({ script: sandboxFixture('probe.py'), args: [JSON.stringify(plan)], cwd: work, sandboxed: true, limits: { memory: '64M', maxPids: 32 }, ...spawn });
   const [listed] = (await c.list()).filter((a) => a.id === agent.id);
   const record = await c.wait(agent.id, 15_000);
   const logs = await c.logs(agent.id);
-  expect(record.exit_code, textOf(logs)).toBe(0);
+  expect(record.exitCode, textOf(logs)).toBe(0);
   const line = logs.lines.find((l) => l.stream === 'stdout' && l.text.startsWith('{'));
   expect(line, textOf(logs)).toBeDefined();
   return { report: JSON.parse(line!.text) as Probe, record, listed: listed ?? agent };
@@ -81,7 +81,7 @@ describe.skipIf(reason)(`sandbox isolation seen from inside${reason ? ` (skipped
         pids: { requested: 32, enforced: true },
       },
       uid: 65534,
-      no_new_privs: true,
+      noNewPrivs: true,
     });
     expect(iso.cgroup.path).toMatch(/\/clove\/agent-\d+-\d+-\d+$/);
     // uid and no_new_privs: as claimed, and no capabilities at all.
@@ -142,7 +142,7 @@ describe.skipIf(reason)(`sandboxed TypeScript agents${reason ? ` (skipped: ${rea
   it('runs a .ts agent inside the sandbox with node and tsx', async () => {
     const agent = await c.spawn({ script: fixture('agents', 'scripted.ts'), cwd: work, sandboxed: true, env: { CLOVE_SCRIPT: JSON.stringify([['echo', 'from a sandboxed ts agent']]) } });
     const done = await c.wait(agent.id, 20_000);
-    expect(done.exit_code, textOf(await c.logs(agent.id))).toBe(0);
+    expect(done.exitCode, textOf(await c.logs(agent.id))).toBe(0);
     expect(done.isolation.backend).toBe('namespaces');
     expect((await c.fetch<{ ok: unknown }>('result:0')).value).toEqual({ ok: 'from a sandboxed ts agent' });
   });

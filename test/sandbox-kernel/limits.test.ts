@@ -15,14 +15,6 @@ afterAll(async () => {
   await k?.stop();
 });
 
-interface CpuStats {
-  usage_usec: number;
-  nr_periods: number;
-  nr_throttled: number;
-  throttled_usec: number;
-  quota_cores: number | null;
-}
-
 const noMemory = missing('memory');
 describe.skipIf(noMemory)(`memory limit${noMemory ? ` (skipped: ${noMemory})` : ''}`, () => {
   it('kills a memory hog at limits.memory, records oom_killed, and keeps a healthy agent running', async () => {
@@ -32,21 +24,21 @@ describe.skipIf(noMemory)(`memory limit${noMemory ? ` (skipped: ${noMemory})` : 
 
     const ended = await c.wait(hog.id, 20_000);
     const logs = await c.logs(hog.id);
-    expect(ended.oom_killed, textOf(logs)).toBe(true);
+    expect(ended.oomKilled, textOf(logs)).toBe(true);
     expect(ended.signal).toBe('SIGKILL');
-    expect(ended.end_reason).toBe('oom'); // why it ended, not only the signal
+    expect(ended.endReason).toBe('oom'); // why it ended, not only the signal
     expect(ended.state).toBe('killed'); // a signal ended it
     // It got close to the limit before the kill, and never past it.
     const allocated = logs.lines.map((l) => /allocated (\d+) MiB/.exec(l.text)?.[1]).filter(Boolean).map(Number);
     expect(Math.max(...allocated)).toBeGreaterThanOrEqual(16);
     expect(Math.max(...allocated)).toBeLessThanOrEqual(48);
 
-    const before = (await c.logs(healthy.id)).next_seq;
+    const before = (await c.logs(healthy.id)).nextSeq;
     await sleep(300);
     const [record] = (await c.list()).filter((a) => a.id === healthy.id);
     expect(record?.state).toBe('running');
-    expect(record?.oom_killed).toBe(false);
-    expect((await c.logs(healthy.id)).next_seq).toBeGreaterThan(before);
+    expect(record?.oomKilled).toBe(false);
+    expect((await c.logs(healthy.id)).nextSeq).toBeGreaterThan(before);
     await c.kill(healthy.id, { signal: 'SIGKILL' });
   });
 });
@@ -54,21 +46,21 @@ describe.skipIf(noMemory)(`memory limit${noMemory ? ` (skipped: ${noMemory})` : 
 const noCpu = missing('cpu');
 describe.skipIf(noCpu)(`cpu quota${noCpu ? ` (skipped: ${noCpu})` : ''}`, () => {
   it('holds a CPU hog with cpu_quota 0.2 to its quota and counts the throttling', async () => {
-    const hog = await c.spawn({ script: sandboxFixture('cpu-hog.py'), name: 'cpu-hog', sandboxed: true, limits: { cpu_quota: 0.2 } });
+    const hog = await c.spawn({ script: sandboxFixture('cpu-hog.py'), name: 'cpu-hog', sandboxed: true, limits: { cpuQuota: 0.2 } });
     expect(hog.isolation.limits.cpu).toMatchObject({ requested: 0.2, enforced: true });
     await waitForLine(c, hog.id, /spinning/);
-    const first = (await c.cgroupMetrics(hog.id)).cpu as CpuStats;
+    const first = (await c.cgroupMetrics(hog.id)).cpu;
     const t0 = performance.now();
     await sleep(1500);
-    const second = (await c.cgroupMetrics(hog.id)).cpu as CpuStats;
+    const second = (await c.cgroupMetrics(hog.id)).cpu;
     const wall = (performance.now() - t0) * 1000;
-    const share = (second.usage_usec - first.usage_usec) / wall;
-    expect(second.quota_cores).toBeCloseTo(0.2);
+    const share = (second.usageUsec - first.usageUsec) / wall;
+    expect(second.quotaCores).toBeCloseTo(0.2);
     // One period of slack: the window's edges need not line up with CFS periods.
     expect(share).toBeLessThanOrEqual(0.2 + 100_000 / wall + 0.02);
     expect(share).toBeGreaterThan(0.05);
-    expect(second.nr_throttled - first.nr_throttled).toBeGreaterThan(0);
-    expect(second.throttled_usec).toBeGreaterThan(0);
+    expect(second.nrThrottled - first.nrThrottled).toBeGreaterThan(0);
+    expect(second.throttledUsec).toBeGreaterThan(0);
     await c.kill(hog.id, { signal: 'SIGKILL' });
   });
 });
@@ -76,7 +68,7 @@ describe.skipIf(noCpu)(`cpu quota${noCpu ? ` (skipped: ${noCpu})` : ''}`, () => 
 const noPids = missing('pids');
 describe.skipIf(noPids)(`pids limit${noPids ? ` (skipped: ${noPids})` : ''}`, () => {
   it('stops a fork bomb at max_pids while the kernel stays responsive, and leaves nothing after the kill', async () => {
-    const bomb = await c.spawn({ script: exampleAgent('fork-bomb.py'), name: 'fork-bomb', sandboxed: true, limits: { max_pids: 16, cpu_quota: 0.5 } });
+    const bomb = await c.spawn({ script: exampleAgent('fork-bomb.py'), name: 'fork-bomb', sandboxed: true, limits: { maxPids: 16, cpuQuota: 0.5 } });
     expect(bomb.isolation.limits.pids).toMatchObject({ requested: 16, enforced: true });
     await waitForLine(c, bomb.id, /fork failed: Resource temporarily unavailable/);
 

@@ -41,7 +41,7 @@ async function envOf(spawn: Partial<SpawnRequest>): Promise<Record<string, strin
   const done = await c.wait(agent.id, 30_000);
   const logs = await c.logs(agent.id);
   const line = logs.lines.find((l) => l.text.startsWith('ENV '));
-  if (!line) throw new Error(`no environment printed (${done.state} ${done.exit_code}):\n${logs.lines.map((l) => l.text).join('\n')}`);
+  if (!line) throw new Error(`no environment printed (${done.state} ${done.exitCode}):\n${logs.lines.map((l) => l.text).join('\n')}`);
   return JSON.parse(line.text.slice(4)) as Record<string, string>;
 }
 

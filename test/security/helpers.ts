@@ -45,8 +45,8 @@ export async function lineFrom(c: CloveClient, id: number, text: string, timeout
   const end = Date.now() + timeoutMs;
   let since = 0;
   while (Date.now() < end) {
-    const batch = await c.logs(id, { since_seq: since, wait_ms: 500 });
-    since = batch.next_seq;
+    const batch = await c.logs(id, { sinceSeq: since, waitMs: 500 });
+    since = batch.nextSeq;
     if (batch.lines.some((l) => l.text === text)) return;
   }
   throw new Error(`agent ${id} never printed ${text}`);

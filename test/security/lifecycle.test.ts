@@ -98,7 +98,7 @@ describe('several SDK clients in one agent', () => {
     expect(outcome).toBe('still sleeping');
     await c.worldCreate({ source: 'name: lc-clock\nclock:\n  mode: discrete\n', name: 'lc-clock' });
     const slept = await c.sleep(2 ** 31 + 1000, 'lc-clock');
-    expect(slept.slept_ms).toBeGreaterThanOrEqual(2 ** 31 + 1000);
+    expect(slept.sleptMs).toBeGreaterThanOrEqual(2 ** 31 + 1000);
   });
 });
 

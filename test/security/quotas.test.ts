@@ -79,7 +79,7 @@ describe('store', () => {
         ['store', 'mine', 'x'.repeat(20 * KiB), { scope: 'agent' }],
         ['store', 'more', 'x'.repeat(20 * KiB), { scope: 'agent' }],
       ],
-      { quotas: { store_bytes: '32K' } },
+      { quotas: { storeBytes: '32K' } },
     );
     expect(out[0]!.ok).toEqual({ stored: true });
     expect(out[1]).toMatchObject({ error: 'QUOTA_EXCEEDED' });
@@ -101,7 +101,7 @@ describe('mailbox, events and logs', () => {
     expect(sent).toBe(5);
     expect(refusal).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { quota: 'mailbox_bytes', limit: 512 * KiB } });
     const metrics = await c.agentMetrics(agent.id);
-    expect(metrics.kernel_bytes!).toBeGreaterThanOrEqual(5 * 100 * KiB);
+    expect(metrics.kernelBytes!).toBeGreaterThanOrEqual(5 * 100 * KiB);
     await eventually(() => events.some((e) => e.data.resource === 'mailbox_bytes' && e.data.agent === agent.id));
     await c.kill(agent.id, { signal: 'SIGKILL' });
     expect(k.kernel.agents.get(agent.id).mailbox.bytes).toBe(0);
@@ -139,7 +139,7 @@ describe('mailbox, events and logs', () => {
     const logs = await c.logs(agent.id, { max: 100_000 });
     expect(logs.dropped).toBeGreaterThan(3000);
     const metrics = await c.agentMetrics(agent.id);
-    expect(metrics.kernel_bytes!).toBeLessThanOrEqual(256 * KiB + 32 * KiB);
+    expect(metrics.kernelBytes!).toBeLessThanOrEqual(256 * KiB + 32 * KiB);
     await c.kill(agent.id, { signal: 'SIGKILL' });
   });
 });
@@ -191,10 +191,10 @@ describe('worlds', () => {
     await c.sleep(300_000, 'ticking');
     const all = await c.worldState('ticking', { timeline: true });
     expect(all.timeline!.length).toBeLessThanOrEqual(50);
-    expect(all.timeline_dropped).toBeGreaterThanOrEqual(150);
+    expect(all.timelineDropped).toBeGreaterThanOrEqual(150);
     const last = all.timeline!.at(-1)!.seq;
     expect(last).toBe(200);
-    const page = await c.worldState('ticking', { timeline: true, since_seq: last - 4, max: 3 });
+    const page = await c.worldState('ticking', { timeline: true, sinceSeq: last - 4, max: 3 });
     expect(page.timeline!.map((e) => e.seq)).toEqual([last - 4, last - 3, last - 2]);
     await c.worldDestroy('ticking');
   });
@@ -213,7 +213,7 @@ describe('worlds', () => {
     await c.worldCreate({ source: 'name: original\nfilesystem:\n  files:\n    - path: /a.txt\n      content: hello\n' });
     await c.call('WRITE', { world: 'original', path: '/b.txt', content: 'world' });
     const snap = await c.worldSnapshot('original');
-    const bytes = Buffer.from(snap.data_base64!, 'base64');
+    const bytes = Buffer.from(snap.dataBase64!, 'base64');
     const packr = new Packr({ useRecords: false, moreTypes: false });
     const metaLength = bytes.readUInt32BE(12);
     const blob = bytes.subarray(24 + metaLength);
@@ -229,12 +229,12 @@ describe('worlds', () => {
       return Buffer.concat([header, body]).toString('base64');
     };
     const escaping = craft((m) => (m.fs.changes.files[0][0] = '/../../../tmp/clove-escape'));
-    expect((await codeOf(c.worldRestore({ data_base64: escaping }, { name: 'escaped' }))).code).toBe('WORLD_SNAPSHOT_INVALID');
+    expect((await codeOf(c.worldRestore({ dataBase64: escaping }, { name: 'escaped' }))).code).toBe('WORLD_SNAPSHOT_INVALID');
     const repeated = craft((m) => {
       const ref = m.fs.changes.files[0];
       m.fs.changes.files = Array.from({ length: 1000 }, (_, i) => [`/copy-${i}`, ref[1], ref[2], ref[3]]);
     });
-    const overlap = await codeOf(c.worldRestore({ data_base64: repeated }, { name: 'amplified' }));
+    const overlap = await codeOf(c.worldRestore({ dataBase64: repeated }, { name: 'amplified' }));
     expect(overlap.code).toBe('WORLD_SNAPSHOT_INVALID');
     expect(overlap.message).toMatch(/overlapping|files/);
     // A header that announces more than the world quotas allow is refused before the file is read.

@@ -35,7 +35,7 @@ const child = (extra: Partial<SpawnRequest>): SpawnRequest => ({ script: fixture
 const parentSpawn = (extra: Partial<SpawnRequest> = {}): Partial<SpawnRequest> => ({
   sandboxed: true,
   cwd: work,
-  limits: { memory: '96M', max_pids: 24, cpu_quota: 0.5 },
+  limits: { memory: '96M', maxPids: 24, cpuQuota: 0.5 },
   ...extra,
 });
 
@@ -45,8 +45,8 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
       [{ sandboxed: false, permissions: 'UNRESTRICTED' }, /sandboxed: false/],
       [{ network: true }, /network: true/],
       [{ limits: { memory: '1G' } }, /limits\.memory/],
-      [{ limits: { max_pids: 1000 } }, /limits\.max_pids/],
-      [{ limits: { cpu_quota: 2 } }, /limits\.cpu_quota/],
+      [{ limits: { maxPids: 1000 } }, /limits\.max_pids/],
+      [{ limits: { cpuQuota: 2 } }, /limits\.cpu_quota/],
       [{ permissions: 'UNRESTRICTED' }, /level UNRESTRICTED/],
       [{ permissions: 'STANDARD' }, /paths\.read\.allow \/\*\*/],
       [{ permissions: { level: 'SANDBOXED', http: { allowed: true } } }, /http\.allowed/],
@@ -104,7 +104,7 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
   it.skipIf(cgroupVersion !== 'v1')('children count against the parent\'s pids limit: a family cannot grow past it', async () => {
     const tree = fixture('agents', 'process-tree.sh');
     const steps = Array.from({ length: 10 }, (_, i) => ['spawn', { script: tree, args: ['hold'], name: `family-${i}` }]);
-    const outcomes = await runScripted(c, steps, parentSpawn({ name: 'family-head', limits: { memory: '256M', max_pids: 40 } }));
+    const outcomes = await runScripted(c, steps, parentSpawn({ name: 'family-head', limits: { memory: '256M', maxPids: 40 } }));
     const started = outcomes.filter((o) => o.ok).map((o) => (o.ok as AgentRecord).id);
     try {
       const head = (await c.list({ all: true })).find((a) => a.name === 'family-head')!;
@@ -142,8 +142,8 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
     const outcomes = await runScripted(c, [
       ['spawn', child({ world: 'esc-b' })],
       ['spawn', child({ grants: ['shutdown'] })],
-      ['spawn', child({ limits: { max_pids: 64 } })],
-    ], { limits: { max_pids: 32 } });
+      ['spawn', child({ limits: { maxPids: 64 } })],
+    ], { limits: { maxPids: 32 } });
     expect(outcomes[0]).toMatchObject({ error: 'SPAWN_EXCEEDS_PARENT' });
     expect(outcomes[1]).toMatchObject({ error: 'SPAWN_EXCEEDS_PARENT' });
     expect(outcomes[2]).toMatchObject({ error: 'SPAWN_EXCEEDS_PARENT' });

@@ -75,7 +75,7 @@ describe("a world's events reach only its members and operators", () => {
     const op = await k.client();
     await op.subscribe(['WORLD_EVENT']);
     await c.worldEvent('wb', 'custom.op', { note: 'for the operator' });
-    const { events } = await op.pollEvents({ max: 100, timeout_ms: 2000 });
+    const { events } = await op.pollEvents({ max: 100, timeoutMs: 2000 });
     expect(JSON.stringify(events)).toContain('for the operator');
   });
 

@@ -64,9 +64,9 @@ async function untilLogged(agent: number, text: string): Promise<string[]> {
 
 async function waitDone(agent: AgentRecord): Promise<AgentRecord> {
   const done = await c.wait(agent.id, 30_000);
-  if (done.exit_code !== 0) {
+  if (done.exitCode !== 0) {
     const lines = (await c.logs(agent.id)).lines.map((l) => l.text);
-    throw new Error(`agent ended ${done.state} (${done.exit_code ?? done.signal}):\n${lines.join('\n')}`);
+    throw new Error(`agent ended ${done.state} (${done.exitCode ?? done.signal}):\n${lines.join('\n')}`);
   }
   return done;
 }
@@ -95,17 +95,17 @@ describe('world restore --in-place on a world agents used', () => {
     const dir = used.world.directory;
     expect(dir).toBeTruthy();
 
-    const restored = await c.worldRestore({ path: String(snap.path) }, { name, in_place: true });
+    const restored = await c.worldRestore({ path: String(snap.path) }, { name, inPlace: true });
     const after = await c.worldState(name, { timeline: true, requests: true, diff: true, kv: true });
-    if (mode !== 'realtime') expect(restored.state_hash).toBe(snap.state_hash);
+    if (mode !== 'realtime') expect(restored.stateHash).toBe(snap.stateHash);
     expect(after.diff).toEqual(before.diff);
     expect(after.requests).toEqual([]);
     expect(after.kv).toEqual(before.kv);
     expect(after.timeline?.map((e) => e.type)).toEqual(['custom.before']);
     expect(after.world.directory).toBe(dir);
     expect(tree(dir as string)).toEqual(['project/', 'project/README.md', 'project/out/']);
-    if (mode === 'realtime') expect(after.world.elapsed_ms - before.world.elapsed_ms).toBeLessThan(5_000);
-    else expect(after.world.elapsed_ms).toBe(before.world.elapsed_ms);
+    if (mode === 'realtime') expect(after.world.elapsedMs - before.world.elapsedMs).toBeLessThan(5_000);
+    else expect(after.world.elapsedMs).toBe(before.world.elapsedMs);
     // The rewound tree is live: a new agent works in it and its files show up.
     const again = await c.spawn({ script: worker, world: name, env: { CLOVE_REWIND_MODE: 'exit' } });
     await waitDone(again);
@@ -119,7 +119,7 @@ describe('world restore --in-place on a world agents used', () => {
     const snap = await c.worldSnapshot(name, join(k.dir, `${name}.snap`));
     const agent = await c.spawn({ script: worker, world: name, env: { CLOVE_REWIND_MODE: 'sleep' } });
     await untilLogged(agent.id, 'READY');
-    await c.worldRestore({ path: String(snap.path) }, { name, in_place: true });
+    await c.worldRestore({ path: String(snap.path) }, { name, inPlace: true });
     await waitDone(agent);
     const lines = (await c.logs(agent.id)).lines.map((l) => l.text);
     expect(lines).toEqual(expect.arrayContaining(['ERR WORLD_RESTORED', 'DONE']));
@@ -135,7 +135,7 @@ describe('world restore --in-place on a world agents used', () => {
     const snap = await c.worldSnapshot(name, join(k.dir, `${name}.snap`));
     const agent = await c.spawn({ script: worker, world: name, env: { CLOVE_REWIND_MODE: 'recv' } });
     await untilLogged(agent.id, 'READY');
-    const restored = await c.worldRestore({ path: String(snap.path) }, { name, in_place: true });
+    const restored = await c.worldRestore({ path: String(snap.path) }, { name, inPlace: true });
     expect(restored.agents).toContain(agent.id);
     await c.send(agent.id, { go: true });
     await waitDone(agent);
@@ -159,7 +159,7 @@ describe('world restore --in-place on a world agents used', () => {
     const dir = before.world.directory as string;
     const disk = tree(dir);
 
-    await expect(c.worldRestore({ path: String(bad.path) }, { name, in_place: true })).rejects.toMatchObject({ code: 'FS_ERROR', message: expect.stringMatching(/nothing was changed/) });
+    await expect(c.worldRestore({ path: String(bad.path) }, { name, inPlace: true })).rejects.toMatchObject({ code: 'FS_ERROR', message: expect.stringMatching(/nothing was changed/) });
     const after = await c.worldState(name, { timeline: true, requests: true, diff: true, kv: true });
     expect(after).toEqual(before);
     expect(tree(dir)).toEqual(disk);

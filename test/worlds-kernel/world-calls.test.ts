@@ -85,9 +85,9 @@ describe('world events', () => {
     await c.worldCreate({ source: 'name: killclock\nclock: { mode: discrete }\nagents:\n  limits: { timeout: 10m }\n' });
     // Busy (never waiting on the world) and slow to die (SIGTERM ignored until the grace period ends).
     const agent = await c.spawn({ script: fixture('agents', 'term-ignorer.js'), world: 'killclock', name: 'v3' });
-    await c.logs(agent.id, { wait_ms: 5_000 });
+    await c.logs(agent.id, { waitMs: 5_000 });
     await c.worldEvent('killclock', 'agent.kill', { agent: 'v3', signal: 'SIGTERM' });
     expect((await c.wait(agent.id, 10_000)).state).toBe('killed');
-    expect((await c.worldState('killclock')).world.elapsed_ms).toBe(0);
+    expect((await c.worldState('killclock')).world.elapsedMs).toBe(0);
   });
 });

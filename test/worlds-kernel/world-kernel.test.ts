@@ -33,7 +33,7 @@ describe('worlds in the kernel', () => {
     const listed = await c.worldList();
     expect(listed.map((w) => w.name)).toContain(name);
     const state = await c.worldState(name, { timeline: true });
-    expect(state.world).toMatchObject({ name, seed: '7', clock_mode: 'discrete', time: '2026-03-01T09:00:00.000Z' });
+    expect(state.world).toMatchObject({ name, seed: '7', clockMode: 'discrete', time: '2026-03-01T09:00:00.000Z' });
     await expect(c.worldCreate({ source, name })).rejects.toMatchObject({ code: 'WORLD_EXISTS' });
     await c.worldDestroy(name);
     await expect(c.worldState(name)).rejects.toMatchObject({ code: 'WORLD_NOT_FOUND' });
@@ -66,7 +66,7 @@ describe('worlds in the kernel', () => {
   it('brings plain file I/O of an agent process back into the world, leaving the host untouched', async () => {
     const name = await freshWorld();
     const agent = await c.spawn({ script: fixture('agents', 'file-writer.js'), world: name, cwd: k.dir });
-    expect((await c.wait(agent.id, 10_000)).exit_code).toBe(0);
+    expect((await c.wait(agent.id, 10_000)).exitCode).toBe(0);
     const state = await c.worldState(name, { diff: true });
     expect(state.diff).toEqual({ added: ['/out/summary.txt'], modified: [], deleted: ['/README.md'] });
     expect((await c.call<{ content: string }>('READ', { path: '/out/summary.txt', world: name })).content).toBe('rows=2\n');
@@ -90,7 +90,7 @@ describe('worlds in the kernel', () => {
     const name = await freshWorld();
     const [before, slept, after] = await runIn(name, [['time'], ['sleep', 3_600_000], ['time']]);
     expect(before?.ok).toMatchObject({ world: name, iso: '2026-03-01T09:00:00.000Z' });
-    expect(slept?.ok.slept_ms).toBe(3_600_000);
+    expect(slept?.ok.sleptMs).toBe(3_600_000);
     expect(after?.ok.iso).toBe('2026-03-01T10:00:00.000Z');
   });
 
@@ -102,7 +102,7 @@ describe('worlds in the kernel', () => {
     const [read, http] = await runIn(name, [['read', '/data/input.csv'], ['http', { url: 'https://api.example.com/items/1' }]]);
     expect(read?.ok.content).toBe('id,');
     expect(http?.ok?.status ?? http?.error).not.toBe(200);
-    const { events } = await c.pollEvents({ timeout_ms: 500 });
+    const { events } = await c.pollEvents({ timeoutMs: 500 });
     expect(events.filter((e) => e.type === 'WORLD_EVENT').map((e) => e.data.type)).toEqual(expect.arrayContaining(['fs.corrupt', 'network.outage']));
   });
 
@@ -119,9 +119,9 @@ describe('worlds in the kernel', () => {
     await runIn(name, [['write', '/notes.txt', 'v1'], ['store', 'k', 1, { scope: 'world' }]]);
     const file = join(k.dir, `${name}.snap`);
     const snap = await c.worldSnapshot(name, file);
-    expect(snap.processes_captured).toBe(false);
+    expect(snap.processesCaptured).toBe(false);
     const fork = await c.worldRestore({ path: file }, { name: `${name}-fork` });
-    expect(fork.state_hash).toBe(snap.state_hash);
+    expect(fork.stateHash).toBe(snap.stateHash);
     await c.call('WRITE', { world: `${name}-fork`, path: '/notes.txt', content: 'v2' });
     expect((await c.call<{ content: string }>('READ', { world: name, path: '/notes.txt' })).content).toBe('v1');
     expect((await c.fetch('k', { scope: 'world', world: `${name}-fork` } as never)).value).toBe(1);
@@ -137,6 +137,6 @@ describe('worlds in the kernel', () => {
     const done = await c.wait(agent.id, 20_000);
     expect(done.state).toBe('killed');
     const state = await c.worldState('deadline');
-    expect(state.world.elapsed_ms).toBe(300_000);
+    expect(state.world.elapsedMs).toBe(300_000);
   });
 });

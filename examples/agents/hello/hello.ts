@@ -9,7 +9,7 @@ import { runAgent } from 'clove/sdk';
 await runAgent(async (clove) => {
   const message = process.argv.slice(2).join(' ') || 'hello from typescript';
   const reply = await clove.echo(message);
-  const who = clove.identity?.agent_name ?? clove.identity?.role ?? 'anonymous';
+  const who = clove.identity?.agentName ?? clove.identity?.role ?? 'anonymous';
   console.log(`${who}: kernel echoed ${JSON.stringify(reply)}`);
   if (reply !== message) process.exitCode = 1;
 });

@@ -21,7 +21,7 @@ await runAgent(async (clove) => {
   const names = Object.fromEntries(STAGES.map((stage) => [stage, `${stage}-${run}`])) as Record<(typeof STAGES)[number], string>;
   for (const stage of STAGES) await clove.spawn({ name: names[stage], script: join(import.meta.dirname, `${stage}.ts`) });
 
-  const me = clove.identity?.role === 'agent' ? clove.identity.agent_name : null;
+  const me = clove.identity?.role === 'agent' ? clove.identity.agentName : null;
   const route = [names.reasoner, names.verifier, ...(me ? [me] : [])];
   await clove.send(names.parser, { run, task, route, trail: [] } satisfies Work);
 

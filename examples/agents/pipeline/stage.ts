@@ -29,13 +29,13 @@ export function runStage(stage: string, process: (work: Work) => Partial<Work>):
     if (!message) throw new Error(`${stage}: no work arrived within ${WAIT_MS} ms`);
     const work = message.payload as Work;
     Object.assign(work, process(work));
-    work.trail.push(clove.identity?.agent_name ?? stage);
+    work.trail.push(clove.identity?.agentName ?? stage);
     const next = work.route.shift();
     if (next) {
       await clove.send(next, work);
       console.log(`${stage}: passed run ${work.run} to ${next}`);
     } else {
-      await clove.store(`pipeline/${work.run}/report`, work, { ttl_ms: 10 * 60 * 1000 });
+      await clove.store(`pipeline/${work.run}/report`, work, { ttlMs: 10 * 60 * 1000 });
       console.log(`${stage}: stored the report of run ${work.run}`);
     }
   });

@@ -38,5 +38,5 @@ await runAgent(async (clove) => {
   const before = await clove.time();
   await clove.sleep(60_000);
   const after = await clove.time();
-  console.log(`wrote /project/out/summary.txt: ${open.length} open; slept ${after.now_ms - before.now_ms} ms of world time`);
+  console.log(`wrote /project/out/summary.txt: ${open.length} open; slept ${after.nowMs - before.nowMs} ms of world time`);
 });

@@ -22,7 +22,7 @@ await runAgent(async (clove) => {
       requests++;
       const started = performance.now();
       try {
-        const answer = await clove.think({ prompt: `${name} asks question ${requests}`, max_tokens: 32 });
+        const answer = await clove.think({ prompt: `${name} asks question ${requests}`, maxTokens: 32 });
         successes++;
         tokens += answer.tokens;
         latencies.push(performance.now() - started);

@@ -69,9 +69,9 @@ await runAgent(async (clove) => {
   await plain(`connect to 127.0.0.1:${targets.port} on the host`, () => connectOnce(targets.port));
   await syscall('exec sudo id', () => clove.exec('sudo id'));
   await syscall('exec rm -rf /', () => clove.exec('rm -rf /'));
-  await syscall('http GET http://evil.example.net/', () => clove.http({ url: 'http://evil.example.net/', timeout_ms: 2000 }));
+  await syscall('http GET http://evil.example.net/', () => clove.http({ url: 'http://evil.example.net/', timeoutMs: 2000 }));
   // What it may do: its own files, harmless commands, allowed domains.
   await syscall('read ./notes.txt', () => clove.read('notes.txt'));
   await syscall('exec echo hello', () => clove.exec('echo hello'));
-  await syscall(`http GET http://127.0.0.1:${targets.port}/`, () => clove.http({ url: `http://127.0.0.1:${targets.port}/`, timeout_ms: 2000 }));
+  await syscall(`http GET http://127.0.0.1:${targets.port}/`, () => clove.http({ url: `http://127.0.0.1:${targets.port}/`, timeoutMs: 2000 }));
 });
