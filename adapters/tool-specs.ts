@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { connectAgent } from '../sdk/agent.js';
 import type { CloveClient } from '../sdk/client.js';
 import { CloveError } from '../sdk/errors.js';
-import type { StoreScope } from '../sdk/types.js';
+import type { StoreScope } from '../sdk/index.js';
 
 /** Names of the tools, as the model sees them. */
 export const CLOVE_TOOL_NAMES = [
@@ -137,9 +137,9 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
       const r = await client.exec(input.command, {
         ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),
         ...(input.stdin !== undefined ? { stdin: input.stdin } : {}),
-        ...(input.timeout_ms !== undefined ? { timeout_ms: input.timeout_ms } : {}),
+        ...(input.timeout_ms !== undefined ? { timeoutMs: input.timeout_ms } : {}),
       });
-      return { exit_code: r.exit_code, signal: r.signal, stdout: r.stdout, stderr: r.stderr, timed_out: r.timed_out };
+      return { exit_code: r.exitCode, signal: r.signal, stdout: r.stdout, stderr: r.stderr, timed_out: r.timedOut };
     },
   }),
   define({
@@ -159,7 +159,7 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
         ...(input.method ? { method: input.method } : {}),
         ...(input.headers ? { headers: input.headers } : {}),
         ...(input.body !== undefined ? { body: input.body } : {}),
-        ...(input.timeout_ms !== undefined ? { timeout_ms: input.timeout_ms } : {}),
+        ...(input.timeout_ms !== undefined ? { timeoutMs: input.timeout_ms } : {}),
       });
       return { status: r.status, headers: r.headers, body: r.body, truncated: r.truncated };
     },
@@ -173,8 +173,8 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
       max_tokens: z.number().int().positive().optional(),
     }),
     async run(client, input, world) {
-      const r = await client.think({ ...world, prompt: input.prompt, ...(input.system !== undefined ? { system: input.system } : {}), ...(input.max_tokens !== undefined ? { max_tokens: input.max_tokens } : {}) });
-      return { text: r.text, finish_reason: r.finish_reason, model: r.model, usage: { prompt_tokens: r.usage.prompt_tokens, completion_tokens: r.usage.completion_tokens, total_tokens: r.usage.total_tokens } };
+      const r = await client.think({ ...world, prompt: input.prompt, ...(input.system !== undefined ? { system: input.system } : {}), ...(input.max_tokens !== undefined ? { maxTokens: input.max_tokens } : {}) });
+      return { text: r.text, finish_reason: r.finishReason, model: r.model, usage: { prompt_tokens: r.usage.promptTokens, completion_tokens: r.usage.completionTokens, total_tokens: r.usage.totalTokens } };
     },
   }),
   define({
@@ -205,7 +205,7 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
     schema: z.object({ all: z.boolean().optional().describe('include agents that ended') }),
     async run(client, input) {
       const agents = await client.list(input.all ? { all: true } : {});
-      return { agents: agents.map((a) => ({ id: a.id, name: a.name, state: a.state, parent_id: a.parent_id, world: a.world, exit_code: a.exit_code })) };
+      return { agents: agents.map((a) => ({ id: a.id, name: a.name, state: a.state, parent_id: a.parentId, world: a.world, exit_code: a.exitCode })) };
     },
   }),
   define({
@@ -227,7 +227,7 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
       ttl_ms: z.number().int().positive().optional().describe('forget it after this many ms'),
     }),
     async run(client, input, world) {
-      const r = await client.store(input.key, input.value ?? null, { ...world, ...(input.scope ? { scope: input.scope as StoreScope } : {}), ...(input.ttl_ms !== undefined ? { ttl_ms: input.ttl_ms } : {}) });
+      const r = await client.store(input.key, input.value ?? null, { ...world, ...(input.scope ? { scope: input.scope as StoreScope } : {}), ...(input.ttl_ms !== undefined ? { ttlMs: input.ttl_ms } : {}) });
       return { stored: r.stored };
     },
   }),
@@ -246,7 +246,7 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
     schema: z.object({ to: agentRef, payload: z.unknown().describe('any JSON value') }),
     async run(client, input) {
       const r = await client.send(input.to, input.payload ?? null);
-      return { message_id: r.message_id, to: r.to };
+      return { message_id: r.messageId, to: r.to };
     },
   }),
   define({
@@ -255,7 +255,7 @@ export const CLOVE_TOOL_SPECS: readonly CloveToolSpec[] = [
     schema: z.object({ timeout_ms: z.number().int().min(0).max(300_000).optional().describe('how long to wait (default 0)') }),
     async run(client, input) {
       const m = await client.recv(input.timeout_ms ?? 0);
-      return { message: m ? { id: m.id, from: m.from, from_name: m.from_name, payload: m.payload } : null };
+      return { message: m ? { id: m.id, from: m.from, from_name: m.fromName, payload: m.payload } : null };
     },
   }),
 ];
