@@ -4,6 +4,7 @@ import { packageInfo } from '../kernel/package-root.js';
 import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { gymCommand } from './commands/gym.js';
 import { kernelCommand } from './commands/kernel.js';
 import { mcpCommand } from './commands/mcp.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   benchCommand(program);
   reportCommand(program);
   gymCommand(program);
+  dashboardCommand(program);
   mcpCommand(program);
   program.addHelpText(
     'after',

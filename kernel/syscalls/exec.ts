@@ -3,6 +3,7 @@ import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { bad, optInt, optObj, optStr, type Args } from '../args.js';
 import { KernelError } from '../errors.js';
 import { checkCommand } from '../permissions/index.js';
+import { EXEC_DEFAULTS } from '../sandbox/exec.js';
 import { runExec, type ExecRequest } from '../sandbox/index.js';
 import { syscalls } from '../syscall.js';
 
@@ -22,8 +23,8 @@ export const execSyscalls = syscalls({
     const env = optObj('EXEC', args, 'env') as Record<string, string> | undefined;
     const request: ExecRequest = {
       command: cmd,
-      timeoutMs: optInt('EXEC', args, 'timeout_ms', 1, 3600_000) ?? 30_000,
-      maxOutputBytes: optInt('EXEC', args, 'max_output_bytes', 1, 16 * 1024 * 1024) ?? 1024 * 1024,
+      timeoutMs: optInt('EXEC', args, 'timeout_ms', 1, EXEC_DEFAULTS.maxTimeoutMs) ?? EXEC_DEFAULTS.timeoutMs,
+      maxOutputBytes: optInt('EXEC', args, 'max_output_bytes', 1, EXEC_DEFAULTS.maxMaxOutputBytes) ?? EXEC_DEFAULTS.maxOutputBytes,
       ...(optStr('EXEC', args, 'cwd') ? { cwd: optStr('EXEC', args, 'cwd') } : {}),
       ...(env ? { env } : {}),
       ...(optStr('EXEC', args, 'stdin') !== undefined ? { stdin: optStr('EXEC', args, 'stdin') } : {}),
