@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', '{kernel,sdk,cli,worlds,gym,bench,scenarios,reports,agents}/**/*.test.ts'],
+    include: ['test/**/*.test.ts', '{kernel,sdk,cli,worlds,gym,bench,scenarios,reports,agents,adapters}/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

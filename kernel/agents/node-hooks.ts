@@ -7,9 +7,10 @@ import { packageInfo } from '../package-root.js';
  * Module hooks for Node agents, registered with `module.register` through one `--import` data URL
  * (no file to ship or to mount into a sandbox):
  *
- * - `clove/sdk` (and `clove/worlds`, `clove/kernel`) resolve to the kernel's own package wherever the
- *   agent's script lives, as PYTHONPATH does for Python agents. A `clove` the agent's own project
- *   installed still wins: the hook only answers what Node could not resolve.
+ * - `clove/sdk` (and `clove/worlds`, `clove/kernel`, `clove/adapters/*`) resolve to the kernel's own
+ *   package wherever the agent's script lives, as PYTHONPATH does for Python agents. (An adapter's
+ *   framework, `ai` or `@langchain/core`, must then be installed where that package can find it.)
+ *   A `clove` the agent's own project installed still wins: the hook only answers what Node could not resolve.
  * - A `.ts` script with no `"type"` in its nearest package.json runs as an ES module (top-level await
  *   works), not as CommonJS, which is tsx's default. `.cts` and `"type": "commonjs"` stay CommonJS;
  *   `.js` needs nothing (Node detects ES module syntax by itself).
@@ -62,7 +63,7 @@ export function nodeHooksImport(): string {
   if (cached) return cached;
   const { root } = packageInfo();
   const targets: Record<string, string> = {};
-  for (const name of ['sdk', 'worlds', 'kernel']) {
+  for (const name of ['sdk', 'worlds', 'kernel', 'adapters/ai-sdk', 'adapters/langchain']) {
     const url = entry(root, name);
     if (url) targets[`clove/${name}`] = url;
   }

@@ -129,6 +129,8 @@ const LIBRARY_ERRORS = {
   DASHBOARD_PORT_IN_USE: { code: 'DASHBOARD_PORT_IN_USE', scope: 'library', layer: 'dashboard', retryable: false, meaning: '`clove dashboard --port P` with a port another program listens on; pick another (0 picks a free one)' },
   DASHBOARD_LISTEN_FAILED: { code: 'DASHBOARD_LISTEN_FAILED', scope: 'library', layer: 'dashboard', retryable: false, meaning: '`clove dashboard` could not listen on the address and port given (the message says why)' },
   DASHBOARD_FAILED: { code: 'DASHBOARD_FAILED', scope: 'library', layer: 'dashboard', retryable: false, meaning: 'a dashboard API request failed with an error that carried no Clove code (HTTP 500; the message is the original one)' },
+  ADAPTER_UNKNOWN_TOOL: { code: 'ADAPTER_UNKNOWN_TOOL', scope: 'library', layer: 'adapters', retryable: false, meaning: '`cloveTools({ tools })` named a tool that does not exist (the valid names are listed)' },
+  ADAPTER_TOOL_FAILED: { code: 'ADAPTER_TOOL_FAILED', scope: 'library', layer: 'adapters', retryable: false, meaning: 'a framework adapter tool failed with an error that carried no Clove code (the message is the original one)' },
   GYM_ACTION_INVALID: { code: 'GYM_ACTION_INVALID', scope: 'library', layer: 'gym', retryable: false, meaning: 'an action that does not match the action schema (`field` names where); the episode is unchanged' },
   GYM_RESET_NEEDED: { code: 'GYM_RESET_NEEDED', scope: 'library', layer: 'gym', retryable: false, meaning: '`step` before `reset`, or after the episode ended' },
   GYM_ENV_CLOSED: { code: 'GYM_ENV_CLOSED', scope: 'library', layer: 'gym', retryable: false, meaning: 'any call on a closed env' },
