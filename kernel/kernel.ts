@@ -183,6 +183,11 @@ export class Kernel implements SyscallHost, ConnectionHost, SocketServerHost {
     this.observers.record(call);
   }
 
+  /** Connections open as `agent` (for the agent_connections quota). */
+  connectionsOf(agent: Agent): number {
+    return this.sockets.connectionsOf(agent);
+  }
+
   /** A connection said HELLO: it no longer counts against the unauthenticated connections quota. */
   connectionIdentified(conn: Connection): void {
     this.sockets.identified(conn);

@@ -91,6 +91,13 @@ export class SocketServer {
     return this.connections.size;
   }
 
+  /** How many connections are open as `agent`. */
+  connectionsOf(agent: Agent): number {
+    let n = 0;
+    for (const conn of this.connections) if (conn.caller.role === 'agent' && conn.caller.agent === agent) n++;
+    return n;
+  }
+
   /** The event subscriptions of the connections an agent holds. */
   *subscriptionsOf(agent: Agent): Iterable<Subscription> {
     for (const conn of this.connections) {

@@ -48,6 +48,8 @@ export interface SyscallHost {
   quotaFor(caller: Caller, name: AgentQuotaName): { limit: number; scope: 'agent' | 'kernel' };
   /** Approximate bytes an agent makes the kernel hold. */
   kernelBytes(agent: Agent): number;
+  /** Connections open as `agent` (the agent_connections quota). */
+  connectionsOf(agent: Agent): number;
   /** The filesystem a caller's file syscalls reach: its world's tree, or the host under its permissions. */
   fileSystemFor(ctx: CallContext, args: Args): FileSystemView;
   /** A permission denial: published as SYSCALL_BLOCKED and returned as the error naming the rule. */

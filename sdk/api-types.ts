@@ -51,7 +51,7 @@ export interface SpawnRequest {
   grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown' | 'logs'>;
   /**
    * Kernel resource quotas for this agent (docs/protocol.md#resource-quotas): `storeBytes`, `storeKeys`,
-   * `mailboxBytes`, `eventQueueBytes`, `emitRate`, `logBytes`. Byte quotas take sizes such as
+   * `mailboxBytes`, `eventQueueBytes`, `emitRate`, `logBytes`, `agentConnections`. Byte quotas take sizes such as
    * "8M". Never more than the spawning agent's own.
    */
   quotas?: Record<string, number | string>;

@@ -47,7 +47,7 @@ export interface SpawnRequest {
   grants?: Array<'kill' | 'perms' | 'worlds' | 'shutdown' | 'logs'>;
   /**
    * Kernel resource quotas for this agent (docs/protocol.md#resource-quotas): `store_bytes`, `store_keys`,
-   * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`. Byte quotas take sizes such as
+   * `mailbox_bytes`, `event_queue_bytes`, `emit_rate`, `log_bytes`, `agent_connections`. Byte quotas take sizes such as
    * "8M". Never more than the spawning agent's own.
    */
   quotas?: Record<string, number | string>;

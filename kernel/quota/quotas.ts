@@ -39,6 +39,8 @@ export interface KernelQuotas {
   preHelloFrameBytes: number;
   /** Connections open at once that have not said HELLO. */
   unauthenticatedConnections: number;
+  /** Connections one agent holds open at once as itself (its own channel included): each costs the kernel a descriptor and buffers. */
+  agentConnections: number;
 }
 
 const MiB = 1024 * 1024;
@@ -59,12 +61,13 @@ export const QUOTA_DEFAULTS: Readonly<KernelQuotas> = Object.freeze({
   requestLogEntries: 10_000,
   preHelloFrameBytes: 64 * 1024,
   unauthenticatedConnections: 64,
+  agentConnections: 32,
 });
 
 export type QuotaName = keyof KernelQuotas;
 
 /** Quotas an agent can be given at SPAWN (`quotas: {store_bytes: "8M", ...}`). */
-export const AGENT_QUOTAS = ['storeBytes', 'storeKeys', 'mailboxBytes', 'eventQueueBytes', 'emitRate', 'logBytes'] as const;
+export const AGENT_QUOTAS = ['storeBytes', 'storeKeys', 'mailboxBytes', 'eventQueueBytes', 'emitRate', 'logBytes', 'agentConnections'] as const;
 export type AgentQuotaName = (typeof AGENT_QUOTAS)[number];
 export type AgentQuotas = Partial<Record<AgentQuotaName, number>>;
 
@@ -78,7 +81,7 @@ export function quotaByWireName(wire: string): QuotaName | undefined {
   return camel in QUOTA_DEFAULTS ? camel : undefined;
 }
 
-const COUNTS = new Set<QuotaName>(['storeKeys', 'emitRate', 'worldFiles', 'timelineEntries', 'requestLogEntries', 'unauthenticatedConnections']);
+const COUNTS = new Set<QuotaName>(['storeKeys', 'emitRate', 'worldFiles', 'timelineEntries', 'requestLogEntries', 'unauthenticatedConnections', 'agentConnections']);
 const UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, KB: 1024, KIB: 1024, M: MiB, MB: MiB, MIB: MiB, G: 1024 * MiB, GB: 1024 * MiB, GIB: 1024 * MiB };
 
 /** Whether a quota counts bytes (and accepts "64M") rather than things. */

@@ -5,6 +5,7 @@ import { optStr } from '../args.js';
 import { KernelError } from '../errors.js';
 import { syscalls } from '../syscall.js';
 import { callerId, callerAgent } from '../caller.js';
+import { quotaExceeded } from '../quota/index.js';
 
 export const systemSyscalls = syscalls(
   {
@@ -24,6 +25,12 @@ export const systemSyscalls = syscalls(
         }
         if (!caller) {
           throw new KernelError(ErrorCode.UNAUTHENTICATED, 'HELLO: the token is not valid for this kernel (agent tokens stop working when the agent exits; operators read the token file next to the socket)');
+        }
+        if (caller.role === 'agent' && !(ctx.conn.caller.role === 'agent' && ctx.conn.caller.agent === caller.agent)) {
+          // Each connection costs a descriptor, buffers and requests in flight: an agent's token opens only so many.
+          const { limit, scope } = ctx.kernel.quotaFor(caller, 'agentConnections');
+          const open = ctx.kernel.connectionsOf(caller.agent);
+          if (open >= limit) throw quotaExceeded('HELLO', 'agentConnections', limit, open + 1, `connections open as agent '${caller.agent.name}'`, scope);
         }
         ctx.conn.caller = caller;
       }
