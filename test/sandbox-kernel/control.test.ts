@@ -5,7 +5,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient, KernelEvent } from '../../sdk/index.js';
 import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture, sleep, waitForLine } from './helpers.js';
+import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture } from './helpers.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { sleep } from '../helpers/wait.js';
 
 // PAUSE/RESUME with the cgroup freezer, through the SDK and the CLI; restart supervision of a
 // sandboxed agent.

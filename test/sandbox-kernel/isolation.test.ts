@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient } from '../../sdk/index.js';
 import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
-import { missing, sandboxFixture, textOf } from './helpers.js';
+import { missing, sandboxFixture } from './helpers.js';
+import { textOf } from '../helpers/agent-logs.js';
 
 // What a sandboxed agent can see and reach, observed from inside by plain syscalls (probe.py),
 // against what its record claims.

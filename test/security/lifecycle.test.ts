@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKernel, type KernelHandle } from '../../kernel/index.js';
 import { connect, type CloveClient, type SpawnRequest } from '../../sdk/index.js';
 import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
-import { missing, sandboxFixture, sleep, waitForLine } from '../sandbox-kernel/helpers.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { sleep } from '../helpers/wait.js';
+import { missing, sandboxFixture } from '../sandbox-kernel/helpers.js';
 
 // Ordinary paths and lifecycles: a socket in /tmp, a script in /tmp, several SDK clients in one
 // agent, long sleeps, and a kernel killed with SIGKILL.

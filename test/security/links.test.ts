@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
 import { createWorld } from '../../worlds/index.js';
 import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { hostile, lineFrom, NOT_ROOT, resultsOf, rootSecret, startHostile } from './helpers.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { hostile, NOT_ROOT, resultsOf, rootSecret, startHostile } from './helpers.js';
 
 // Link tricks against a world's materialised tree: a sandboxed agent (uid 65534) owns that
 // directory, the kernel (root) writes, makes directories, chowns and reads there. Each attack
@@ -88,7 +89,7 @@ describe.skipIf(NOT_ROOT)(`links in a world's tree${NOT_ROOT ? ` (skipped: ${NOT
     const name = await world();
     const v = victim();
     const id = await startHostile(c, [['symlink', v.file, 'ev.txt'], ['symlink', v.dir, 'evdir'], ['print', 'planted'], ['sleep', 1.5], ['get', 'ev.txt'], ['get', 'evdir/x.txt']], { world: name });
-    await lineFrom(c, id, 'planted');
+    await waitForLine(c, id, 'planted', 30_000);
     await c.worldEvent(name, 'fs.write', { path: '/ev.txt', content: 'from the event' });
     await c.worldEvent(name, 'fs.write', { path: '/evdir/x.txt', content: 'from the event' });
     const results = await resultsOf(c, id, 6);
