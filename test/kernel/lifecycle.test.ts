@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startKernel } from '../../kernel/index.js';
 import { connect, type AgentRecord } from '../../sdk/index.js';
-import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, testKernel, useTestKernel } from '../helpers/kernel.js';
 import { groupMembers, procState, running } from '../helpers/proc.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -19,13 +19,7 @@ async function pidsOfTree(agent: AgentRecord, atLeast: number): Promise<number[]
 }
 
 describe('agents live and die independently', () => {
-  let k: TestKernel;
-  beforeAll(async () => {
-    k = await testKernel();
-  });
-  afterAll(async () => {
-    await k.stop();
-  });
+  const k = useTestKernel();
 
   it('keeps the other agents running when one crashes', async () => {
     const c = await k.client();

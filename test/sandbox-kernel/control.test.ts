@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient, KernelEvent } from '../../sdk/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { useTestKernel } from '../helpers/kernel.js';
 import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture } from './helpers.js';
 import { waitForLine } from '../helpers/agent-logs.js';
 import { sleep } from '../helpers/wait.js';
@@ -15,14 +15,10 @@ import { sleep } from '../helpers/wait.js';
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
 
-let k: TestKernel;
 let c: CloveClient;
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
-});
-afterAll(async () => {
-  await k?.stop();
 });
 
 /** The highest count a counter agent has printed so far. */

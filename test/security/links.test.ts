@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
 import { createWorld } from '../../worlds/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { useTestKernel } from '../helpers/kernel.js';
 import { waitForLine } from '../helpers/agent-logs.js';
 import { hostile, NOT_ROOT, resultsOf, rootSecret, startHostile } from './helpers.js';
 
@@ -21,7 +21,6 @@ filesystem:
 clock: { mode: discrete }
 `;
 
-let k: TestKernel;
 let c: CloveClient;
 let victims: string;
 let n = 0;
@@ -47,13 +46,12 @@ async function world(): Promise<string> {
 }
 
 describe.skipIf(NOT_ROOT)(`links in a world's tree${NOT_ROOT ? ` (skipped: ${NOT_ROOT})` : ''}`, () => {
+  const k = useTestKernel();
   beforeAll(async () => {
-    k = await testKernel();
     c = await k.client();
     victims = mkdtempSync(join(tmpdir(), 'clove-victims-'));
   });
   afterAll(async () => {
-    await k?.stop();
     if (victims) rmSync(victims, { recursive: true, force: true });
   });
 

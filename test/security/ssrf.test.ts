@@ -2,18 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedIPv4, specialAddress } from '../../kernel/net/address-policy.js';
-import { runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { runScripted, useTestKernel } from '../helpers/kernel.js';
 
 // HTTP made on an agent's behalf must not reach the host's own services (an agent in its own
 // network namespace would otherwise reach them through the kernel), nor stream a huge body into it.
 
-let k: TestKernel;
 let server: Server;
 let port: number;
 let hits = 0;
 
+const k = useTestKernel({ sandbox: false });
 beforeAll(async () => {
-  k = await testKernel({ sandbox: false });
   server = createServer((req, res) => {
     hits++;
     if (req.url === '/endless') {
@@ -38,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  await k.stop();
 });
 
 describe('address policy', () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { useTestKernel } from '../helpers/kernel.js';
 import { waitForLine } from '../helpers/agent-logs.js';
 import { resultsOf, startHostile } from './helpers.js';
 
@@ -13,17 +13,13 @@ name: ${name}
 clock: { mode: discrete }
 `;
 
-let k: TestKernel;
 let c: CloveClient;
 
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
   await c.worldCreate({ source: WORLD('wa') });
   await c.worldCreate({ source: WORLD('wb') });
-});
-afterAll(async () => {
-  await k?.stop();
 });
 
 describe("a world's events reach only its members and operators", () => {
