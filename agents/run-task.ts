@@ -1,4 +1,4 @@
-import { connectAgent, type CloveClient, type ConnectOptions } from '../sdk/index.js';
+import { CloveError, connectAgent, type CloveClient, type ConnectOptions } from '../sdk/index.js';
 import { AgenticLoop, type AgenticLoopOptions, type AgentRunResult, type AgentTask } from './llm-agent.js';
 import type { AgentToolName } from './tools.js';
 
@@ -15,7 +15,7 @@ export interface RunTaskOptions extends AgenticLoopOptions {
 /** The task from CLOVE_TASK: the gym's Task as JSON, or plain text. */
 export function taskFromEnv(env: NodeJS.ProcessEnv = process.env): AgentTask {
   const raw = env.CLOVE_TASK;
-  if (!raw) throw new Error('no task: set CLOVE_TASK (the task text, or the gym Task as JSON) or pass one');
+  if (!raw) throw new CloveError('AGENT_TASK_MISSING', 'no task: set CLOVE_TASK (the task text, or the gym Task as JSON) or pass one');
   try {
     const parsed = JSON.parse(raw) as unknown;
     if (parsed && typeof parsed === 'object' && typeof (parsed as AgentTask).text === 'string') return parsed as AgentTask;
@@ -32,7 +32,7 @@ export function loopOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Agenti
     const v = env[name];
     if (v === undefined || v === '') return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(v)}`);
+    if (!Number.isFinite(n) || n < 0) throw new CloveError('AGENT_SETTING_INVALID', `${name} must be a non-negative number, got ${JSON.stringify(v)}`, { variable: name });
     return n;
   };
   const options: AgenticLoopOptions = {};

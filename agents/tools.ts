@@ -1,4 +1,4 @@
-import type { CloveClient, LlmTool } from '../sdk/index.js';
+import { CloveError, type CloveClient, type LlmTool } from '../sdk/index.js';
 
 /** The tools the LLM agent can call. `done` ends the run with an answer. */
 export const AGENT_TOOL_NAMES = ['exec', 'read_file', 'write_file', 'list_dir', 'http', 'done'] as const;
@@ -52,7 +52,7 @@ export const AGENT_TOOLS: Record<AgentToolName, LlmTool> = {
 export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
 const asString = (v: unknown, name: string): string => {
-  if (typeof v !== 'string' || v === '') throw Object.assign(new Error(`argument '${name}' must be a non-empty string`), { code: 'BAD_ARGUMENTS' });
+  if (typeof v !== 'string' || v === '') throw new CloveError('BAD_ARGUMENTS', `argument '${name}' must be a non-empty string`, { argument: name });
   return v;
 };
 
@@ -72,7 +72,7 @@ export async function runTool(client: CloveClient, name: string, args: Record<st
       case 'read_file':
         return { ok: true, result: { content: (await client.read(asString(args.path, 'path'))).content } };
       case 'write_file': {
-        if (typeof args.content !== 'string') throw Object.assign(new Error("argument 'content' must be a string"), { code: 'BAD_ARGUMENTS' });
+        if (typeof args.content !== 'string') throw new CloveError('BAD_ARGUMENTS', "argument 'content' must be a string", { argument: 'content' });
         return { ok: true, result: { bytes: (await client.write(asString(args.path, 'path'), args.content)).written } };
       }
       case 'list_dir':

@@ -1,16 +1,17 @@
 /**
- * Errors of the bench layer: each has a stable `code` and a message that says what failed, why,
- * and how to fix it. The CLI maps `exitCode` to its exit status.
+ * Errors of the bench layer: each is a `CloveError` with a stable `code` from the registry
+ * (`sdk/protocol/error-codes.ts`) and a message that says what failed, why, and how to fix it. The
+ * CLI maps `exitCode` to its exit status.
  */
-export class BenchError extends Error {
-  readonly code: string;
+import { CloveError } from '../sdk/errors.js';
+import type { CloveErrorCode } from '../sdk/protocol/error-codes.js';
+
+export class BenchError extends CloveError {
   /** 1 failed, 2 bad usage or incompatible inputs. */
   readonly exitCode: number;
 
-  constructor(code: string, message: string, options?: { cause?: unknown; exitCode?: number }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+  constructor(code: CloveErrorCode, message: string, options?: { cause?: unknown; exitCode?: number; details?: Record<string, unknown> }) {
+    super(code, message, options?.details, options);
     this.exitCode = options?.exitCode ?? 1;
   }
 }

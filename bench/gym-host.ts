@@ -12,6 +12,7 @@ import type { EnvSpec } from '../gym/registry.js';
 import type { Grader } from '../gym/scenario.js';
 import { builtinScenarios, grade, loadScenario, type Scenario } from '../scenarios/index.js';
 import { connect } from '../sdk/index.js';
+import { BenchError } from './errors.js';
 import type { EpisodeHost, EpisodeRequest } from './host.js';
 import type { ScenarioCatalog, ScenarioEntry } from './plan.js';
 import type { AgentKind, SuiteAgent } from './suite.js';
@@ -63,7 +64,7 @@ function agentOption(agent: SuiteAgent, baseDir: string): RunEpisodeOptions['age
       // The LLM agent loop (clove/agents) as an external agent; `model` reaches THINK, `env` sets the loop (CLOVE_AGENT_*).
       return { kind: 'command', command: [...llmAgentCommand(), ...(agent.args ?? [])], env: { ...agent.env, ...(agent.model ? { CLOVE_AGENT_MODEL: agent.model } : {}) }, label: agent.id };
     default:
-      throw new Error(`agent kind ${agent.kind} is not available in this Clove version`);
+      throw new BenchError('SUITE_INVALID', `agent kind ${agent.kind} is not available in this Clove version; the kinds are reference, random, command, module and llm (see docs/bench.md)`, { exitCode: 2 });
   }
 }
 

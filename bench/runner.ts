@@ -14,6 +14,7 @@ import { collectEnvironment } from './environment.js';
 import { SuiteInvalidError } from './errors.js';
 import { INFRASTRUCTURE_CODES, type EpisodeHost } from './host.js';
 import { planEpisodes, selectScenarios, type PlannedEpisode } from './plan.js';
+import { toError } from '../sdk/errors.js';
 import { selectShard, type Shard } from './shard.js';
 import { ResultsStore } from './store.js';
 import type { Suite } from './suite.js';
@@ -53,10 +54,6 @@ export interface RunOutcome {
 
 /** Time the harness waits past the per-episode timeout for the gym to return before it records the timeout itself. */
 const TIMEOUT_GRACE_MS = 5000;
-
-function toError(value: unknown): Error & { code?: string } {
-  return value instanceof Error ? value : new Error(String(value));
-}
 
 function agentModel(e: PlannedEpisode): string | null {
   return e.agent.kind === 'llm' ? (e.agent.model ?? null) : 'mock';
@@ -173,7 +170,7 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<RunOu
         record = await Promise.race([running, overdue]);
         if (record.outcome === 'errored' && record.error && INFRASTRUCTURE_CODES.test(record.error.code)) failure = record.error;
       } catch (error) {
-        const err = toError(error);
+        const err = toError(error) as Error & { code?: unknown };
         const code = typeof err.code === 'string' ? err.code : 'HOST_EPISODE_FAILED';
         if (INFRASTRUCTURE_CODES.test(code)) failure = { code, message: err.message };
         else record = harnessRecord(e, 'errored', code, err.message, performance.now() - began, startedAt);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseDuration } from '../worlds/index.js';
-import { SuiteInvalidError, type SuiteIssue } from './errors.js';
+import { BenchError, SuiteInvalidError, type SuiteIssue } from './errors.js';
 import { locateNode, pointerToPath } from '../worlds/yaml-position.js';
 
 export type AgentKind = 'reference' | 'random' | 'command' | 'module' | 'llm';
@@ -116,7 +116,7 @@ function schemaPath(): string {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) return path;
   }
-  throw new Error('bench/schema/suite.schema.json is missing from the installation; reinstall clove.');
+  throw new BenchError('INSTALLATION_BROKEN', 'bench/schema/suite.schema.json is missing from the installation; reinstall clove.');
 }
 
 let validate: ValidateFunction | undefined;

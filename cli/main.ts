@@ -4,8 +4,10 @@ import { packageInfo } from '../kernel/package-root.js';
 import { agentCommand } from './commands/agent.js';
 import { auditCommand } from './commands/audit.js';
 import { benchCommand } from './commands/bench.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { gymCommand } from './commands/gym.js';
 import { kernelCommand } from './commands/kernel.js';
+import { mcpCommand } from './commands/mcp.js';
 import { reportCommand } from './commands/report.js';
 import { statusCommand } from './commands/status.js';
 import { worldCommand } from './commands/world.js';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   benchCommand(program);
   reportCommand(program);
   gymCommand(program);
+  dashboardCommand(program);
+  mcpCommand(program);
   program.addHelpText(
     'after',
     `
@@ -110,11 +114,12 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.USAGE;
     }
     if (error instanceof CliError) {
-      return report(json, error.code ?? (error.exitCode === ExitCode.USAGE ? 'CLI_USAGE' : 'CLI_FAILED'), error.message, error.details ?? null, error.exitCode, false);
+      return report(json, error.code, error.message, error.details ?? null, error.exitCode, false);
     }
+    // Any other Clove error (the kernel's answer, a world's, a gym's...): its code is shown and kept.
     if (error instanceof CloveError) {
       const exit = error.code === 'CLIENT_CONNECT_FAILED' ? ExitCode.NO_KERNEL : BAD_INPUT_CODES.has(error.code) ? ExitCode.USAGE : ExitCode.FAILED;
-      return report(json, error.code, error.message, (error as { details?: Record<string, unknown> }).details ?? null, exit);
+      return report(json, error.code, error.message, error.details ?? null, exit);
     }
     return report(json, 'CLI_FAILED', (error as Error).message ?? String(error), null, ExitCode.FAILED, false);
   }

@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { CloveError } from '../sdk/errors.js';
 import { toWire } from '../sdk/wire-case.js';
 
 /** Exit codes every command shares. */
@@ -9,16 +10,19 @@ export const ExitCode = {
   NO_KERNEL: 3,
 } as const;
 
-/** An error the CLI reports as one line and an exit code, without a stack trace. */
-export class CliError extends Error {
+/**
+ * An error the CLI reports as one line and an exit code, without a stack trace. `code` is the code
+ * of the error it words (a kernel's, a bench's) or, without one, `CLI_USAGE` (exit 2) / `CLI_FAILED`.
+ */
+export class CliError extends CloveError {
   constructor(
     message: string,
     readonly exitCode: number = ExitCode.FAILED,
-    readonly code?: string,
-    readonly details?: Record<string, unknown>,
+    code?: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
   ) {
-    super(message);
-    this.name = 'CliError';
+    super(code ?? (exitCode === ExitCode.USAGE ? 'CLI_USAGE' : 'CLI_FAILED'), message, details, options);
   }
 }
 

@@ -11,6 +11,7 @@ import { runAgent } from '../sdk/agent.js';
 import { task } from '../sdk/gym.js';
 import type { ScriptedAgent, Task } from './tools.js';
 import { toolsFromClient } from './tools-from-client.js';
+import { GymError } from './errors.js';
 
 async function load(path: string, name: string): Promise<ScriptedAgent> {
   const file = resolve(path);
@@ -19,7 +20,7 @@ async function load(path: string, name: string): Promise<ScriptedAgent> {
   let agent = mod[name];
   // tsx may wrap a module's exports once more under `default`.
   if (typeof agent !== 'function' && name === 'default' && agent && typeof (agent as Record<string, unknown>).default === 'function') agent = (agent as Record<string, unknown>).default;
-  if (typeof agent !== 'function') throw new Error(`${file} has no ${name === 'default' ? 'default export' : `export '${name}'`} that is a function (a ScriptedAgent: (tools, task) => Promise<void>)`);
+  if (typeof agent !== 'function') throw new GymError('GYM_AGENT_INVALID', `${file} has no ${name === 'default' ? 'default export' : `export '${name}'`} that is a function (a ScriptedAgent: (tools, task) => Promise<void>)`);
   return agent as ScriptedAgent;
 }
 

@@ -1,12 +1,15 @@
 /**
- * Errors of the gym. Each class has a stable `code`; messages say what failed, why and how to fix it.
+ * Errors of the gym. Each class is a `CloveError` with a stable `code` from the registry
+ * (`sdk/protocol/error-codes.ts`); messages say what failed, why and how to fix it.
  */
-export class GymError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+import { CloveError } from '../sdk/errors.js';
+import type { CloveErrorCode } from '../sdk/protocol/error-codes.js';
+
+export { toError } from '../sdk/errors.js';
+
+export class GymError extends CloveError {
+  constructor(code: CloveErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options?.details, options);
   }
 }
 
@@ -55,11 +58,6 @@ export class RecordError extends GymError {
   constructor(file: string, line: number, why: string) {
     super('GYM_RECORD_INVALID', `${file}:${line}: ${why}`);
   }
-}
-
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 export function preview(value: unknown): string {

@@ -10,7 +10,7 @@ import type { AgentRecord, KernelEvent } from '../sdk/api-types.js';
 import { World } from '../worlds/index.js';
 import { cachedInitial } from './env.js';
 import type { EpisodeMetrics, EpisodeRecord, TerminationReason } from './episode.js';
-import { toError } from './errors.js';
+import { GymError, toError } from './errors.js';
 import { execInWorld } from './internal/world-exec.js';
 import { ProcessSampler } from './internal/process-sampler.js';
 import { buildRecord } from './record.js';
@@ -117,7 +117,7 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
     await clove.worldRestore({ path: snapshotFile }, { name });
     await clove.subscribe(['CUSTOM', 'AGENT_EXITED']);
     const [script, ...args] = run.command;
-    if (!script) throw new Error('runEpisode: the agent command is empty');
+    if (!script) throw new GymError('GYM_AGENT_INVALID', 'runEpisode: the agent command is empty; give the program to run and its arguments, e.g. ["python3", "agent.py"]');
     const spawned = await clove.spawn({
       script,
       args,

@@ -1,14 +1,13 @@
+import { CloveError } from '../sdk/errors.js';
 import type { Action, ToolFailure, ToolName, ToolResults, Tools } from './tools.js';
 
 /** One tool call's outcome, as the adapters below need it. */
 export type ToolOutcome = { ok: true; result: unknown } | { ok: false; error: ToolFailure };
 
 /** The error a `Tools` method rejects with when the tool failed: `code` is the tool's. */
-export class ToolCallError extends Error {
-  readonly code: string;
+export class ToolCallError extends CloveError {
   constructor(tool: ToolName, failure: ToolFailure) {
-    super(`${tool}: ${failure.message}`);
-    this.code = failure.code;
+    super(failure.code, `${tool}: ${failure.message}`, { tool });
   }
 }
 

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listenUnix } from './unix-listen.js';
 
 /** Prefix of the agents' socket directory: `clove-agents-<kernel pid>-XXXXXX` in the temporary directory. */
 export const AGENT_SOCKET_PREFIX = 'clove-agents-';
@@ -26,18 +27,7 @@ export class AgentSocket {
   }
 
   async listen(): Promise<void> {
-    const umask = process.umask(0o111);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        this.server.once('error', reject);
-        this.server.listen(this.path, () => {
-          this.server.off('error', reject);
-          resolve();
-        });
-      });
-    } finally {
-      process.umask(umask);
-    }
+    await listenUnix(this.server, this.path, 0o111);
     chmodSync(this.path, 0o666);
   }
 

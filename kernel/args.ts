@@ -1,4 +1,5 @@
 import { ErrorCode } from '../sdk/protocol/error-codes.js';
+import { parseAgentRef } from '../sdk/agent-ref.js';
 import { KernelError } from './errors.js';
 
 /**
@@ -88,7 +89,7 @@ export function optAgentRef(op: string, args: Args, field: string): number | str
   const v = args[field];
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
-  if (typeof v === 'string' && v.length > 0) return /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof v === 'string' && v.length > 0) return parseAgentRef(v);
   throw bad(op, field, 'an agent id (positive integer) or name (string)', v);
 }
 

@@ -7,9 +7,24 @@ import { PayloadShapeError, type PayloadLimits } from '../sdk/protocol/payload-s
 import type { KernelEvent } from '../sdk/types.js';
 import { asArgs } from './args.js';
 import { KernelError, toKernelError } from './errors.js';
+import type { AnsweredCall } from './call-observer.js';
+import type { Caller } from './caller.js';
 import type { Subscription } from './event-bus.js';
-import type { Kernel } from './kernel.js';
-import type { Caller, CallContext, Syscall } from './syscall.js';
+import type { ResolvedKernelOptions } from './options.js';
+import type { CallContext, CallerConnection, Syscall, SyscallHost } from './syscall.js';
+
+/** What a connection needs from the kernel that serves it. */
+export interface ConnectionHost {
+  readonly options: Pick<ResolvedKernelOptions, 'maxFrameSize' | 'maxPayloadDepth' | 'maxPayloadValues' | 'maxPendingWriteBytes' | 'quotas' | 'log'>;
+  /** What the connection's syscall handlers see. */
+  readonly syscallHost: SyscallHost;
+  syscall(opcode: number): Syscall | undefined;
+  /** Every answered call, for the observers (audit log, metrics); never decides the answer. */
+  recordCall(call: AnsweredCall): void;
+  /** The connection said HELLO: it no longer counts as anonymous. */
+  connectionIdentified(conn: Connection): void;
+  connectionClosed(conn: Connection): void;
+}
 
 // Past this many unanswered requests the kernel stops reading until some are answered.
 const MAX_IN_FLIGHT = 4096;
@@ -19,7 +34,7 @@ const MAX_IN_FLIGHT = 4096;
  * they complete (so they may come back out of order). Framing violations end the connection
  * after an error frame; everything else is answered per request.
  */
-export class Connection {
+export class Connection implements CallerConnection {
   readonly id: number;
   #caller: Caller;
   subscription: Subscription | null = null;
@@ -32,7 +47,7 @@ export class Connection {
   private pushCodec: CodecId = Codec.MSGPACK;
 
   constructor(
-    private readonly kernel: Kernel,
+    private readonly kernel: ConnectionHost,
     private readonly socket: Socket,
     id: number,
     caller: Caller,
@@ -169,7 +184,7 @@ export class Connection {
       return;
     }
     const started = performance.now();
-    const ctx: CallContext = { kernel: this.kernel, conn: this, caller: this.caller, op: syscall.op, signal: this.abort.signal, codec };
+    const ctx: CallContext = { kernel: this.kernel.syscallHost, conn: this, caller: this.caller, op: syscall.op, signal: this.abort.signal, codec };
     let result: unknown;
     try {
       result = syscall.handle(ctx, asArgs(syscall.op, typeof payload === 'string' && syscall.stringPayload ? { [syscall.stringPayload]: payload } : payload));
@@ -193,7 +208,7 @@ export class Connection {
 
   private finish(frame: Frame, syscall: Syscall, payload: unknown, started: number, value: unknown, error: KernelError | undefined): void {
     // Observers (the audit log, metrics) never decide the answer: recordCall contains their failures.
-    this.kernel.recordCall(this.caller, syscall.op, payload, performance.now() - started, error);
+    this.kernel.recordCall({ caller: this.caller, op: syscall.op, args: payload, durationMs: performance.now() - started, ...(error ? { error } : {}) });
     if (error) return this.sendError(frame, error);
     let body: Uint8Array;
     try {

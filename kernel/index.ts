@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { startKernel as start, type CallObserver } from './kernel.js';
+import { startKernel as start } from './kernel.js';
+import type { CallObserver } from './call-observer.js';
 import type { KernelOptions } from './options.js';
 import type { KernelStatus } from '../sdk/types.js';
 
@@ -65,7 +66,7 @@ export interface KernelHandle {
  */
 export const startKernel: (options?: KernelOptions) => Promise<KernelHandle> = start;
 
-export type { CallObserver } from './kernel.js';
+export type { CallObserver } from './call-observer.js';
 export type { KernelOptions, ResolvedKernelOptions } from './options.js';
 export { KERNEL_DEFAULTS } from './options.js';
 export { defaultSocketPath } from './socket-path.js';

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processAlive } from './process-liveness.js';
+import { unmountTree } from './worlds/tree-storage.js';
 
 /** Directories a kernel makes in the temporary directory: `clove-<kind>-<kernel pid>-...`. */
 const OWNED = /^clove-(?:agents|world)-(\d+)-/;
@@ -28,6 +29,8 @@ export function removeLeftoverDirs(dir = tmpdir()): string[] {
       const stat = lstatSync(path);
       // Root's world trees belong to the agents' uid (chowned for them); other kernels' trees are their users'.
       if (!stat.isDirectory() || (uid !== undefined && uid !== 0 && stat.uid !== uid)) continue;
+      // A world tree's tmpfs (root kernels) is detached first: rm cannot remove a mount point.
+      unmountTree(path);
       // rm does not follow symbolic links inside the tree: an agent's links are removed, not their targets.
       rmSync(path, { recursive: true, force: true });
       removed.push(path);

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { existsSync, lstatSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 export { defaultSocketPath } from '../sdk/socket-path.js';
+import { CloveError } from '../sdk/errors.js';
 import { KernelAlreadyRunningError } from './errors.js';
 import { ownStartTime, processAlive } from './process-liveness.js';
 
@@ -27,7 +28,7 @@ export async function claimSocketPath(path: string): Promise<'fresh' | 'replaced
   if (!existsSync(path)) return 'fresh';
   const stat = lstatSync(path);
   if (!stat.isSocket()) {
-    throw new Error(`${path} exists and is not a socket; refusing to replace it. Remove it or choose another --socket`);
+    throw new SocketPathTakenError(path);
   }
   if (await probeSocket(path)) throw new KernelAlreadyRunningError(path);
   unlinkSync(path);
@@ -60,12 +61,20 @@ export function claimStateDir(stateDir: string, socketPath: string): () => void 
   };
 }
 
-export class StateDirInUseError extends Error {
-  readonly code = 'KERNEL_ALREADY_RUNNING';
+/** A kernel is asked to start on a path that exists and is not a socket; the file is left alone. */
+export class SocketPathTakenError extends CloveError {
+  constructor(readonly socketPath: string) {
+    super('KERNEL_SOCKET_PATH_TAKEN', `${socketPath} exists and is not a socket; refusing to replace it. Remove it or choose another --socket`, { socket: socketPath });
+  }
+}
+
+/** Another live kernel holds the state directory (its pid file names it). */
+export class StateDirInUseError extends CloveError {
   constructor(stateDir: string, pid: number, socketPath: string) {
     super(
+      'KERNEL_ALREADY_RUNNING',
       `the state directory ${stateDir} is in use by the kernel with pid ${pid} (socket ${socketPath}); its operator token lives there. Give this kernel another socket directory, or stop that kernel first`,
+      { state_dir: stateDir, pid, socket: socketPath },
     );
-    this.name = 'StateDirInUseError';
   }
 }

@@ -1,14 +1,13 @@
 /**
- * Errors of the reports layer. Each has a stable `code` and a message that says what failed, why
- * and how to fix it.
+ * Errors of the reports layer. Each is a `CloveError` with a stable `code` from the registry
+ * (`sdk/protocol/error-codes.ts`) and a message that says what failed, why and how to fix it.
  */
-export class ReportsError extends Error {
-  readonly code: string;
+import { CloveError } from '../sdk/errors.js';
+import type { CloveErrorCode } from '../sdk/protocol/error-codes.js';
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+export class ReportsError extends CloveError {
+  constructor(code: CloveErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options?.details, options);
   }
 }
 
@@ -17,7 +16,7 @@ export class ResultsInvalidError extends ReportsError {
   readonly file: string;
   readonly problems: readonly string[];
 
-  constructor(file: string, problems: readonly string[], code = 'RESULTS_INVALID') {
+  constructor(file: string, problems: readonly string[], code: 'RESULTS_INVALID' | 'RESULTS_MISSING' | 'RESULTS_VERSION_MISMATCH' = 'RESULTS_INVALID') {
     super(
       code,
       `${file} is not a valid Clove results file:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +

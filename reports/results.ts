@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { EpisodeRecord } from '../gym/episode.js';
-import { ResultsInvalidError } from './errors.js';
+import { ReportsError, ResultsInvalidError } from './errors.js';
 
 /** `format` of every results file. */
 export const RESULTS_FORMAT = 'clove-results';
@@ -102,7 +102,7 @@ export function resultsSchemaPath(): string {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) return path;
   }
-  throw new Error('reports/schema/results.schema.json is missing from the installation; reinstall clove.');
+  throw new ReportsError('INSTALLATION_BROKEN', 'reports/schema/results.schema.json is missing from the installation; reinstall clove.');
 }
 
 let validator: ValidateFunction | undefined;

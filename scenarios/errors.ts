@@ -2,17 +2,16 @@
  * Errors of the scenario layer. Each has a stable `code` and a message that says what failed,
  * why, and how to fix it.
  */
+import { CloveError } from '../sdk/errors.js';
+import type { CloveErrorCode } from '../sdk/protocol/error-codes.js';
 import { formatSchemaIssue, type SchemaIssue } from '../worlds/index.js';
 
 export type { SchemaIssue } from '../worlds/index.js';
 
-export class ScenarioError extends Error {
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+/** Base class: a `CloveError` with a code from the registry (`sdk/protocol/error-codes.ts`). */
+export class ScenarioError extends CloveError {
+  constructor(code: CloveErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options?.details, options);
   }
 }
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { TOOL_NAMES, type ScriptedAgent, type Task, type ToolName } from '../gym/tools.js';
 import { describeError, parseDuration, validateWorldDefinition, WorldSchemaError, type SchemaIssue, type WorldDefinition } from '../worlds/index.js';
-import type { CheckSpec } from './checks/check.js';
+import type { CheckSpec } from './checks/spec.js';
 import { ScenarioGeneratorError, ScenarioModuleError, ScenarioSchemaError } from './errors.js';
 import { generatorContext, type ScenarioGenerator } from './generator.js';
 import { issueAt, parseYaml, pointerToPath, type YamlSource } from './internal/yaml-position.js';

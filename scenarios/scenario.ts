@@ -5,9 +5,9 @@
 import type { CheckOutcome, RewardBreakdown } from '../gym/episode.js';
 import type { ScriptedAgent, Task, ToolName } from '../gym/tools.js';
 import type { World, WorldDefinition } from '../worlds/index.js';
-import type { CheckSpec } from './checks/check.js';
+import type { CheckSpec } from './checks/spec.js';
 
-export type { CheckSpec } from './checks/check.js';
+export type { CheckSpec } from './checks/spec.js';
 
 /** Limits of one episode; absent fields mean no limit (the gym may apply its own defaults). */
 export interface ScenarioLimits {

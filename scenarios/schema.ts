@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { ScenarioError } from './errors.js';
 import { PACKAGE_ROOT } from './module.js';
 
 let compiled: { schema: Record<string, unknown>; validate: ValidateFunction } | undefined;
@@ -13,7 +14,7 @@ function state(): { schema: Record<string, unknown>; validate: ValidateFunction 
     try {
       schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      throw new Error(`${path} cannot be read (${(error as Error).message}); reinstall clove.`, { cause: error });
+      throw new ScenarioError('INSTALLATION_BROKEN', `${path} cannot be read (${(error as Error).message}); reinstall clove.`, { cause: error });
     }
     const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
     (addFormatsModule as unknown as (a: Ajv2020) => Ajv2020)(ajv);

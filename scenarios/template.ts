@@ -4,6 +4,7 @@
  * is (a list, an object, a number); inside longer text values are printed (objects as JSON). Other
  * placeholders (`{{params.id}}` of world routes) are left for the world.
  */
+import { ScenarioError } from './errors.js';
 
 const PLACEHOLDER = /\{\{\s*(seed|values(?:\.[\w-]+)*)\s*\}\}/g;
 const WHOLE = /^\{\{\s*(seed|values(?:\.[\w-]+)*)\s*\}\}$/;
@@ -14,13 +15,13 @@ export interface TemplateScope {
 }
 
 /** Thrown when a placeholder names a value the generator did not return. */
-export class TemplateMissingValueError extends Error {
+export class TemplateMissingValueError extends ScenarioError {
   readonly placeholder: string;
   /** JSON pointer of the string holding the placeholder, relative to the rendered value. */
   pointer = '';
 
   constructor(placeholder: string) {
-    super(`{{${placeholder}}} names no value the generator returned`);
+    super('SCENARIO_TEMPLATE_VALUE_MISSING', `{{${placeholder}}} names no value the generator returned`, { details: { placeholder } });
     this.placeholder = placeholder;
   }
 }

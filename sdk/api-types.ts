@@ -363,6 +363,8 @@ export interface WorldInfo {
   agents: number[];
   /** Host directory holding the world's tree for agent processes, once one exists. */
   directory: string | null;
+  /** Where the tree is kept: its own size-limited tmpfs (a root kernel), or the host's disk with the reason; null before a tree exists. */
+  treeStorage: { kind: 'tmpfs'; sizeBytes: number; inodes: number } | { kind: 'disk'; reason: string } | null;
   stateHash: string;
 }
 

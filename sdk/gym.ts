@@ -1,6 +1,6 @@
 import { connectAgent } from './agent.js';
 import type { CloveClient } from './client.js';
-import { CloveError } from './errors.js';
+import { ClientErrorCode, CloveError } from './errors.js';
 
 /** The task of a gym episode, as the gym hands it to an external agent (same shape as clove/gym's `Task`). */
 export interface GymTask {
@@ -29,11 +29,11 @@ export const GYM_SUBMIT_EVENT = 'gym.submit';
  */
 export function task(env: NodeJS.ProcessEnv = process.env): GymTask {
   const raw = env.CLOVE_TASK;
-  if (!raw) throw new CloveError('GYM_NO_TASK', 'CLOVE_TASK is not set: this agent was not started by a gym episode (clove gym play, runEpisode)');
+  if (!raw) throw new CloveError(ClientErrorCode.GYM_NO_TASK, 'CLOVE_TASK is not set: this agent was not started by a gym episode (clove gym play, runEpisode)');
   try {
     return JSON.parse(raw) as GymTask;
   } catch (error) {
-    throw new CloveError('GYM_NO_TASK', `CLOVE_TASK is not valid JSON: ${(error as Error).message}`);
+    throw new CloveError(ClientErrorCode.GYM_NO_TASK, `CLOVE_TASK is not valid JSON: ${(error as Error).message}`);
   }
 }
 

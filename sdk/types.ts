@@ -379,6 +379,11 @@ export interface WorldInfo {
   agents: number[];
   /** Host directory holding the world's tree for agent processes, once one exists. */
   directory: string | null;
+  /**
+   * What the tree is stored on, once it exists: a tmpfs sized by the world's limits (root
+   * kernels), or the host's disk and why (docs/sandbox.md, world trees).
+   */
+  tree_storage: { kind: 'tmpfs'; size_bytes: number; inodes: number } | { kind: 'disk'; reason: string } | null;
   state_hash: string;
 }
 

@@ -1,17 +1,17 @@
 /**
- * Errors of the world engine. Every class has a stable `code` that travels over the wire unchanged
- * (the codes match `sdk/protocol/error-codes.ts` where one exists there), and a message that says
+ * Errors of the world engine. Every class is a `CloveError` with a stable `code` from the registry
+ * (`sdk/protocol/error-codes.ts`) that travels over the wire unchanged, and a message that says
  * what failed, why, and how to fix it.
  */
+import { CloveError } from '../sdk/errors.js';
+import type { CloveErrorCode } from '../sdk/protocol/error-codes.js';
+
+export { toError } from '../sdk/errors.js';
 
 /** Base class: every error the world engine throws on purpose is a `WorldError`. */
-export class WorldError extends Error {
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+export class WorldError extends CloveError {
+  constructor(code: CloveErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options?.details, options);
   }
 }
 
@@ -44,6 +44,7 @@ export class WorldSchemaError extends WorldError {
       'WORLD_SCHEMA_INVALID',
       `World file ${file} is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${list}\n` +
         'Fix the fields listed above; the schema is worlds/schema/world.schema.json (see docs/worlds.md).',
+      { details: { issues } },
     );
     this.issues = issues;
   }
@@ -103,8 +104,8 @@ export class HttpBlockedError extends WorldError {
   readonly method: string;
   readonly url: string;
 
-  constructor(method: string, url: string, why: string, hint: string) {
-    super('HTTP_BLOCKED', `${method} ${url} was blocked: ${why}. ${hint}`);
+  constructor(method: string, url: string, why: string, hint: string, options?: { cause?: unknown }) {
+    super('HTTP_BLOCKED', `${method} ${url} was blocked: ${why}. ${hint}`, options);
     this.method = method;
     this.url = url;
   }
@@ -172,25 +173,19 @@ export class WorldRestoredError extends WorldError {
   }
 }
 
-/** Normalises anything thrown into an `Error` (listeners and handlers may throw strings). */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
-}
-
 /**
  * A world limit would be passed (world file `limits:` or the kernel's quotas): `files`, `bytes`,
  * `largest_file`. Nothing was changed.
  */
 export class WorldQuotaError extends WorldError {
-  readonly details: { quota: string; limit: number; requested: number; rule: string };
+  declare readonly details: { quota: string; limit: number; requested: number; rule: string };
 
   constructor(quota: string, limit: number, requested: number, what: string) {
     super(
       'QUOTA_EXCEEDED',
       `${what} would need ${requested} (${quota}), over the world's limit of ${limit}; nothing was changed. ` +
         `Remove files from the world, or raise limits.${quota} in the world file (the kernel's own quota caps it: clove kernel start --quota world_${quota === 'largest_file' ? 'file_bytes' : quota}=N).`,
+      { details: { quota: `world_${quota}`, limit, requested, rule: `limits.${quota}` } },
     );
-    this.details = { quota: `world_${quota}`, limit, requested, rule: `limits.${quota}` };
   }
 }

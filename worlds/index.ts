@@ -47,8 +47,8 @@ export type { ReadonlyLayer, LayerEntry, CapturedLayer, CapturedFile } from './f
 export { MemoryLayer } from './fs/memory-layer.js';
 export { HostLayer } from './fs/host-layer.js';
 export { worldPath } from './fs/path.js';
-export { WorldNetwork, hostMatches } from './network/network.js';
-export type { WorldRequest, WorldResponse, RequestLogEntry, NetworkFault, NetworkState } from './network/network.js';
+export { WorldNetwork, hostMatches, fetchPassthrough, PASSTHROUGH_MAX_BYTES } from './network/network.js';
+export type { WorldRequest, WorldResponse, RequestLogEntry, NetworkFault, NetworkState, Passthrough, PassthroughRequest, PassthroughResponse } from './network/network.js';
 export { WORLD_EVENT_TYPES, isWorldEventType } from './events.js';
 export type { TimelineEntry, PendingEvent, WorldEventType } from './events.js';
 export { WorldKv } from './kv.js';

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Duration } from './duration.js';
+import { WorldError } from './errors.js';
 
 /** The JSON value a world file holds; what `createWorld` also accepts from TypeScript. */
 export interface WorldDefinition {
@@ -161,7 +162,7 @@ function readSchema(): Record<string, unknown> {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  throw new Error('worlds/schema/world.schema.json is missing from the installation; reinstall clove.');
+  throw new WorldError('INSTALLATION_BROKEN', 'worlds/schema/world.schema.json is missing from the installation; reinstall clove.');
 }
 
 let compiled: { ajv: Ajv2020; world: ValidateFunction; schema: Record<string, unknown> } | undefined;

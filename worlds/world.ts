@@ -14,7 +14,7 @@ import { WorldFs } from './fs/world-fs.js';
 import { WorldKv } from './kv.js';
 import { WorldLlm } from './llm/world-llm.js';
 import { loadWorldFile, validateWorldDefinition, type LoadedWorld } from './loader.js';
-import { WorldNetwork, type RequestLogEntry, type WorldRequest, type WorldResponse } from './network/network.js';
+import { WorldNetwork, type Passthrough, type RequestLogEntry, type WorldRequest, type WorldResponse } from './network/network.js';
 import { WorldRandom } from './rng.js';
 import { type AgentDefaults, type LlmFailureKind, validateEventParams, type WorldDefinition } from './schema.js';
 import { decodeSnapshot, encodeSnapshot, type WorldState } from './snapshot.js';
@@ -265,7 +265,7 @@ export class World {
   }
 
   /** HTTP inside the world (mocks, faults, latency on the world clock). See {@link WorldNetwork.fetch}. */
-  fetch(request: WorldRequest | Request, options?: { agent?: string | number; signal?: AbortSignal }): Promise<WorldResponse> {
+  fetch(request: WorldRequest | Request, options?: { agent?: string | number; signal?: AbortSignal; passthrough?: Passthrough }): Promise<WorldResponse> {
     return this.#parts.network.fetch(request, options);
   }
 

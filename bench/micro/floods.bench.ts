@@ -4,7 +4,7 @@
  * Run: npm run bench:floods [-- --json] [-- --only store,send]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createConnection, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -131,6 +131,52 @@ const floods: Record<string, [string, Flood]> = {
       server.closeAllConnections();
       server.close();
       return { outcome: `status ${res.status}, truncated ${res.truncated}` };
+    },
+  ],
+  worldhttp: [
+    'HTTP through an allow-list world (passthrough), response of 600 MiB with max_bytes=1024',
+    async (c) => {
+      const chunk = Buffer.alloc(MiB, 0x61);
+      const server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(600 * MiB) });
+        let sent = 0;
+        const pump = () => {
+          while (sent < 600 && res.write(chunk)) sent++;
+          if (sent >= 600) res.end();
+        };
+        res.on('drain', pump);
+        pump();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as AddressInfo).port;
+      await c.worldCreate({ source: 'name: passthrough\nnetwork:\n  mode: allow-list\n  allow: ["127.0.0.1"]\n' });
+      const res = (await c.call('HTTP', { url: `http://127.0.0.1:${port}/`, max_bytes: 1024, world: 'passthrough' })) as { status: number; truncated: boolean };
+      server.closeAllConnections();
+      server.close();
+      return { outcome: `status ${res.status}, truncated ${res.truncated}` };
+    },
+  ],
+  disk: [
+    'a sandboxed 64 MiB agent writing 1 GiB (dd) into its world tree (world limits: bytes 16M, files 1000)',
+    async (c) => {
+      const scripts = mkdtempSync(join(tmpdir(), 'clove-flood-scripts-'));
+      chmodSync(scripts, 0o755);
+      const s = script(scripts, 'fill.sh', '#!/bin/sh\ndd if=/dev/zero of=big.bin bs=1M count=1024 2>&1 | tail -1\n');
+      chmodSync(s, 0o755);
+      const free = () => {
+        const st = statfsSync(tmpdir());
+        return st.bavail * st.bsize;
+      };
+      await c.worldCreate({ source: 'name: disk\nlimits:\n  bytes: 16M\n  files: 1000\n' });
+      const before = free();
+      const agent = await c.spawn({ script: s, world: 'disk', sandboxed: true, limits: { memory: '64M' } });
+      await c.wait(agent.id, 120_000);
+      const done = await c.wait(agent.id, 1000);
+      const line = `${(await c.logs(agent.id)).lines.map((l) => l.text).join(' ')} (agent ${done.state}, exit ${done.exitCode ?? done.signal})`;
+      const grown = Math.round((before - free()) / MiB);
+      const storage = ((await c.worldList()).find((w) => w.name === 'disk'))?.treeStorage;
+      rmSync(scripts, { recursive: true, force: true });
+      return { outcome: `${line}; host disk used +${grown} MiB; tree_storage ${JSON.stringify(storage)}`, release: async () => void (await c.worldDestroy('disk')) };
     },
   ],
   write: [

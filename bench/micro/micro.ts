@@ -11,18 +11,9 @@ import { gymSuite } from './suites/gym.js';
 import { kernelSuite } from './suites/kernel.js';
 import { sandboxSuite } from './suites/sandbox.js';
 import { worldSuite } from './suites/world.js';
+import type { MicroSuite } from './suite.js';
 
-/** One task of a micro suite. */
-export interface MicroTask {
-  name: string;
-  fn: () => unknown;
-}
-
-/** A group of tasks sharing setup (a world, a kernel) and its teardown. */
-export interface MicroSuite {
-  group: string;
-  setup(): Promise<{ tasks: MicroTask[]; teardown(): Promise<void> }>;
-}
+export type { MicroSuite, MicroTask } from './suite.js';
 
 /** The built-in groups, in the order they run. */
 export const MICRO_SUITES: readonly MicroSuite[] = [worldSuite, kernelSuite, sandboxSuite, gymSuite];

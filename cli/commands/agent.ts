@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AgentRecord, CloveClient, LogsResponse, SpawnRequest } from '../../sdk/index.js';
-import { AGENT_RUNNERS } from '../../kernel/agents/interpreter.js';
+import { AGENT_RUNNERS } from '../../kernel/script-runtime.js';
+import { parseAgentRef } from '../../sdk/agent-ref.js';
+import { isAlive } from '../../sdk/agent-state.js';
 import { withClient } from '../connection.js';
 import { CliError, ExitCode, formatAge, paint, printRecord, printTable } from '../output.js';
 
@@ -26,9 +28,7 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-function ref(value: string): number | string {
-  return /^\d+$/.test(value) ? Number(value) : value;
-}
+const ref = parseAgentRef;
 
 function isolationSummary(a: AgentRecord): string {
   const iso = a.isolation;
@@ -53,7 +53,7 @@ async function follow(client: CloveClient, agent: number | string, options: { js
     since = batch.nextSeq;
     if (batch.lines.length === 0) {
       const [record] = (await client.list({ all: true })).filter((a) => a.id === batch.agentId);
-      if (!record || !['starting', 'running', 'paused', 'restarting'].includes(record.state)) {
+      if (!record || !isAlive(record.state)) {
         print((await client.logs(agent, { sinceSeq: since })).lines);
         return;
       }
@@ -188,7 +188,7 @@ export function agentCommand(program: Command): void {
       );
       if (options.json) return printRecord(result);
       const a = result.agent;
-      const alive = ['starting', 'running', 'paused', 'restarting'].includes(a.state);
+      const alive = isAlive(a.state);
       if (result.killed) process.stdout.write(`killed ${a.name} (#${a.id}): ${a.state}\n`);
       else if (alive) process.stdout.write(`sent ${options.signal.toUpperCase()} to ${a.name} (#${a.id}); it is ${a.state}\n`);
       else process.stdout.write(`${a.name} (#${a.id}) was not running (${a.state})\n`);

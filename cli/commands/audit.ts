@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { readAudit, type AuditRecord } from '../../kernel/audit/index.js';
+import { parseAgentRef } from '../../sdk/agent-ref.js';
 import { socketPathOf, withClient } from '../connection.js';
 import { CliError, ExitCode, paint } from '../output.js';
 
@@ -83,7 +84,7 @@ export function auditCommand(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       }
-      const agent = options.agent === undefined ? undefined : /^\d+$/.test(options.agent) ? Number(options.agent) : options.agent;
+      const agent = options.agent === undefined ? undefined : parseAgentRef(options.agent);
       const run = options.run === 'all' ? undefined : (options.run ?? (await currentRun(options, path)));
       const records = readAudit(path, { follow: options.follow ?? false, signal: controller.signal, ...(agent !== undefined ? { agent } : {}), ...(run !== undefined ? { run } : {}) });
       try {

@@ -31,11 +31,18 @@ export function parseParams(pairs: string[]): Record<string, unknown> {
   return params;
 }
 
+/** Where the tree lives: its own tmpfs and its size, or the host's disk. */
+function storageNote(w: WorldInfo): string {
+  const s = w.treeStorage;
+  if (!s) return '';
+  return s.kind === 'tmpfs' ? ` (tmpfs of ${(s.sizeBytes / 1048576).toFixed(1)} MiB)` : ` (on the host's disk: ${s.reason})`;
+}
+
 function printWorld(w: WorldInfo): void {
   const lines = [
     `${paint('bold', w.name)}  seed ${w.seed}, clock ${w.clockMode} at ${w.time} (+${w.elapsedMs} ms)`,
     `files ${w.files}, pending events ${w.pendingEvents}, timeline ${w.timelineLength}, requests ${w.requests}`,
-    `agents ${w.agents.length ? w.agents.join(', ') : 'none'}${w.directory ? `; tree at ${w.directory}` : ''}`,
+    `agents ${w.agents.length ? w.agents.join(', ') : 'none'}${w.directory ? `; tree at ${w.directory}${storageNote(w)}` : ''}`,
     `state ${w.stateHash}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

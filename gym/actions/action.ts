@@ -1,3 +1,4 @@
+import { CloveError } from '../../sdk/errors.js';
 import type { World } from '../../worlds/index.js';
 import type { ToolArgs, ToolFailure, ToolName, ToolResults } from '../tools.js';
 import type { JsonSchema } from '../spaces.js';
@@ -53,11 +54,10 @@ export interface ToolContext {
 }
 
 /** A tool failed (missing file, blocked host): an observation, not an exception of the env. */
-export class ToolFailureError extends Error {
-  readonly code: string;
+export class ToolFailureError extends CloveError {
+  /** `code` is the tool's: a world or kernel code, or an errno such as `EISDIR`. */
   constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
   toFailure(): ToolFailure {
     return { code: this.code, message: this.message };

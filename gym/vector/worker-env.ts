@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResetOptions, ResetResult, StepResult } from '../env.js';
 import { GymError, InvalidActionError } from '../errors.js';
+import type { CloveErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { Action } from '../tools.js';
 import type { SubEnv } from './vector-env.js';
 import type { WorkerData, WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -29,7 +30,7 @@ export class WorkerEnv implements SubEnv {
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (message: WorkerReply) => {
         if (message.type === 'ready') resolve();
-        else if (message.type === 'error' && message.id === null) reject(new GymError(message.code, message.message));
+        else if (message.type === 'error' && message.id === null) reject(new GymError(relayed(message.code), message.message));
         else this.#answer(message);
       };
       this.#worker.on('message', onMessage);
@@ -83,7 +84,7 @@ export class WorkerEnv implements SubEnv {
         error.message = reply.message;
         throw error;
       }
-      throw new GymError(reply.code, reply.message);
+      throw new GymError(relayed(reply.code), reply.message);
     }
     return reply;
   }
@@ -95,4 +96,12 @@ export class WorkerEnv implements SubEnv {
     this.#pending.delete(message.id);
     pending.resolve(message);
   }
+}
+
+/**
+ * The code of an error thrown in the worker, relayed as it is: a registered code (the worker's
+ * errors are Clove errors, or `GYM_WORKER_FAILED`), or the errno of a Node error underneath.
+ */
+function relayed(code: string): CloveErrorCode {
+  return code as CloveErrorCode;
 }

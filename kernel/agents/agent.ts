@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { isAlive } from '../../sdk/agent-state.js';
 import type { AgentRecord, IsolationReport, SpawnRequest } from '../../sdk/types.js';
 import { LogBuffer } from './log-buffer.js';
 import { Mailbox } from '../mailbox.js';
@@ -69,8 +70,55 @@ export class Agent {
   }
 
   get alive(): boolean {
-    const s = this.record.state;
-    return s === 'starting' || s === 'running' || s === 'paused' || s === 'restarting';
+    return isAlive(this.record.state);
+  }
+
+  /** Its sandbox (or none) is in place for the next run: the isolation report says what is in force. */
+  isolate(sandbox: SandboxHandle | null, isolation: IsolationReport): void {
+    this.sandbox = sandbox;
+    this.record.isolation = isolation;
+  }
+
+  /** A run started: a fresh process, nothing of the last run's end left on the record. */
+  started(child: ChildProcess): void {
+    this.process = child;
+    this.runStartedAt = Date.now();
+    this.killRequested = false;
+    this.stopReason = null;
+    Object.assign(this.record, { end_reason: null, pid: child.pid ?? null, state: 'running', exit_code: null, signal: null, ended_at: null, oom_killed: false });
+  }
+
+  /** The kernel asks it to stop: its exit is recorded as killed, for `reason` (the first reason given wins). */
+  requestStop(reason: string): void {
+    this.killRequested = true;
+    this.stopReason ??= reason;
+  }
+
+  /** Its process exited: the exit status, then (once known) whether the OOM killer did it; the sandbox goes. */
+  async exitedWith(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    this.record.exit_code = code;
+    this.record.signal = signal;
+    if (this.sandbox) {
+      this.record.oom_killed = await this.sandbox.oomKilled().catch(() => false);
+      await this.sandbox.destroy().catch(() => {});
+      this.sandbox = null;
+    }
+    this.process = null;
+  }
+
+  /** Ended for good: no more logs or messages; whoever waits for its end is told. */
+  ended(state: 'exited' | 'killed' | 'failed'): void {
+    this.record.state = state;
+    this.record.ended_at = Date.now();
+    this.process = null;
+    this.logs.wake();
+    this.mailbox.close();
+  }
+
+  /** Resolves with the ended record, or undefined on timeout. */
+  async waitExit(timeoutMs: number, signal?: AbortSignal): Promise<AgentRecord | undefined> {
+    if (!this.alive) return this.snapshot();
+    return this.exited.wait(timeoutMs, signal);
   }
 
   /** A copy safe to send over the wire. */

@@ -1,4 +1,8 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { LLM_SECRET_ENV } from '../llm/config.js';
+import type { Agent } from './agent.js';
+import type { Invocation } from './interpreter.js';
+import type { Launch } from './launch.js';
 
 /** The PATH agents get: the system directories, plus the directory of the node that runs the kernel. */
 export const SAFE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -34,4 +38,45 @@ export function agentEnvironment(input: AgentEnvironmentInput): Record<string, s
   Object.assign(env, explicit);
   env.PYTHONPATH = [pythonSdkDir, explicit.PYTHONPATH].filter(Boolean).join(':');
   return { ...env, ...clove };
+}
+
+/**
+ * The model keys THINK uses stay in the kernel: an explicit variable that would hand an agent the
+ * kernel's own key (`--pass-env OPENAI_API_KEY` on the kernel's machine) is dropped; an agent's own,
+ * different key may still be given.
+ */
+export function withoutKernelSecrets(env: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!env) return env;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if ((LLM_SECRET_ENV as readonly string[]).includes(key) && process.env[key] === value) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * How an agent's process starts, before the sandbox has a say: the invocation of its script, in
+ * its working directory, with a clean environment (nothing of the kernel's own, such as API keys,
+ * unless named) and its CLOVE_* variables.
+ */
+export function launchFor(agent: Agent, invocation: Invocation, where: { pythonSdkDir: string; socket: string }): Launch {
+  const request = agent.request;
+  return {
+    command: invocation.command,
+    args: invocation.args,
+    cwd: request.cwd ? resolve(request.cwd) : process.cwd(),
+    env: agentEnvironment({
+      kernel: process.env,
+      explicit: withoutKernelSecrets(request.env),
+      pythonSdkDir: where.pythonSdkDir,
+      clove: {
+        CLOVE_SOCKET: where.socket,
+        CLOVE_TOKEN: agent.token,
+        CLOVE_FD: '3',
+        CLOVE_AGENT_ID: String(agent.id),
+        CLOVE_AGENT_NAME: agent.name,
+      },
+    }),
+  };
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { scriptRuntime } from '../script-runtime.js';
 import { nodeHooksImport } from './node-hooks.js';
 
 export interface Invocation {
@@ -11,8 +11,7 @@ export interface Invocation {
   interpreter: string | null;
 }
 
-/** Which program runs an agent script, in the words the CLI help, README and docs/protocol.md share. */
-export const AGENT_RUNNERS = '.py runs with python3, .js/.mjs/.cjs with node, .ts/.mts with node + tsx, anything else is executed';
+export { AGENT_RUNNERS } from '../script-runtime.js';
 
 let pythonCache: string | undefined;
 
@@ -46,22 +45,19 @@ let tsxCache: string | undefined;
  * script lives, and a `.ts` script runs as an ES module.
  */
 export function invocationFor(script: string, args: string[], python?: string): Invocation {
-  switch (extname(script)) {
-    case '.py': {
+  switch (scriptRuntime(script)) {
+    case 'python': {
       const interpreter = resolvePython(python);
       return { command: interpreter, args: ['-u', script, ...args], interpreter };
     }
-    case '.js':
-    case '.mjs':
-    case '.cjs':
+    case 'node':
       return { command: process.execPath, args: ['--import', nodeHooksImport(), script, ...args], interpreter: process.execPath };
-    case '.ts':
-    case '.mts': {
+    case 'tsx': {
       tsxCache ??= tsxLoader();
       // tsx first: its hooks then run after ours, so ours can mark a .ts file as an ES module.
       return { command: process.execPath, args: ['--import', tsxCache, '--import', nodeHooksImport(), script, ...args], interpreter: process.execPath };
     }
-    default:
+    case null:
       return { command: script, args, interpreter: null };
   }
 }

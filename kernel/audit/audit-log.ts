@@ -36,6 +36,22 @@ export interface AuditLogOptions {
   runId?: string;
 }
 
+/** Defaults of {@link AuditLogOptions}. */
+export const AUDIT_LOG_DEFAULTS: Required<AuditLogOptions> = {
+  /** @default 10 MiB */
+  maxBytes: 10 * 1024 * 1024,
+  /** @default 5 */
+  keep: 5,
+  /** @default 250 ms */
+  flushIntervalMs: 250,
+  /** @default 512 */
+  maxBufferedLines: 512,
+  /** @default 300 */
+  maxArgsChars: 300,
+  /** @default '' (no run id) */
+  runId: '',
+};
+
 // `token` but not token counts (max_tokens, total_tokens): those are usage, not credentials.
 const SECRET_KEY = /(?<!_)tokens?$|^token|secret|password|passwd|authorization|api[_-]?key|cookie|credential|private[_-]?key/i;
 
@@ -120,7 +136,7 @@ export class AuditLog {
     readonly path: string,
     options: AuditLogOptions = {},
   ) {
-    this.opts = { maxBytes: 10 * 1024 * 1024, keep: 5, flushIntervalMs: 250, maxBufferedLines: 512, maxArgsChars: 300, runId: '', ...options };
+    this.opts = { ...AUDIT_LOG_DEFAULTS, ...options };
   }
 
   record(input: AuditInput): void {

@@ -1,4 +1,5 @@
 import { open, stat } from 'node:fs/promises';
+import { refersTo } from '../../sdk/agent-ref.js';
 import type { AuditRecord } from './audit-log.js';
 
 export interface ReadAuditOptions {
@@ -17,7 +18,7 @@ export interface ReadAuditOptions {
 
 function matches(record: AuditRecord, agent: number | string | undefined): boolean {
   if (agent === undefined) return true;
-  return typeof agent === 'number' || /^\d+$/.test(agent) ? record.caller.agent_id === Number(agent) : record.caller.agent_name === agent;
+  return refersTo(agent, { id: record.caller.agent_id, name: record.caller.agent_name });
 }
 
 function parse(line: string): AuditRecord | null {

@@ -1,5 +1,7 @@
 import { constants, fchownSync, fstatSync, mkdirSync, openSync, readlinkSync, statfsSync, type Stats } from 'node:fs';
 import { at, closeQuietly, errnoOf, fdPath, lstatAt, OPEN_DIR, openDirAt, UnsafeEntryError } from '../../worlds/fs/host-dir.js';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { CloveError } from '../../sdk/errors.js';
 import { controlsLink, describeAccess, kernelUid, mayAccess, W, X, type FsCredentials } from './credentials.js';
 
 /**
@@ -12,27 +14,28 @@ export interface FsView {
   creds: FsCredentials;
 }
 
-/** Why the walk refused: `link` (a link the agent controls), `access` (its rights), `pseudo` (/proc, /sys...). */
-export class WalkRefusal extends Error {
-  override readonly name = 'WalkRefusal';
+/**
+ * Why the walk refused: `link` (a link the agent controls), `access` (its rights), `pseudo` (/proc, /sys...).
+ * Not a `KernelError`: HostFs words it (audit, SYSCALL_BLOCKED) before it reaches the caller.
+ */
+export class WalkRefusal extends CloveError {
   constructor(
     readonly kind: 'link' | 'access' | 'pseudo',
     readonly rule: string,
     message: string,
   ) {
-    super(message);
+    super(kind === 'link' ? ErrorCode.FS_LINK_REFUSED : ErrorCode.PERMISSION_DENIED, message, { rule });
   }
 }
 
 /** A path that is not there, or not a directory where one is needed. */
-export class WalkError extends Error {
-  override readonly name = 'WalkError';
+export class WalkError extends CloveError {
   constructor(
     readonly errno: 'ENOENT' | 'ENOTDIR' | 'ELOOP',
     readonly at: string,
     message: string,
   ) {
-    super(message);
+    super(errno === 'ENOENT' ? ErrorCode.FS_NOT_FOUND : ErrorCode.FS_ERROR, message, { path: at, errno });
   }
 }
 

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { CloveError } from '../../sdk/errors.js';
 import type { GeminiProviderOptions } from './gemini.js';
 import { MockProvider, type MockProviderOptions } from './mock.js';
 import type { OpenAiProviderOptions } from './openai.js';
-import type { CallerContext, Completion, LlmProvider, ThinkRequest } from './provider.js';
+import { LLM_DEFAULTS, type CallerContext, type Completion, type LlmProvider, type ThinkRequest } from './provider.js';
 import { RecordingProvider, ReplayProvider } from './recording.js';
 
 export type LlmProviderKind = 'mock' | 'openai' | 'gemini' | 'replay';
@@ -65,11 +66,9 @@ class LazyProvider implements LlmProvider {
 }
 
 /** Thrown when a provider is chosen but not configured; names the variables to set. */
-export class LlmConfigError extends Error {
-  readonly code = 'LLM_NOT_CONFIGURED';
+export class LlmConfigError extends CloveError {
   constructor(message: string) {
-    super(message);
-    this.name = 'LlmConfigError';
+    super('LLM_NOT_CONFIGURED', message);
   }
 }
 
@@ -140,9 +139,9 @@ export function createProvider(options: LlmOptions = {}, env: NodeJS.ProcessEnv 
   return record && kind !== 'replay' ? new RecordingProvider(provider, record) : provider;
 }
 
-/** THINK calls in flight per provider: options, then CLOVE_LLM_CONCURRENCY, then 4. */
+/** THINK calls in flight per provider: options, then CLOVE_LLM_CONCURRENCY, then {@link LLM_DEFAULTS}. */
 export function llmConcurrency(options: LlmOptions = {}, env: NodeJS.ProcessEnv = process.env): number {
   if (options.concurrency !== undefined) return Math.max(1, options.concurrency);
   const fromEnv = positiveInt(llmEnvironment(options, env).CLOVE_LLM_CONCURRENCY, 'CLOVE_LLM_CONCURRENCY');
-  return fromEnv ? fromEnv : 4;
+  return fromEnv ? fromEnv : LLM_DEFAULTS.concurrency;
 }

@@ -46,6 +46,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** How failed provider requests are retried. `maxRetries` @default 2; `baseDelayMs` @default 500; `maxDelayMs` @default 60_000. */
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 60_000 };
 
 /** A failed attempt: whether to try again and after how long the server asked us to wait. */

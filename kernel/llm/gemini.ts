@@ -1,7 +1,7 @@
 import { ApiError, FunctionCallingConfigMode, GoogleGenAI, ThinkingLevel, type Content, type GenerateContentConfig, type GenerateContentResponse, type Part } from '@google/genai';
 import { KernelError } from '../errors.js';
 import { DEFAULT_RETRY, kindOfStatus, llmFailure, retryableStatus, withRetries, type AttemptFailure } from './failure.js';
-import { estimatePromptTokens, estimateTokens, plainText, type Completion, type FinishReason, type LlmProvider, type LlmToolCall, type ThinkRequest } from './provider.js';
+import { ClientProvider, LLM_DEFAULTS, estimatePromptTokens, estimateTokens, plainText, type Completion, type FinishReason, type LlmProvider, type LlmToolCall, type ThinkRequest } from './provider.js';
 
 export interface GeminiProviderOptions {
   apiKey: string;
@@ -89,17 +89,11 @@ function retryDelay(message: string): number | undefined {
 }
 
 /** Gemini through Google's `@google/genai` client (native API: images, function calling, thinking levels). */
-export class GeminiProvider implements LlmProvider {
+export class GeminiProvider extends ClientProvider<GeminiProviderOptions, GoogleGenAI> {
   readonly name = 'gemini';
-  readonly concurrency: number | undefined;
-  private readonly client: GoogleGenAI;
 
-  constructor(private readonly options: GeminiProviderOptions) {
-    this.concurrency = options.concurrency;
-    this.client = new GoogleGenAI({
-      apiKey: options.apiKey,
-      httpOptions: { timeout: options.timeoutMs ?? 120_000, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) },
-    });
+  constructor(options: GeminiProviderOptions) {
+    super(options, (o) => new GoogleGenAI({ apiKey: o.apiKey, httpOptions: { timeout: o.timeoutMs ?? LLM_DEFAULTS.timeoutMs, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}) } }));
   }
 
   async complete(request: ThinkRequest, signal: AbortSignal): Promise<Completion> {
@@ -149,7 +143,7 @@ export class GeminiProvider implements LlmProvider {
     }
     const name = (error as Error)?.name;
     if (name === 'AbortError' || name === 'TimeoutError') {
-      return { error: llmFailure(this.name, 'timeout', `Gemini did not answer within ${this.options.timeoutMs ?? 120_000} ms`), retryable: true };
+      return { error: llmFailure(this.name, 'timeout', `Gemini did not answer within ${this.options.timeoutMs ?? LLM_DEFAULTS.timeoutMs} ms`), retryable: true };
     }
     if (error instanceof SyntaxError) return { error: llmFailure(this.name, 'malformed', `Gemini answered with something that is not JSON (${error.message})`), retryable: false };
     if (error instanceof TypeError) {

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { KernelError } from '../errors.js';
-import { kindOfStatus, llmFailure, retryAfterMs } from './failure.js';
-import { estimatePromptTokens, estimateTokens, type Completion, type LlmMessage, type LlmProvider, type LlmToolCall, type ThinkRequest } from './provider.js';
+import { DEFAULT_RETRY, kindOfStatus, llmFailure, retryAfterMs } from './failure.js';
+import { ClientProvider, LLM_DEFAULTS, estimatePromptTokens, estimateTokens, type Completion, type LlmMessage, type LlmProvider, type LlmToolCall, type ThinkRequest } from './provider.js';
 
 type ChatCompletionCreateParamsNonStreaming = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 type ChatCompletionMessageParam = OpenAI.Chat.Completions.ChatCompletionMessageParam;
@@ -66,22 +66,23 @@ export function chatCompletionBody(request: ThinkRequest, model: string): ChatCo
  * Gemini's compatible endpoint) through the official `openai` client, whose retries honour
  * Retry-After on 408/409/429/5xx.
  */
-export class OpenAiProvider implements LlmProvider {
+export class OpenAiProvider extends ClientProvider<OpenAiProviderOptions, OpenAI> {
   readonly name = 'openai';
-  readonly concurrency: number | undefined;
-  private readonly client: OpenAI;
 
-  constructor(private readonly options: OpenAiProviderOptions) {
-    this.concurrency = options.concurrency;
-    this.client = new OpenAI({
-      baseURL: options.baseUrl,
-      // Local servers need no key; the client insists on one, and a placeholder reveals nothing.
-      apiKey: options.apiKey || 'no-key',
-      timeout: options.timeoutMs ?? 120_000,
-      maxRetries: options.maxRetries ?? 2,
-      // Nothing the client could log (headers carry the key) ever reaches a log.
-      logLevel: 'off',
-    });
+  constructor(options: OpenAiProviderOptions) {
+    super(
+      options,
+      (o) =>
+        new OpenAI({
+          baseURL: o.baseUrl,
+          // Local servers need no key; the client insists on one, and a placeholder reveals nothing.
+          apiKey: o.apiKey || 'no-key',
+          timeout: o.timeoutMs ?? LLM_DEFAULTS.timeoutMs,
+          maxRetries: o.maxRetries ?? DEFAULT_RETRY.maxRetries,
+          // Nothing the client could log (headers carry the key) ever reaches a log.
+          logLevel: 'off',
+        }),
+    );
   }
 
   async complete(request: ThinkRequest, signal: AbortSignal): Promise<Completion> {
@@ -124,7 +125,7 @@ export class OpenAiProvider implements LlmProvider {
     if (error instanceof KernelError) return error;
     const where = this.options.baseUrl;
     if (signal.aborted) return llmFailure(this.name, 'aborted', 'the call was cancelled (the caller went away)');
-    if (error instanceof OpenAI.APIConnectionTimeoutError) return llmFailure(this.name, 'timeout', `${where} did not answer within ${this.options.timeoutMs ?? 120_000} ms (after ${this.options.maxRetries ?? 2} retries)`);
+    if (error instanceof OpenAI.APIConnectionTimeoutError) return llmFailure(this.name, 'timeout', `${where} did not answer within ${this.options.timeoutMs ?? LLM_DEFAULTS.timeoutMs} ms (after ${this.options.maxRetries ?? DEFAULT_RETRY.maxRetries} retries)`);
     if (error instanceof OpenAI.APIConnectionError) {
       const cause = (error as { cause?: { message?: string; cause?: { message?: string } } }).cause;
       return llmFailure(this.name, 'unreachable', `${where} unreachable: ${cause?.cause?.message ?? cause?.message ?? error.message}`);

@@ -49,6 +49,23 @@ export interface LlmProvider {
   complete(request: ThinkRequest, signal: AbortSignal, context?: CallerContext): Promise<Completion>;
 }
 
+/** What a provider behind a real model's client shares: its options (concurrency among them) and its client. */
+export abstract class ClientProvider<Options extends { concurrency?: number }, Client> implements LlmProvider {
+  abstract readonly name: string;
+  readonly concurrency: number | undefined;
+  protected readonly client: Client;
+
+  constructor(
+    protected readonly options: Options,
+    client: (options: Options) => Client,
+  ) {
+    this.concurrency = options.concurrency;
+    this.client = client(options);
+  }
+
+  abstract complete(request: ThinkRequest, signal: AbortSignal, context?: CallerContext): Promise<Completion>;
+}
+
 /** Who a call is for (a world's LLM logs it and blocks that agent on the world clock). */
 export interface CallerContext {
   agent?: number;
@@ -87,3 +104,11 @@ export function estimatePromptTokens(request: ThinkRequest): number {
 export function lastUserText(request: ThinkRequest): string {
   return plainText([...request.messages].reverse().find((m) => m.role === 'user'));
 }
+
+/** Defaults of the LLM options a kernel leaves out. */
+export const LLM_DEFAULTS = {
+  /** THINK calls in flight per provider. @default 4 */
+  concurrency: 4,
+  /** Time a provider has to answer one request. @default 120_000 ms */
+  timeoutMs: 120_000,
+} as const;

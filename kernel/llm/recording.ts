@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ErrorCode, type ErrorCodeValue } from '../../sdk/protocol/error-codes.js';
+import { CloveError } from '../../sdk/errors.js';
 import { KernelError } from '../errors.js';
 import { llmFailure } from './failure.js';
 import type { Completion, LlmProvider, ThinkRequest } from './provider.js';
@@ -85,7 +86,7 @@ export class ReplayProvider implements LlmProvider {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`the LLM replay file ${file} cannot be read (${(error as Error).message}); record one first with CLOVE_LLM_RECORD=${file}`);
+      throw new CloveError('LLM_NOT_CONFIGURED', `the LLM replay file ${file} cannot be read (${(error as Error).message}); record one first with CLOVE_LLM_RECORD=${file}`, { file }, { cause: error });
     }
     text.split('\n').forEach((line, i) => {
       if (!line.trim()) return;
@@ -93,9 +94,9 @@ export class ReplayProvider implements LlmProvider {
       try {
         entry = JSON.parse(line) as RecordedCall;
       } catch {
-        throw new Error(`the LLM replay file ${file} is not JSON lines (line ${i + 1}); was it written by CLOVE_LLM_RECORD?`);
+        throw new CloveError('LLM_NOT_CONFIGURED', `the LLM replay file ${file} is not JSON lines (line ${i + 1}); was it written by CLOVE_LLM_RECORD?`, { file, line: i + 1 });
       }
-      if (typeof entry.key !== 'string' || (!entry.response && !entry.error)) throw new Error(`the LLM replay file ${file}: line ${i + 1} has no key, response or error`);
+      if (typeof entry.key !== 'string' || (!entry.response && !entry.error)) throw new CloveError('LLM_NOT_CONFIGURED', `the LLM replay file ${file}: line ${i + 1} has no key, response or error; was it written by CLOVE_LLM_RECORD?`, { file, line: i + 1 });
       const list = this.answers.get(entry.key) ?? [];
       list.push(entry);
       this.answers.set(entry.key, list);

@@ -1,4 +1,6 @@
 import { BlockList, isIP } from 'node:net';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { CloveError } from '../../sdk/errors.js';
 
 /**
  * Which network addresses HTTP made on an agent's behalf may reach. Loopback, private,
@@ -89,15 +91,13 @@ export function specialAddress(address: string): string | undefined {
   return `${address} is not an IP address`;
 }
 
-/** An address a request may not connect to; carries what was refused, for PERM_DENIED. */
-export class AddressBlockedError extends Error {
-  readonly code = 'EADDRBLOCKED';
+/** An address a request may not connect to; carries what was refused (the HTTP syscall words it as PERM_DENIED). */
+export class AddressBlockedError extends CloveError {
   constructor(
     readonly host: string,
     readonly address: string,
     readonly reason: string,
   ) {
-    super(`${host} resolves to ${address}: ${reason}`);
-    this.name = 'AddressBlockedError';
+    super(ErrorCode.PERMISSION_DENIED, `${host} resolves to ${address}: ${reason}`, { rule: 'http.addresses', reason: `${host} resolves to ${address}: ${reason}` });
   }
 }

@@ -1,4 +1,6 @@
 import { posix } from 'node:path';
+import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { KernelError } from '../errors.js';
 import { matchGlob } from './glob.js';
 
 export const LEVELS = ['UNRESTRICTED', 'STANDARD', 'SANDBOXED', 'READONLY', 'MINIMAL'] as const;
@@ -26,14 +28,13 @@ export interface PermissionContext {
   stateDir?: string;
 }
 
-export class PermissionError extends Error {
-  override readonly name = 'PermissionError';
-  readonly code = 'PERM_INVALID';
+/** A permission level or object that does not validate (`field` names where). */
+export class PermissionError extends KernelError {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(`invalid permissions: ${field}: ${message}`);
+    super(ErrorCode.PERMISSIONS_INVALID, `invalid permissions: ${field}: ${message}`);
   }
 }
 

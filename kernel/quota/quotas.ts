@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
+import { CloveError } from '../../sdk/errors.js';
 import { KernelError } from '../errors.js';
 
 /**
@@ -102,10 +103,10 @@ export function resolveQuotas(given: Partial<Record<QuotaName, number | string>>
   const out: KernelQuotas = { ...QUOTA_DEFAULTS };
   for (const [key, value] of Object.entries(given ?? {})) {
     const name = (key in QUOTA_DEFAULTS ? key : quotaByWireName(key)) as QuotaName | undefined;
-    if (!name) throw new Error(`unknown quota '${key}'; known quotas: ${Object.keys(QUOTA_DEFAULTS).map((k) => wireName(k as QuotaName)).join(', ')}`);
+    if (!name) throw new CloveError('QUOTA_INVALID', `unknown quota '${key}'; known quotas: ${Object.keys(QUOTA_DEFAULTS).map((k) => wireName(k as QuotaName)).join(', ')}`, { quota: key });
     if (value === undefined) continue;
     const n = parseQuotaValue(name, value);
-    if (n === undefined) throw new Error(`quota ${wireName(name)}: expected a positive ${isByteQuota(name) ? 'byte count or a size such as "64M"' : 'integer'}, got ${JSON.stringify(value)}`);
+    if (n === undefined) throw new CloveError('QUOTA_INVALID', `quota ${wireName(name)}: expected a positive ${isByteQuota(name) ? 'byte count or a size such as "64M"' : 'integer'}, got ${JSON.stringify(value)}`, { quota: wireName(name) });
     out[name] = n;
   }
   return out;

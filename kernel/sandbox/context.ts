@@ -2,8 +2,10 @@ import type { IsolationReport } from '../../sdk/types.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
 import { SandboxError, SandboxErrorCode, toError } from './errors.js';
 import { processAlive } from '../process-liveness.js';
+import { SANDBOX_DEFAULTS } from './defaults.js';
 import { parseMemory } from './limits.js';
-import { DEFAULT_HIDDEN } from './mounts.js';
+import type { SandboxCapabilities, SandboxSpec } from './backend.js';
+import { DEFAULT_HIDDEN, unreachableReason, whichCommand, type MountPlan } from './mounts.js';
 
 export interface SandboxOptions {
   /** 'auto' (default) picks namespaces as root, user namespaces otherwise; 'plain' never isolates. */
@@ -53,9 +55,9 @@ export interface ResolvedSandboxOptions {
   instance: number;
 }
 
-export const DEFAULT_TMP_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_TMP_BYTES = SANDBOX_DEFAULTS.tmpBytes;
 
-export const DEFAULT_AGENT_UID = 65534;
+export const DEFAULT_AGENT_UID = SANDBOX_DEFAULTS.agentUid;
 
 export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions {
   const stateDir = options.stateDir ?? null;
@@ -152,4 +154,32 @@ export function cgroupVia(leaf: CgroupLeaf | null, kind: 'memory' | 'cpu' | 'pid
     v2: { memory: 'memory.max', cpu: 'cpu.max', pids: 'pids.max' },
   } as const;
   return `cgroup ${leaf.version} ${files[leaf.version][kind]}`;
+}
+
+/** The cgroup part of a backend's capabilities: the hierarchy it creates agents' groups in. */
+export function cgroupCapability(ctx: SandboxContext): SandboxCapabilities['cgroup'] {
+  return ctx.driver ? { version: ctx.driver.version, parent: ctx.driver.parentPath, controllers: [...ctx.driver.controllers] } : null;
+}
+
+/** The program a spec runs: its absolute path, found on the spec's PATH (else the kernel's). */
+export function commandOf(spec: SandboxSpec): string {
+  const command = whichCommand(spec.command, spec.env['PATH'] ?? process.env['PATH']);
+  if (!command) throw new SandboxError(SandboxErrorCode.UNREACHABLE, `command ${spec.command} was not found on PATH`);
+  return command;
+}
+
+/**
+ * Refuses a launch whose command, working directory or script the agent's uid cannot reach (in
+ * the mount plan, when it has one); `why` says why the agent runs as that uid.
+ */
+export function checkReachable(paths: { command: string; cwd: string; script: string | null }, ids: { uid: number; gid: number }, plan: MountPlan | null, why?: string): void {
+  const checks: Array<[string, string, 'r' | 'x']> = [
+    ['command', paths.command, 'x'],
+    ['working directory', paths.cwd, 'x'],
+    ...(paths.script ? ([['script', paths.script, 'r']] as Array<[string, string, 'r']>) : []),
+  ];
+  for (const [what, path, need] of checks) {
+    const reason = unreachableReason(path, need, ids.uid, ids.gid, plan);
+    if (reason) throw new SandboxError(SandboxErrorCode.UNREACHABLE, `the agent's ${what} is unreachable for uid ${ids.uid}${why ? ` (${why})` : ''}: ${reason}`);
+  }
 }

@@ -1,24 +1,24 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import type { SandboxHandle } from './sandbox.js';
 import type { ExecResult } from '../../sdk/types.js';
+import type { ExecRequest, SandboxHandle } from './backend.js';
 
-export interface ExecRequest {
-  /** A shell command line (run with /bin/sh -c) or an argv array (run directly). */
-  command: string | string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  /** Default 30 000 ms; the whole process tree is killed when it expires. */
-  timeoutMs?: number;
-  /** Per stream; output beyond it is dropped and `*_truncated` is set. Default 1 MiB. */
-  maxOutputBytes?: number;
-  stdin?: string;
-}
+export type { ExecRequest } from './backend.js';
 
 /** The EXEC result is a wire shape: it lives with the others in sdk/types.ts. */
 export type { ExecResult } from '../../sdk/types.js';
 
-export const EXEC_DEFAULTS = { timeoutMs: 30_000, maxOutputBytes: 1024 * 1024 } as const;
+/** Defaults and ceilings of an EXEC's optional fields. */
+export const EXEC_DEFAULTS = {
+  /** The whole process tree is killed when it expires. @default 30_000 ms */
+  timeoutMs: 30_000,
+  /** Largest timeout an EXEC may ask for. @default 3_600_000 ms (one hour) */
+  maxTimeoutMs: 3600_000,
+  /** Output kept per stream. @default 1 MiB */
+  maxOutputBytes: 1024 * 1024,
+  /** Largest output limit an EXEC may ask for. @default 16 MiB */
+  maxMaxOutputBytes: 16 * 1024 * 1024,
+} as const;
 
 /** How to run something in an agent's sandbox: a launcher command line with the argv appended. */
 export interface ExecLauncher {

@@ -1,20 +1,7 @@
+import { signalGroup } from '../process-group.js';
 import type { CgroupLeaf } from './cgroup/cgroup.js';
 import { runExec, type ExecLauncher, type ExecRequest, type ExecResult } from './exec.js';
-import type { FreezeMethod, SandboxHandle } from './sandbox.js';
-
-function signalGroup(pid: number | null, signal: NodeJS.Signals, groupOnly = false): void {
-  if (pid === null) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    if (groupOnly) return;
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // Gone already.
-    }
-  }
-}
+import type { FreezeMethod, PreparedLaunch, SandboxHandle } from './backend.js';
 
 /** The handle of one agent: its cgroup when it has one, its process group otherwise. */
 export class AgentHandle implements SandboxHandle {
@@ -84,4 +71,15 @@ export class AgentHandle implements SandboxHandle {
     // The agent has exited, so its pid may be reused: only its process group is signalled.
     else signalGroup(this.pid, 'SIGKILL', true);
   }
+}
+
+/** What every backend's launch ends with: spawned in its own process group, the pid recorded on attach. */
+export function launchedWith(handle: AgentHandle): Pick<PreparedLaunch, 'detached' | 'handle' | 'attach'> {
+  return {
+    detached: true,
+    handle,
+    attach: async (pid) => {
+      handle.pid = pid;
+    },
+  };
 }

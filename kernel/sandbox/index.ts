@@ -1,15 +1,13 @@
-export {
-  selectBackend,
-  Sandbox,
-  type SandboxSpec,
-  type PreparedLaunch,
-  type SandboxHandle,
-  type SandboxBackend,
-  type SandboxCapabilities,
-  type SandboxOptions,
-  type FreezeMethod,
-  type CgroupStats,
-} from './sandbox.js';
+export { selectBackend, Sandbox, type SandboxOptions } from './sandbox.js';
+export type {
+  SandboxSpec,
+  PreparedLaunch,
+  SandboxHandle,
+  SandboxBackend,
+  SandboxCapabilities,
+  FreezeMethod,
+  CgroupStats,
+} from './backend.js';
 export { NamespacesBackend } from './namespaces.js';
 export { PlainBackend } from './plain.js';
 export { SandboxError, SandboxErrorCode, type SandboxErrorCodeValue } from './errors.js';

@@ -1,16 +1,8 @@
-import { delimiter, extname, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { RUNTIME_PROGRAMS, scriptRuntime } from '../script-runtime.js';
+import { SANDBOX_DEFAULTS } from './defaults.js';
 import { isShim, unreachableReason } from './mounts.js';
-
-const BY_EXTENSION: Record<string, string[]> = {
-  '.py': ['python3', 'python'],
-  '.js': ['node'],
-  '.mjs': ['node'],
-  '.cjs': ['node'],
-  // TypeScript agents run with node and the tsx loader (kernel/agents/interpreter.ts).
-  '.ts': ['node'],
-  '.mts': ['node'],
-};
 
 export interface InterpreterOptions {
   /** Search path; default `process.env.PATH`. */
@@ -29,8 +21,9 @@ export interface InterpreterOptions {
  * resolveInterpreter('agent.py') // '/usr/bin/python3.11' here, not /root/.pyenv/shims/python3
  */
 export function resolveInterpreter(scriptOrName: string, options: InterpreterOptions = {}): string | null {
-  const names = BY_EXTENSION[extname(scriptOrName)] ?? [scriptOrName];
-  const uid = options.uid ?? 65534;
+  const runtime = scriptRuntime(scriptOrName);
+  const names = runtime ? RUNTIME_PROGRAMS[runtime] : [scriptOrName];
+  const uid = options.uid ?? SANDBOX_DEFAULTS.agentUid;
   const gid = options.gid ?? uid;
   const fallback: string[] = [];
   for (const name of names) {

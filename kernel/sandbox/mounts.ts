@@ -1,5 +1,6 @@
 import { accessSync, closeSync, constants, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { SANDBOX_DEFAULTS } from './defaults.js';
 
 /** Directories a sandboxed agent never sees by default (each becomes an empty tmpfs). */
 export const DEFAULT_HIDDEN = ['/root', '/home', '/tmp', '/var/tmp', '/dev/shm', '/run/lock', '/run/user', '/mnt', '/media', '/srv'];
@@ -44,7 +45,7 @@ export function planMounts(input: PlanInput): MountPlan {
     .filter((path, i) => !hidden.slice(0, i).some((other) => isUnder(path, other)))
     .map((path) => {
       const shared = SHARED_TMP.includes(path);
-      return { path, mode: shared ? '1777' : '0755', size: shared ? String(input.tmpBytes ?? 64 * 1024 * 1024) : '1m' };
+      return { path, mode: shared ? '1777' : '0755', size: shared ? String(input.tmpBytes ?? SANDBOX_DEFAULTS.tmpBytes) : '1m' };
     });
   const bind: MountPlan['bind'] = [];
   const add = (path: string, readOnly: boolean): void => {

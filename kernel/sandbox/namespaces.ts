@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
 import type { IsolationReport } from '../../sdk/types.js';
 import type { CgroupLeaf, CgroupLimits } from './cgroup/cgroup.js';
-import { cleanupLeftovers, createLeaf, enforcementReport, type SandboxContext } from './context.js';
+import { cgroupCapability, checkReachable, cleanupLeftovers, commandOf, createLeaf, enforcementReport, type SandboxContext } from './context.js';
 import { SandboxError, SandboxErrorCode } from './errors.js';
 import { namespaceMember } from './exec.js';
-import { AgentHandle } from './handle.js';
+import { AgentHandle, launchedWith } from './handle.js';
 import { resolveLimits } from './limits.js';
-import { absolute, isShim, isUnder, planArgs, planMounts, runtimeRoot, unreachableReason, whichCommand, type MountPlan } from './mounts.js';
-import type { PreparedLaunch, SandboxBackend, SandboxCapabilities, SandboxSpec } from './sandbox.js';
+import { absolute, isShim, isUnder, planArgs, planMounts, runtimeRoot, type MountPlan } from './mounts.js';
+import type { PreparedLaunch, SandboxBackend, SandboxCapabilities, SandboxSpec } from './backend.js';
 
 /** Architectures the launcher's seccomp filter is written for. */
 const SECCOMP_ARCHES = new Set(['x64', 'arm64']);
@@ -97,9 +97,7 @@ export class NamespacesBackend implements SandboxBackend {
       root: this.root,
       launcher: this.ctx.helper,
       namespaces: ns,
-      cgroup: this.ctx.driver
-        ? { version: this.ctx.driver.version, parent: this.ctx.driver.parentPath, controllers: [...this.ctx.driver.controllers] }
-        : null,
+      cgroup: cgroupCapability(this.ctx),
       notes: [...this.notes, ...(this.ctx.driver ? [] : [this.ctx.cgroupNote])],
     };
   }
@@ -113,8 +111,7 @@ export class NamespacesBackend implements SandboxBackend {
     const { uid, gid } = this.agentIds();
     const has = (n: Namespace): boolean => this.support.available.has(n);
     const cwd = absolute(spec.cwd, process.cwd());
-    const command = whichCommand(spec.command, spec.env['PATH'] ?? process.env['PATH']);
-    if (!command) throw new SandboxError(SandboxErrorCode.UNREACHABLE, `command ${spec.command} was not found on PATH`);
+    const command = commandOf(spec);
     if (isShim(command)) {
       throw new SandboxError(
         SandboxErrorCode.UNREACHABLE,
@@ -140,17 +137,7 @@ export class NamespacesBackend implements SandboxBackend {
       });
       for (const b of plan.bind) notes.push(`${b.readOnly ? 'read-only' : 'read-write'} bind: ${b.src}`);
     }
-    const checks: Array<[string, string, 'r' | 'x' | 'rx']> = [
-      ['command', command, 'x'],
-      ['working directory', cwd, 'x'],
-      ...(script ? ([['script', script, 'r']] as Array<[string, string, 'r']>) : []),
-    ];
-    for (const [what, path, need] of checks) {
-      const reason = unreachableReason(path, need, uid, gid, plan);
-      if (reason) {
-        throw new SandboxError(SandboxErrorCode.UNREACHABLE, `the agent's ${what} is unreachable for uid ${uid}: ${reason}`);
-      }
-    }
+    checkReachable({ command, cwd, script }, { uid, gid }, plan);
     const leaf = await createLeaf(this.ctx, spec.agentId, limits, spec.within);
     const fallbacks = rlimitFallbacks(leaf, limits, uid);
     const namespaces = ALL_NAMESPACES.filter((n) => has(n) && !(n === 'net' && spec.network));
@@ -211,12 +198,8 @@ export class NamespacesBackend implements SandboxBackend {
       args,
       env,
       cwd,
-      detached: true,
       isolation,
-      handle,
-      attach: async (pid) => {
-        handle.pid = pid;
-      },
+      ...launchedWith(handle),
     };
   }
 }

@@ -1,11 +1,10 @@
 import type { IsolationReport } from '../../sdk/types.js';
-import { cleanupLeftovers, createLeaf, enforcementReport, type SandboxContext } from './context.js';
-import { SandboxError, SandboxErrorCode } from './errors.js';
-import { AgentHandle } from './handle.js';
+import { cgroupCapability, checkReachable, cleanupLeftovers, commandOf, createLeaf, enforcementReport, type SandboxContext } from './context.js';
+import { AgentHandle, launchedWith } from './handle.js';
 import { resolveLimits } from './limits.js';
-import { absolute, unreachableReason, whichCommand } from './mounts.js';
+import { absolute } from './mounts.js';
 import { rlimitFallbacks } from './namespaces.js';
-import type { PreparedLaunch, SandboxBackend, SandboxCapabilities, SandboxSpec } from './sandbox.js';
+import type { PreparedLaunch, SandboxBackend, SandboxCapabilities, SandboxSpec } from './backend.js';
 
 const NO_NAMESPACES: IsolationReport['namespaces'] = { pid: false, net: false, mnt: false, uts: false, ipc: false, user: false };
 
@@ -30,9 +29,7 @@ export class PlainBackend implements SandboxBackend {
       root: process.getuid?.() === 0,
       launcher: this.ctx.helper,
       namespaces: NO_NAMESPACES,
-      cgroup: this.ctx.driver
-        ? { version: this.ctx.driver.version, parent: this.ctx.driver.parentPath, controllers: [...this.ctx.driver.controllers] }
-        : null,
+      cgroup: cgroupCapability(this.ctx),
       notes: [...this.notes, ...(this.ctx.driver ? [] : [this.ctx.cgroupNote]), ...(this.ctx.helperNote ? [this.ctx.helperNote] : [])],
     };
   }
@@ -50,23 +47,13 @@ export class PlainBackend implements SandboxBackend {
   async prepare(spec: SandboxSpec): Promise<PreparedLaunch> {
     const limits = resolveLimits(spec.limits);
     const cwd = absolute(spec.cwd, process.cwd());
-    const command = whichCommand(spec.command, spec.env['PATH'] ?? process.env['PATH']);
-    if (!command) throw new SandboxError(SandboxErrorCode.UNREACHABLE, `command ${spec.command} was not found on PATH`);
+    const command = commandOf(spec);
     const ids = this.agentIds();
     const uid = ids?.uid ?? process.getuid?.() ?? 0;
     const gid = ids?.gid ?? process.getgid?.() ?? 0;
     if (ids) {
       const script = spec.script ? absolute(spec.script, cwd) : null;
-      const checks: Array<[string, string, 'r' | 'x']> = [['command', command, 'x'], ['working directory', cwd, 'x'], ...(script ? ([['script', script, 'r']] as Array<[string, string, 'r']>) : [])];
-      for (const [what, path, need] of checks) {
-        const reason = unreachableReason(path, need, uid, gid, null);
-        if (reason) {
-          throw new SandboxError(
-            SandboxErrorCode.UNREACHABLE,
-            `the agent's ${what} is unreachable for uid ${uid} (unsandboxed agents of a root kernel run as uid ${uid}; start the kernel with --plain-agents-as-root to keep root): ${reason}`,
-          );
-        }
-      }
+      checkReachable({ command, cwd, script }, { uid, gid }, null, `unsandboxed agents of a root kernel run as uid ${uid}; start the kernel with --plain-agents-as-root to keep root`);
     }
     const leaf = await createLeaf(this.ctx, spec.agentId, limits, spec.within);
     const helper = this.ctx.helper;
@@ -103,7 +90,6 @@ export class PlainBackend implements SandboxBackend {
       ...launch,
       env,
       cwd,
-      detached: true,
       isolation: {
         sandboxed: false,
         backend: this.name,
@@ -113,10 +99,7 @@ export class PlainBackend implements SandboxBackend {
         no_new_privs: false,
         notes,
       },
-      handle,
-      attach: async (pid) => {
-        handle.pid = pid;
-      },
+      ...launchedWith(handle),
     };
   }
 }

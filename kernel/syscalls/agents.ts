@@ -5,10 +5,19 @@ import { boundRequest, childWorld } from '../agents/spawn-bounds.js';
 import { parseSpawnRequest } from '../agents/spawn-request.js';
 import { agentRef, optBool, optEnum, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
-import { syscalls, type CallContext } from '../syscall.js';
+import { MAX_WAIT_MS, syscalls, type CallContext, type Syscall } from '../syscall.js';
+import { callerAgent } from '../caller.js';
 
 const SIGNALS = ['SIGTERM', 'SIGKILL', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGQUIT'] as const;
-const MAX_WAIT_MS = 24 * 3600 * 1000;
+/** Defaults of LOGS. */
+const LOGS_DEFAULTS = {
+  /** Lines returned at most. @default 1000 */
+  max: 1000,
+  /** Largest `max` a call may ask for. @default 100_000 */
+  maxMax: 100_000,
+  /** Longest wait for new lines. @default 60_000 ms */
+  maxWaitMs: 60_000,
+} as const;
 
 /** Agents may act on themselves and on agents they spawned (transitively); the rest needs the grant. */
 function controlled(ctx: CallContext, ref: number | string, grant: string): Agent {
@@ -24,13 +33,26 @@ function controlled(ctx: CallContext, ref: number | string, grant: string): Agen
   );
 }
 
+/** PAUSE and RESUME: on an agent the caller controls; the answer says how (freezer or signal). */
+function freezing(op: 'PAUSE' | 'RESUME', act: (ctx: CallContext, target: Agent) => Promise<string>): Syscall {
+  return {
+    op,
+    access: 'authenticated',
+    async handle(ctx, args) {
+      const target = controlled(ctx, agentRef(op, args, 'agent'), 'kill');
+      const via = await act(ctx, target);
+      return { agent: target.snapshot(), via };
+    },
+  };
+}
+
 export const agentSyscalls = syscalls(
   {
     op: 'SPAWN',
     access: 'authenticated',
     async handle(ctx, args): Promise<AgentRecord> {
       let request = parseSpawnRequest(args);
-      const parent = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+      const parent = callerAgent(ctx.caller);
       if (parent) {
         // A child never gets more than its parent: same world, sandbox, network, limits, grants.
         const bounds = ctx.kernel.spawnParent(parent);
@@ -80,27 +102,11 @@ export const agentSyscalls = syscalls(
     async handle(ctx, args): Promise<LogsResponse> {
       const target = ctx.kernel.agents.get(agentRef('LOGS', args, 'agent'));
       const since = optInt('LOGS', args, 'since_seq', 0) ?? 0;
-      const waitMs = target.alive ? (optInt('LOGS', args, 'wait_ms', 0, 60_000) ?? 0) : 0;
-      const max = optInt('LOGS', args, 'max', 1, 100_000) ?? 1000;
+      const waitMs = target.alive ? (optInt('LOGS', args, 'wait_ms', 0, LOGS_DEFAULTS.maxWaitMs) ?? 0) : 0;
+      const max = optInt('LOGS', args, 'max', 1, LOGS_DEFAULTS.maxMax) ?? LOGS_DEFAULTS.max;
       return { agent_id: target.id, ...(await target.logs.read(since, waitMs, ctx.signal, max)) };
     },
   },
-  {
-    op: 'PAUSE',
-    access: 'authenticated',
-    async handle(ctx, args) {
-      const target = controlled(ctx, agentRef('PAUSE', args, 'agent'), 'kill');
-      const via = await ctx.kernel.agents.pause(target);
-      return { agent: target.snapshot(), via };
-    },
-  },
-  {
-    op: 'RESUME',
-    access: 'authenticated',
-    async handle(ctx, args) {
-      const target = controlled(ctx, agentRef('RESUME', args, 'agent'), 'kill');
-      const via = await ctx.kernel.agents.resume(target);
-      return { agent: target.snapshot(), via };
-    },
-  },
+  freezing('PAUSE', (ctx, target) => ctx.kernel.agents.pause(target)),
+  freezing('RESUME', (ctx, target) => ctx.kernel.agents.resume(target)),
 );

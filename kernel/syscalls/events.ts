@@ -1,10 +1,19 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { EVENT_TYPES, type EventType } from '../../sdk/types.js';
 import { bad, optBool, optInt, optStr, type Args } from '../args.js';
+import { callerId } from '../caller.js';
 import { KernelError } from '../errors.js';
 import type { Subscription } from '../event-bus.js';
 import { quotaExceeded, sizeOf } from '../quota/index.js';
-import { syscalls, type CallContext } from '../syscall.js';
+import { MAX_WAIT_MS, syscalls, type CallContext } from '../syscall.js';
+
+/** Defaults of POLL_EVENTS. */
+const POLL_DEFAULTS = {
+  /** Events returned at most. @default 100 */
+  max: 100,
+  /** Largest `max` a call may ask for. @default 10_000 */
+  maxMax: 10_000,
+} as const;
 
 function types(ctx: CallContext, args: Args): Array<EventType | '*'> {
   const raw = args.types ?? ['*'];
@@ -81,8 +90,8 @@ export const eventSyscalls = syscalls(
     op: 'POLL_EVENTS',
     access: 'authenticated',
     async handle(ctx, args) {
-      const max = optInt('POLL_EVENTS', args, 'max', 1, 10_000) ?? 100;
-      const timeout = optInt('POLL_EVENTS', args, 'timeout_ms', 0, 24 * 3600 * 1000) ?? 0;
+      const max = optInt('POLL_EVENTS', args, 'max', 1, POLL_DEFAULTS.maxMax) ?? POLL_DEFAULTS.max;
+      const timeout = optInt('POLL_EVENTS', args, 'timeout_ms', 0, MAX_WAIT_MS) ?? 0;
       const sub = ctx.conn.subscription;
       if (!sub) {
         throw new KernelError(ErrorCode.BAD_REQUEST, 'POLL_EVENTS: this connection has no subscription; call SUBSCRIBE with the event types first');
@@ -103,7 +112,7 @@ export const eventSyscalls = syscalls(
       const raw = args.data;
       const data = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Args) : raw === undefined || raw === null ? {} : { value: raw };
       checkEmit(ctx, data);
-      const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+      const source = callerId(ctx.caller);
       const event = ctx.kernel.events.publish('CUSTOM', source, { ...data, name });
       return { seq: event.seq };
     },

@@ -1,7 +1,9 @@
+import { CloveError, toError } from '../../sdk/errors.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { bad, optInt, optObj, optStr, type Args } from '../args.js';
 import { KernelError } from '../errors.js';
 import { checkCommand } from '../permissions/index.js';
+import { EXEC_DEFAULTS } from '../sandbox/exec.js';
 import { runExec, type ExecRequest } from '../sandbox/index.js';
 import { syscalls } from '../syscall.js';
 
@@ -21,8 +23,8 @@ export const execSyscalls = syscalls({
     const env = optObj('EXEC', args, 'env') as Record<string, string> | undefined;
     const request: ExecRequest = {
       command: cmd,
-      timeoutMs: optInt('EXEC', args, 'timeout_ms', 1, 3600_000) ?? 30_000,
-      maxOutputBytes: optInt('EXEC', args, 'max_output_bytes', 1, 16 * 1024 * 1024) ?? 1024 * 1024,
+      timeoutMs: optInt('EXEC', args, 'timeout_ms', 1, EXEC_DEFAULTS.maxTimeoutMs) ?? EXEC_DEFAULTS.timeoutMs,
+      maxOutputBytes: optInt('EXEC', args, 'max_output_bytes', 1, EXEC_DEFAULTS.maxMaxOutputBytes) ?? EXEC_DEFAULTS.maxOutputBytes,
       ...(optStr('EXEC', args, 'cwd') ? { cwd: optStr('EXEC', args, 'cwd') } : {}),
       ...(env ? { env } : {}),
       ...(optStr('EXEC', args, 'stdin') !== undefined ? { stdin: optStr('EXEC', args, 'stdin') } : {}),
@@ -34,8 +36,9 @@ export const execSyscalls = syscalls({
       const decision = checkCommand(agent.permissions, line);
       if (!decision.allowed) throw ctx.kernel.denied(ctx, line, decision.rule, decision.reason);
       if (!agent.sandbox) throw new KernelError(ErrorCode.AGENT_NOT_RUNNING, `EXEC: agent '${agent.name}' has no running process to run the command beside`);
-      return agent.sandbox.exec({ cwd: agent.request.cwd ?? process.cwd(), ...request }).catch((error: Error & { code?: string }) => {
-        throw error.code ? error : new KernelError(ErrorCode.EXEC_FAILED, `EXEC: ${error.message}`);
+      return agent.sandbox.exec({ cwd: agent.request.cwd ?? process.cwd(), ...request }).catch((error: unknown) => {
+        // A sandbox error (SANDBOX_AGENT_NOT_RUNNING, ...) says more than EXEC_FAILED; anything else could not start the command.
+        throw error instanceof CloveError ? error : new KernelError(ErrorCode.EXEC_FAILED, `EXEC: ${toError(error).message}`);
       });
     }
     // Operators run on the host as the kernel's user.

@@ -3,7 +3,8 @@ import type { Message } from '../../sdk/types.js';
 import type { Agent } from '../agents/agent.js';
 import { agentRef, optBool, optInt } from '../args.js';
 import { KernelError } from '../errors.js';
-import { syscalls, type CallContext } from '../syscall.js';
+import { MAX_WAIT_MS, syscalls, type CallContext } from '../syscall.js';
+import { callerAgent } from '../caller.js';
 
 let nextMessageId = 1;
 
@@ -16,7 +17,7 @@ function checkSize(ctx: CallContext, payload: unknown): number {
 }
 
 function compose(ctx: CallContext, to: Agent, payload: unknown): Message {
-  const from = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+  const from = callerAgent(ctx.caller);
   return { id: nextMessageId++, from: from?.id ?? null, from_name: from?.name ?? 'operator', to: to.id, time: Date.now(), payload: payload ?? null };
 }
 
@@ -52,7 +53,7 @@ export const ipcSyscalls = syscalls(
     access: 'authenticated',
     async handle(ctx, args) {
       const me = self(ctx);
-      const timeout = optInt('RECV', args, 'timeout_ms', 0, 24 * 3600 * 1000) ?? 0;
+      const timeout = optInt('RECV', args, 'timeout_ms', 0, MAX_WAIT_MS) ?? 0;
       return { message: await ctx.kernel.worlds.blocking(ctx, me.mailbox.receive(timeout, ctx.signal)) };
     },
   },
@@ -62,7 +63,7 @@ export const ipcSyscalls = syscalls(
     handle(ctx, args) {
       const includeSelf = optBool('BROADCAST', args, 'include_self') ?? false;
       const size = checkSize(ctx, args.payload);
-      const sender = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+      const sender = callerAgent(ctx.caller);
       // An agent's broadcast stays in its world (or among agents in none), unless it may reach worlds.
       const scope = sender && !sender.grants.has('worlds') ? sender.record.world : undefined;
       let delivered = 0;

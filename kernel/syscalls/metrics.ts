@@ -1,17 +1,9 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
-import type { Agent } from '../agents/agent.js';
 import { optAgentRef } from '../args.js';
 import { KernelError } from '../errors.js';
 import { llmMetrics } from '../llm/usage.js';
-import { syscalls, type CallContext } from '../syscall.js';
-
-function target(ctx: CallContext): (ref: number | string | undefined) => Agent {
-  return (ref) => {
-    if (ref !== undefined) return ctx.kernel.agents.get(ref);
-    if (ctx.caller.role === 'agent') return ctx.caller.agent;
-    throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: field 'agent' is required for operators (an agent id or name)`);
-  };
-}
+import { agentOrSelf } from '../caller.js';
+import { syscalls } from '../syscall.js';
 
 export const metricsSyscalls = syscalls(
   {
@@ -23,7 +15,7 @@ export const metricsSyscalls = syscalls(
     op: 'METRICS_AGENT',
     access: 'authenticated',
     handle(ctx, args) {
-      const agent = target(ctx)(optAgentRef('METRICS_AGENT', args, 'agent'));
+      const agent = agentOrSelf(ctx, optAgentRef('METRICS_AGENT', args, 'agent'), ctx.kernel.agents);
       return { ...ctx.kernel.metrics.agent(agent), llm: llmMetrics(agent), kernel_bytes: ctx.kernel.kernelBytes(agent) };
     },
   },
@@ -31,7 +23,7 @@ export const metricsSyscalls = syscalls(
     op: 'METRICS_CGROUP',
     access: 'authenticated',
     async handle(ctx, args) {
-      const agent = target(ctx)(optAgentRef('METRICS_CGROUP', args, 'agent'));
+      const agent = agentOrSelf(ctx, optAgentRef('METRICS_CGROUP', args, 'agent'), ctx.kernel.agents);
       const stats = agent.sandbox ? await agent.sandbox.stats() : null;
       if (!stats) {
         throw new KernelError(

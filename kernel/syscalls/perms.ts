@@ -2,6 +2,7 @@ import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { agentRef, optAgentRef } from '../args.js';
 import { KernelError } from '../errors.js';
 import { PermissionError, resolvePermissions } from '../permissions/index.js';
+import { agentOrSelf } from '../caller.js';
 import { syscalls } from '../syscall.js';
 
 export const permSyscalls = syscalls(
@@ -11,8 +12,7 @@ export const permSyscalls = syscalls(
     handle(ctx, args) {
       const ref = optAgentRef('GET_PERMS', args, 'agent');
       const caller = ctx.caller;
-      const target = ref !== undefined ? ctx.kernel.agents.get(ref) : caller.role === 'agent' ? caller.agent : undefined;
-      if (!target) throw new KernelError(ErrorCode.BAD_REQUEST, "GET_PERMS: field 'agent' is required for operators (an agent id or name)");
+      const target = agentOrSelf(ctx, ref, ctx.kernel.agents);
       if (caller.role === 'agent' && caller.agent !== target && !caller.agent.grants.has('perms')) {
         throw new KernelError(ErrorCode.FORBIDDEN, `GET_PERMS: agent '${caller.agent.name}' may read only its own permissions`);
       }

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
 import type { WorldKv } from '../../worlds/index.js';
 import { syscalls, type CallContext } from '../syscall.js';
+import { callerId, callerAgent } from '../caller.js';
 
 const SCOPES = ['global', 'agent', 'session', 'world'] as const;
 
@@ -22,7 +23,7 @@ function worldKv(ctx: CallContext, args: Args): WorldKv | undefined {
 /** `agent` scope is private to the calling agent (operators share one operator space); `session` to the connection. */
 function namespace(ctx: CallContext, args: Args): { ns: string; scope: StoreScope } {
   const scope = optEnum(ctx.op, args, 'scope', SCOPES) ?? 'global';
-  const owner = scope === 'session' ? ctx.conn.id : ctx.caller.role === 'agent' ? ctx.caller.agent.id : 'operator';
+  const owner = scope === 'session' ? ctx.conn.id : (callerId(ctx.caller) ?? 'operator');
   return { ns: StateStore.namespace(scope, owner), scope };
 }
 
@@ -35,10 +36,10 @@ function storeValue(ctx: CallContext, ns: string, scope: StoreScope, key: string
   const own = scope === 'agent' && ctx.caller.role === 'agent';
   const bytes = own ? kernel.quotaFor(ctx.caller, 'storeBytes') : { limit: kernel.options.quotas.storeBytes, scope: 'kernel' as const };
   const keys = own ? kernel.quotaFor(ctx.caller, 'storeKeys') : { limit: kernel.options.quotas.storeKeys, scope: 'kernel' as const };
-  const owner = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+  const owner = callerId(ctx.caller);
   const limits = { op: ctx.op, bytes: bytes.limit, keys: keys.limit, totalBytes: kernel.options.quotas.storeTotalBytes, scope: own ? ('agent' as const) : ('kernel' as const) };
   const used = kernel.store.set(ns, key, value, ttl, limits, owner);
-  const agent = ctx.caller.role === 'agent' ? ctx.caller.agent : null;
+  const agent = callerAgent(ctx.caller);
   kernel.resources.quota('store_bytes', ns, { agent: own ? agent : null, scope: ns }, used.bytes, limits.bytes);
   kernel.resources.quota('store_keys', ns, { agent: own ? agent : null, scope: ns }, used.keys, limits.keys);
   kernel.resources.quota('store_total_bytes', '*', {}, kernel.store.bytes, limits.totalBytes);
@@ -55,7 +56,7 @@ function setWorldValue(ctx: CallContext, kv: WorldKv, key: string, value: unknow
 }
 
 function changed(ctx: CallContext, scope: StoreScope, key: string, op: 'store' | 'delete'): void {
-  const source = ctx.caller.role === 'agent' ? ctx.caller.agent.id : null;
+  const source = callerId(ctx.caller);
   // Only the key is published, never the value: agent and session scopes are private.
   ctx.kernel.events.publish('STATE_CHANGED', source, { key, scope, op });
 }

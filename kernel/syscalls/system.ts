@@ -4,6 +4,7 @@ import type { HelloResponse } from '../../sdk/types.js';
 import { optStr } from '../args.js';
 import { KernelError } from '../errors.js';
 import { syscalls } from '../syscall.js';
+import { callerId, callerAgent } from '../caller.js';
 
 export const systemSyscalls = syscalls(
   {
@@ -34,8 +35,8 @@ export const systemSyscalls = syscalls(
         protocol: PROTOCOL_VERSION,
         kernel_version: ctx.kernel.version,
         role: caller.role,
-        agent_id: caller.role === 'agent' ? caller.agent.id : null,
-        agent_name: caller.role === 'agent' ? caller.agent.name : null,
+        agent_id: callerId(caller),
+        agent_name: callerAgent(caller)?.name ?? null,
       };
     },
   },

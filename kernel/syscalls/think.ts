@@ -7,6 +7,7 @@ import { WorldLlmProvider } from '../llm/world-provider.js';
 import { checkLlm } from '../permissions/index.js';
 import { callerLabel, syscalls } from '../syscall.js';
 import type { HostedWorld } from '../worlds/hosted-world.js';
+import { callerAgent } from '../caller.js';
 
 const worldProviders = new WeakMap<HostedWorld, WorldLlmProvider>();
 
@@ -51,7 +52,7 @@ export const thinkSyscalls = syscalls({
       // Waiting for a model is waiting: a discrete world clock may move on meanwhile.
       const result = hosted ? await ctx.kernel.worlds.blocking(ctx, submitted) : await submitted;
       if (llm?.mode === 'passthrough') {
-        llm.recordPassthrough(request, caller.role === 'agent' ? caller.agent.name : null, { content: result.content, tool_calls: result.tool_calls, tokens: result.usage.total_tokens, latency_ms: result.latency_ms });
+        llm.recordPassthrough(request, callerAgent(caller)?.name ?? null, { content: result.content, tool_calls: result.tool_calls, tokens: result.usage.total_tokens, latency_ms: result.latency_ms });
       }
       if (caller.role === 'agent' && usage) {
         caller.agent.llmUsage.calls++;
@@ -73,7 +74,7 @@ export const thinkSyscalls = syscalls({
       };
     } catch (error) {
       if (usage) usage.failures++;
-      if (llm?.mode === 'passthrough') llm.recordPassthrough(request, caller.role === 'agent' ? caller.agent.name : null, { error: (error as Error).message });
+      if (llm?.mode === 'passthrough') llm.recordPassthrough(request, callerAgent(caller)?.name ?? null, { error: (error as Error).message });
       throw error;
     } finally {
       if (usage) usage.inFlight--;

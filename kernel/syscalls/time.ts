@@ -1,5 +1,6 @@
 import { optInt } from '../args.js';
 import { longTimeout } from '../long-timer.js';
+import { callerId } from '../caller.js';
 import { syscalls } from '../syscall.js';
 
 const MAX_SLEEP_MS = 365 * 24 * 3600 * 1000;
@@ -26,8 +27,8 @@ export const timeSyscalls = syscalls(
       const hosted = ctx.kernel.worlds.worldOf(ctx, args);
       const started = hosted ? hosted.world.now() : Date.now();
       if (hosted) {
-        const agent = ctx.caller.role === 'agent' ? ctx.caller.agent.id : undefined;
-        await hosted.world.sleep(ms, { ...(agent !== undefined ? { agent } : {}), signal: ctx.kernel.worlds.waitSignal(ctx) });
+        const agent = callerId(ctx.caller);
+        await hosted.world.sleep(ms, { ...(agent !== null ? { agent } : {}), signal: ctx.kernel.worlds.waitSignal(ctx) });
       } else {
         await new Promise<void>((resolve) => {
           // Chained: a single setTimeout of 2^31 ms or more fires after 1 ms.

@@ -7,11 +7,17 @@ import { bad, optAgentRef, optBool, optInt, optObj, optStr, str, type Args } fro
 import { KernelError } from '../errors.js';
 import { syscalls, type CallContext } from '../syscall.js';
 import type { HostedWorld } from '../worlds/hosted-world.js';
-import type { Agent } from '../agents/agent.js';
+import { agentOrSelf } from '../caller.js';
 
 /** The wire is snake_case: `latencyMs` -> `latency_ms`. */
 function snakeKeys(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v ?? null]));
+}
+
+function treeStorage(hosted: HostedWorld): Record<string, unknown> | null {
+  const s = hosted.storage;
+  if (!s) return null;
+  return s.kind === 'tmpfs' ? { kind: 'tmpfs', size_bytes: s.sizeBytes, inodes: s.inodes } : { kind: 'disk', reason: s.reason };
 }
 
 /** What WORLD_CREATE, LIST, STATE and RESTORE say about a world. */
@@ -29,26 +35,19 @@ export function describeWorld(hosted: HostedWorld): Record<string, unknown> {
     requests: d.requests,
     agents: [...hosted.members],
     directory: hosted.directory,
+    tree_storage: treeStorage(hosted),
     state_hash: hosted.world.stateHash(),
   };
 }
 
 function worldName(ctx: CallContext, args: Args, field = 'world'): string {
   const name = optStr(ctx.op, args, field) ?? optStr(ctx.op, args, 'name');
-  const caller = ctx.caller;
-  if (name && caller.role === 'agent' && caller.agent.record.world !== name && !caller.agent.grants.has('worlds')) {
-    throw new KernelError(ErrorCode.FORBIDDEN, `${ctx.op}: agent '${caller.agent.name}' may only look at its own world, not '${name}' (an operator can grant 'worlds')`);
+  if (name) {
+    ctx.kernel.worlds.checkAccess(ctx, name);
+    return name;
   }
-  if (name) return name;
   if (ctx.caller.role === 'agent' && ctx.caller.agent.record.world) return ctx.caller.agent.record.world;
   throw bad(ctx.op, field, 'a world name', args[field]);
-}
-
-/** The agent a JOIN or LEAVE moves: the named one, or the (granted) calling agent itself. */
-function agentFor(ctx: CallContext, ref: number | string | undefined): Agent {
-  if (ref !== undefined) return ctx.kernel.agents.get(ref);
-  if (ctx.caller.role === 'agent') return ctx.caller.agent;
-  throw new KernelError(ErrorCode.BAD_REQUEST, `${ctx.op}: field 'agent' is required for operators (an agent id or name)`);
 }
 
 /**
@@ -157,7 +156,7 @@ export const worldSyscalls = syscalls(
     grant: 'worlds',
     handle(ctx, args) {
       const hosted = ctx.kernel.worlds.get(str('WORLD_JOIN', args, 'world'));
-      const agent = agentFor(ctx, optAgentRef('WORLD_JOIN', args, 'agent'));
+      const agent = agentOrSelf(ctx, optAgentRef('WORLD_JOIN', args, 'agent'), ctx.kernel.agents);
       ctx.kernel.worlds.join(agent, hosted);
       return { world: hosted.name, agent: agent.id };
     },
@@ -167,7 +166,7 @@ export const worldSyscalls = syscalls(
     access: 'operator',
     grant: 'worlds',
     handle(ctx, args) {
-      const agent = agentFor(ctx, optAgentRef('WORLD_LEAVE', args, 'agent'));
+      const agent = agentOrSelf(ctx, optAgentRef('WORLD_LEAVE', args, 'agent'), ctx.kernel.agents);
       const left = agent.record.world;
       ctx.kernel.worlds.leave(agent);
       return { world: left, agent: agent.id };

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rename } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { SyncResult, World } from '../../worlds/index.js';
@@ -15,9 +15,11 @@ import {
   type Owner,
 } from '../../worlds/fs/host-dir.js';
 import { worldPath } from '../../worlds/fs/path.js';
+import { CloveError } from '../../sdk/errors.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { KernelError } from '../errors.js';
 import { worldTreePrefix } from './stale-trees.js';
+import { mountTree, mountUnavailable, PAGE, resizeTree, treeSize, unmountTreeAsync, type TreeStorage } from './tree-storage.js';
 
 /**
  * A world inside the kernel: the engine's World plus the agents that joined it and, once a
@@ -33,6 +35,12 @@ export class HostedWorld {
   readonly members = new Set<number>();
   readonly createdAt = Date.now();
   private dir: string | null = null;
+  /** The directory holding the tree (`dir` is `<base>/tree`): the mount point of its tmpfs, and where restores put entries aside. */
+  private base: string | null = null;
+  private making: Promise<void> | null = null;
+  /** What the tree is stored on; `resized` says a tmpfs could not be shrunk back after a restore yet. */
+  private treeStorage: TreeStorage | null = null;
+  private needsRefit = false;
   /** Descriptor of `dir`, held while the world lives: renaming or replacing the path changes nothing. */
   private dirFd: number | null = null;
   /** Owner for files in the directory when sandboxed agents (another uid) must write there. */
@@ -61,21 +69,81 @@ export class HostedWorld {
     return this.dir;
   }
 
-  /** The materialised tree, made on first use. */
+  /** What the tree is stored on (null until it exists). */
+  get storage(): TreeStorage | null {
+    return this.treeStorage;
+  }
+
+  /**
+   * The materialised tree, made on first use: `<tmp>/clove-world-<pid>-<name>-XXXXXX/tree`. As
+   * root the parent directory is a tmpfs sized by the world's limits (tree-storage.ts), so what
+   * agents write there fails with ENOSPC inside the world instead of filling the host's disk; the
+   * entries a restore moves aside stay on the same mount (a rename never crosses it).
+   */
   async ensureDir(owner?: Owner): Promise<string> {
     if (!this.dir) {
-      // Outside the kernel's state directory: sandboxes hide that one.
-      // Named with the kernel's pid: a later kernel removes the trees of one that died (kill -9).
-      const dir = await mkdtemp(join(tmpdir(), worldTreePrefix(this.name)));
-      this.dirFd = openRootDir(dir);
-      this.dir = dir;
-      await this.world.fs.materialise(this.ref());
+      this.making ??= this.makeDir().finally(() => (this.making = null));
+      await this.making;
     }
     if (owner && !this.owner) {
       this.owner = owner;
       chownTreeFd(this.dirFd as number, owner);
     }
-    return this.dir;
+    return this.dir as string;
+  }
+
+  private async makeDir(): Promise<void> {
+    // Outside the kernel's state directory: sandboxes hide that one.
+    // Named with the kernel's pid: a later kernel removes the trees of one that died (kill -9).
+    const base = await mkdtemp(join(tmpdir(), worldTreePrefix(this.name)));
+    try {
+      // Agents running as another uid pass through to the tree; nobody else lists what is beside it.
+      await chmod(base, 0o711);
+      this.treeStorage = await this.mountStorage(base);
+      const dir = join(base, 'tree');
+      await mkdir(dir, { mode: 0o755 });
+      this.dirFd = openRootDir(dir);
+      this.base = base;
+      this.dir = dir;
+    } catch (error) {
+      await removeStorage(base);
+      throw error;
+    }
+    await this.world.fs.materialise(this.ref());
+  }
+
+  /** A tmpfs at `base` sized by the world's limits, or why the tree stays on the host's disk. */
+  private async mountStorage(base: string): Promise<TreeStorage> {
+    const unavailable = mountUnavailable();
+    if (unavailable) return { kind: 'disk', reason: unavailable };
+    const size = this.wantedSize(this.world.fs);
+    if (!size) return { kind: 'disk', reason: "the world's filesystem limits are unbounded (nothing to size a tmpfs by)" };
+    try {
+      await mountTree(base, size);
+    } catch (error) {
+      return { kind: 'disk', reason: `mounting a tmpfs failed: ${(error as Error).message}` };
+    }
+    return { kind: 'tmpfs', ...size };
+  }
+
+  private wantedSize(fs: World['fs']): { sizeBytes: number; inodes: number } | null {
+    return treeSize({ limits: this.world.limits, footprint: fs.footprint(PAGE) });
+  }
+
+  /**
+   * Brings the tmpfs back to the size the world's limits give (after a restore grew it), or to
+   * `size` (what it was before a restore that failed).
+   */
+  private async refit(size = this.wantedSize(this.world.fs)): Promise<void> {
+    if (this.treeStorage?.kind !== 'tmpfs' || !this.base || !size) return;
+    try {
+      await resizeTree(this.base, size);
+      this.treeStorage = { kind: 'tmpfs', ...size };
+      this.needsRefit = false;
+    } catch {
+      // Agents filled the grown room meanwhile: stay grown, try again after the next sync.
+      this.needsRefit = true;
+    }
   }
 
   /** Pulls what processes wrote into the world (serialised: two syncs never interleave). */
@@ -84,9 +152,10 @@ export class HostedWorld {
     const ref = this.ref();
     this.syncing = this.syncing
       .then(() => this.world.fs.syncFrom(ref))
-      .then((result) => {
+      .then(async (result) => {
         this.recordRefused(result);
         this.onSynced(result.skipped.filter((s) => s.reason.startsWith('not synced')));
+        if (this.needsRefit) await this.refit();
       })
       .catch(() => undefined);
     return this.syncing;
@@ -111,10 +180,19 @@ export class HostedWorld {
       return;
     }
     const stat = fs.stat(p);
-    const parent = ensureDirs(this.dirFd, segments, this.owner);
+    let parent: number | null = null;
     try {
+      parent = ensureDirs(this.dirFd, segments, this.owner);
       if (stat.type === 'dir') closeQuietly(ensureDirs(parent, [name], this.owner));
       else writeFileAt(parent, name, fs.readFile(p), { mode: stat.mode & 0o777, owner: this.owner });
+    } catch (error) {
+      const errno = (error as NodeJS.ErrnoException).code;
+      if (errno !== 'ENOSPC' && errno !== 'EDQUOT') throw error;
+      // The tree's storage is full (agents filled it with what the world refused). The world keeps
+      // its version; the tree must not hand a partial copy back to it at the next sync.
+      if (parent !== null && stat.type === 'file') removeAt(parent, name);
+      fs.forgetHostEntry(this.ref(), p);
+      this.recordRefused({ added: [], modified: [], deleted: [], skipped: [{ path: p, reason: `not written to the tree: ${errno} (its storage is full; the world holds the file)` }] });
     } finally {
       closeQuietly(parent);
     }
@@ -131,14 +209,26 @@ export class HostedWorld {
     const run = this.syncing.then(async () => {
       const prepared = this.world.prepareRestore(bytes);
       let aside: string | null = null;
+      let grown: { sizeBytes: number; inodes: number } | null = null;
       try {
         if (this.dir && this.dirFd !== null) {
+          // The old entries stay (aside) until the new tree is written: for that moment the tmpfs
+          // holds both, so it grows by what the snapshot's tree needs, and shrinks back after.
+          const storage = this.treeStorage;
+          const next = storage?.kind === 'tmpfs' ? this.wantedSize(prepared.fs) : null;
+          if (storage?.kind === 'tmpfs' && next && this.base) {
+            const bigger = { sizeBytes: storage.sizeBytes + next.sizeBytes, inodes: storage.inodes + next.inodes };
+            await resizeTree(this.base, bigger);
+            this.treeStorage = { kind: 'tmpfs', ...bigger };
+            grown = { sizeBytes: storage.sizeBytes, inodes: storage.inodes };
+          }
           const ref = this.ref();
           aside = await swapTree(this.dir, () => prepared.fs.materialise(ref, { owner: this.owner }));
         }
       } catch (error) {
         prepared.discard();
-        if (typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('FS_')) throw error;
+        if (grown) await this.refit(grown);
+        if (error instanceof CloveError && !(error instanceof UnsafeEntryError) && error.code.startsWith('FS_')) throw error;
         throw new KernelError(
           ErrorCode.FS_ERROR,
           `the snapshot's tree cannot be written to ${this.dir}: ${(error as Error).message}; nothing was changed (the world and its tree are as before)`,
@@ -147,6 +237,7 @@ export class HostedWorld {
       }
       prepared.commit();
       if (aside) removeBeside(aside);
+      if (grown) await this.refit();
     });
     this.syncing = run.catch(() => undefined);
     return run;
@@ -154,11 +245,12 @@ export class HostedWorld {
 
   async dispose(): Promise<void> {
     this.world.close();
-    const dir = this.dir;
+    const base = this.base;
     closeQuietly(this.dirFd);
     this.dirFd = null;
     this.dir = null;
-    if (dir) removeBeside(dir);
+    this.base = null;
+    if (base) await removeStorage(base);
   }
 
   private ref(): { path: string; fd: number } {
@@ -224,6 +316,16 @@ async function swapTree(dir: string, write: () => Promise<void>): Promise<string
     await moveBack().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Removes a world's tree directory: its tmpfs is detached first (its content goes with it; an
+ * agent still inside keeps its view until it leaves), then what is left is removed without
+ * following links.
+ */
+async function removeStorage(base: string): Promise<void> {
+  await unmountTreeAsync(base);
+  removeBeside(base);
 }
 
 /**

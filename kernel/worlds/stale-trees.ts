@@ -1,8 +1,9 @@
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unmountTree } from './tree-storage.js';
 
-/** A world's materialised tree: `clove-world-<kernel pid>-<world name>-XXXXXX` in the temp directory. */
+/** A world's tree directory: `clove-world-<kernel pid>-<world name>-XXXXXX` in the temp directory (the tree is its `tree`). */
 export function worldTreePrefix(world: string): string {
   return `clove-world-${process.pid}-${world.replace(/[^\w.-]/g, '_')}-`;
 }
@@ -29,6 +30,8 @@ export async function removeDeadKernelTrees(dir = tmpdir()): Promise<number> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const pid = Number(TREE.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
+    // Its tmpfs first (root kernels): rm cannot remove a mount point.
+    unmountTree(join(dir, name));
     await rm(join(dir, name), { recursive: true, force: true }).then(
       () => removed++,
       () => undefined,

@@ -1,15 +1,17 @@
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import type { SpawnLimits, SpawnRequest } from '../../sdk/types.js';
 import type { TimelineEntry, World, WorldLimits } from '../../worlds/index.js';
+import { refersTo } from '../../sdk/agent-ref.js';
 import { parseDuration } from '../../worlds/duration.js';
 import { hostMatches } from '../../worlds/network/host.js';
 import type { Agent } from '../agents/agent.js';
 import type { AgentTable } from '../agents/agent-table.js';
 import type { Args } from '../args.js';
+import { callerId, type CallSite } from '../caller.js';
 import { KernelError } from '../errors.js';
-import { checkDomain } from '../permissions/index.js';
-import type { CallContext } from '../syscall.js';
-import { encodeBody, type HttpCall, type HttpResult } from '../syscalls/http.js';
+import { AddressBlockedError } from '../net/address-policy.js';
+import { encodeBody, namedExplicitly, type HttpCall, type HttpResult } from '../net/http-call.js';
+import { worldPassthrough } from '../net/world-passthrough.js';
 import { HostedWorld } from './hosted-world.js';
 
 /** What the world host needs from the kernel. */
@@ -17,8 +19,6 @@ export interface WorldHostDeps {
   agents: AgentTable;
   /** Timeline entries go on the kernel's event bus as WORLD_EVENT. */
   publish(world: string, entry: TimelineEntry): void;
-  /** A permission denial (SYSCALL_BLOCKED + the error naming the rule). */
-  denied(ctx: CallContext, what: string, rule: string, reason: string): KernelError;
   /** The uid/gid sandboxed agents run as, when the kernel sandboxes them. */
   sandboxOwner(sandboxed: boolean): { uid: number; gid: number } | undefined;
   log(line: string): void;
@@ -194,21 +194,25 @@ export class WorldHost {
   }
 
   /** The world a call addresses: `world` in its arguments, else the calling agent's world. */
-  worldOf(ctx: CallContext, args: Args): HostedWorld | undefined {
+  worldOf(site: CallSite, args: Args): HostedWorld | undefined {
     const named = typeof args.world === 'string' && args.world ? args.world : undefined;
-    const caller = ctx.caller;
+    const caller = site.caller;
     if (named) {
-      // A world is its agents' whole environment: an agent reaches its own, not its neighbours'.
-      if (caller.role === 'agent' && caller.agent.record.world !== named && !caller.agent.grants.has('worlds')) {
-        throw new KernelError(
-          ErrorCode.FORBIDDEN,
-          `${ctx.op}: agent '${caller.agent.name}' is ${caller.agent.record.world ? `in world '${caller.agent.record.world}'` : 'in no world'} and may not reach world '${named}' (an operator can grant 'worlds')`,
-        );
-      }
+      this.checkAccess(site, named);
       return this.get(named);
     }
     if (caller.role === 'agent' && caller.agent.record.world && caller.agent.alive) return this.find(caller.agent.record.world);
     return undefined;
+  }
+
+  /** A world is its agents' whole environment: an agent reaches its own, not its neighbours' (unless granted 'worlds'). */
+  checkAccess(site: Pick<CallSite, 'caller' | 'op'>, world: string): void {
+    const caller = site.caller;
+    if (caller.role !== 'agent' || caller.agent.record.world === world || caller.agent.grants.has('worlds')) return;
+    throw new KernelError(
+      ErrorCode.FORBIDDEN,
+      `${site.op}: agent '${caller.agent.name}' is ${caller.agent.record.world ? `in world '${caller.agent.record.world}'` : 'in no world'} and may not reach world '${world}' (an operator can grant 'worlds')`,
+    );
   }
 
   join(agent: Agent, hosted: HostedWorld): void {
@@ -222,9 +226,10 @@ export class WorldHost {
   }
 
   /** The signal a member's waits on the world clock (SLEEP, world HTTP) listen to, with the call's own. */
-  waitSignal(ctx: CallContext): AbortSignal {
-    const own = ctx.caller.role === 'agent' ? this.waits.get(ctx.caller.agent.id) : undefined;
-    return own ? AbortSignal.any([ctx.signal, own.signal]) : ctx.signal;
+  waitSignal(site: CallSite): AbortSignal {
+    const id = callerId(site.caller);
+    const own = id !== null ? this.waits.get(id) : undefined;
+    return own ? AbortSignal.any([site.signal, own.signal]) : site.signal;
   }
 
   /**
@@ -270,8 +275,8 @@ export class WorldHost {
    * Marks the caller blocked in its world while it waits (RECV, POLL_EVENTS), so that a discrete
    * clock can move on once every agent of the world is waiting.
    */
-  async blocking<T>(ctx: CallContext, wait: Promise<T>): Promise<T> {
-    const caller = ctx.caller;
+  async blocking<T>(site: CallSite, wait: Promise<T>): Promise<T> {
+    const caller = site.caller;
     if (caller.role !== 'agent' || !caller.agent.record.world) return wait;
     const hosted = this.find(caller.agent.record.world);
     const id = caller.agent.id;
@@ -284,31 +289,28 @@ export class WorldHost {
     }
   }
 
-  /** HTTP for a caller in a world goes to the world's mocks; undefined means the real network. */
-  http(ctx: CallContext, args: Args): ((call: HttpCall) => Promise<HttpResult>) | undefined {
-    const hosted = this.worldOf(ctx, args);
-    if (!hosted) return undefined;
-    const caller = ctx.caller;
-    const agent = caller.role === 'agent' ? caller.agent.id : undefined;
+  /** Whether a request to `url` leaves the world for the real network (an allow-list world naming its host). */
+  letsOut(hosted: HostedWorld, url: string): boolean {
     const network = hosted.world.definition.network;
-    return async (call) => {
-      // Mocks are the world; a request an allow-list world lets out reaches the real network, so the
-      // agent's own HTTP rules apply to it too.
-      if (caller.role === 'agent' && network?.mode === 'allow-list' && hostMatches(new URL(call.url).hostname, network.allow ?? [])) {
-        const decision = checkDomain(caller.agent.permissions, call.url);
-        if (!decision.allowed) throw this.deps.denied(ctx, `${call.method} ${call.url}`, decision.rule, decision.reason);
-      }
-      const response = await hosted.world.fetch(
-        { method: call.method, url: call.url, headers: call.headers, body: call.body ?? null },
-        { ...(agent !== undefined ? { agent } : {}), signal: this.waitSignal(ctx) },
-      );
-      return {
-        status: response.status,
-        headers: response.headers,
-        ...encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes),
-        duration_ms: response.latencyMs,
-      };
-    };
+    return network?.mode === 'allow-list' && hostMatches(new URL(url).hostname, network.allow ?? []);
+  }
+
+  /**
+   * HTTP for a caller in a world: the world's mocks answer, on the world's clock. What the world
+   * lets out goes through the HTTP syscall's guarded client (address checks, body cut at
+   * max_bytes); an address it refuses rejects with the `AddressBlockedError`.
+   */
+  async fetch(site: CallSite, hosted: HostedWorld, call: HttpCall): Promise<HttpResult> {
+    const agent = callerId(site.caller);
+    const passthrough = worldPassthrough({ timeoutMs: call.timeoutMs, maxBytes: call.maxBytes, allowSpecial: namedExplicitly(site.caller, call.url) });
+    const response = await hosted.world
+      .fetch({ method: call.method, url: call.url, headers: call.headers, body: call.body ?? null }, { ...(agent !== null ? { agent } : {}), signal: this.waitSignal(site), passthrough })
+      .catch((error: unknown) => {
+        const cause = (error as { cause?: unknown }).cause;
+        throw cause instanceof AddressBlockedError ? cause : error;
+      });
+    const body = encodeBody(response.body, response.headers['content-type'] ?? null, call.maxBytes);
+    return { status: response.status, headers: response.headers, ...body, truncated: body.truncated || response.truncated === true, duration_ms: response.latencyMs };
   }
 
   private load(): Promise<Engine> {
@@ -334,7 +336,7 @@ export class WorldHost {
   private member(hosted: HostedWorld, ref: string | number): Agent | undefined {
     for (const id of hosted.members) {
       const agent = this.deps.agents.find(id);
-      if (agent && (agent.id === ref || agent.name === ref || String(agent.id) === String(ref))) return agent;
+      if (agent && refersTo(ref, agent)) return agent;
     }
     return undefined;
   }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { ReportsError } from '../errors.js';
 import type { Results } from '../results.js';
 import { summarise, cpuMs, type ResultsSummary } from '../summary.js';
 import { bytes, clip, ms, num, percent, usd } from '../format.js';
@@ -25,13 +26,13 @@ function loadAssets(): { chart: string; view: string } {
   if (assets) return assets;
   const require = createRequire(import.meta.url);
   const chartPath = require.resolve('chart.js').replace(/chart\.cjs$/, 'chart.umd.min.js');
-  if (!existsSync(chartPath)) throw new Error(`chart.js's UMD build is missing at ${chartPath}; reinstall dependencies (npm ci).`);
+  if (!existsSync(chartPath)) throw new ReportsError('INSTALLATION_BROKEN', `chart.js's UMD build is missing at ${chartPath}; reinstall dependencies (npm ci).`);
   let view: string | undefined;
   for (const candidate of ['./view.js', '../../../reports/html/view.js']) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) view = readFileSync(path, 'utf8');
   }
-  if (view === undefined) throw new Error('reports/html/view.js is missing from the installation; reinstall clove.');
+  if (view === undefined) throw new ReportsError('INSTALLATION_BROKEN', 'reports/html/view.js is missing from the installation; reinstall clove.');
   // A `</script>` inside the library would end the inline element early.
   const chart = readFileSync(chartPath, 'utf8').replace(/<\/script/gi, '<\\/script');
   return (assets = { chart, view });

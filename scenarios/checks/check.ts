@@ -4,18 +4,9 @@
  * message that names the file, route or value expected and found.
  */
 import type { GradeContext, ScenarioInstance } from '../scenario.js';
+import type { CheckSpec } from './spec.js';
 
-/** A check as written in scenario.yaml: common fields plus the kind's own. */
-export interface CheckSpec {
-  id?: string;
-  kind: string;
-  /** Partial-credit weight (default 1). */
-  weight?: number;
-  /** Must pass for success (default true). */
-  required?: boolean;
-  description?: string;
-  [field: string]: unknown;
-}
+export type { CheckSpec } from './spec.js';
 
 export interface CheckResult {
   passed: boolean;

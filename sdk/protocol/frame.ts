@@ -1,3 +1,4 @@
+import { CloveError } from '../errors.js';
 import { ErrorCode, type ErrorCodeValue } from './error-codes.js';
 import { isCodec, type CodecId } from './codec.js';
 
@@ -32,15 +33,16 @@ export interface Frame extends FrameHeader {
   payload: Uint8Array;
 }
 
-/** A framing violation: the peer cannot be trusted to be in sync any more. */
-export class FrameError extends Error {
+/** A framing violation: the peer cannot be trusted to be in sync any more. `requestId` is 0 when the header could not be read. */
+export class FrameError extends CloveError {
+  declare readonly code: ErrorCodeValue;
+
   constructor(
-    readonly code: ErrorCodeValue,
+    code: ErrorCodeValue,
     message: string,
     readonly requestId = 0,
   ) {
-    super(message);
-    this.name = 'FrameError';
+    super(code, message);
   }
 }
 

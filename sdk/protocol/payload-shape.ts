@@ -1,3 +1,6 @@
+import { CloveError } from '../errors.js';
+import { ErrorCode } from './error-codes.js';
+
 /**
  * Bounds on the shape of a decoded payload, checked on the encoded bytes before anything is
  * decoded: how deeply arrays and maps nest, and how many values there are in all. JSON.parse copes
@@ -15,14 +18,13 @@ export interface PayloadLimits {
 export const DEFAULT_PAYLOAD_LIMITS: PayloadLimits = { maxDepth: 64, maxValues: 1_000_000 };
 
 /** A payload over a limit; `limit` names which one (`depth` or `values`). */
-export class PayloadShapeError extends Error {
+export class PayloadShapeError extends CloveError {
   constructor(
     readonly limit: 'depth' | 'values',
     readonly max: number,
     message: string,
   ) {
-    super(message);
-    this.name = 'PayloadShapeError';
+    super(ErrorCode.PAYLOAD_TOO_COMPLEX, message, { limit, max });
   }
 }
 

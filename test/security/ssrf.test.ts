@@ -10,11 +10,31 @@ import { runScripted, useTestKernel } from '../helpers/kernel.js';
 let server: Server;
 let port: number;
 let hits = 0;
+/** Bytes of /big the server got to write before the client hung up. */
+let bigSent = 0;
+const MiB = 1024 * 1024;
+const BIG = 256 * MiB;
 
 const k = useTestKernel({ sandbox: false });
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits++;
+    if (req.url === '/big') {
+      // A finite body far larger than any max_bytes, sent as fast as the client reads it.
+      bigSent = 0;
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(BIG) });
+      const chunk = Buffer.alloc(64 * 1024, 0x62);
+      const pump = () => {
+        while (bigSent < BIG && !res.destroyed) {
+          bigSent += chunk.length;
+          if (!res.write(chunk)) return;
+        }
+        if (bigSent >= BIG) res.end();
+      };
+      res.on('drain', pump);
+      pump();
+      return;
+    }
     if (req.url === '/endless') {
       // 64 KiB chunks for as long as the client reads: a body of unbounded size.
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -78,6 +98,45 @@ describe('HTTP on an agent\'s behalf', () => {
     const res = await c.http({ url: `http://127.0.0.1:${port}/endless`, maxBytes: 1024 });
     expect(res.truncated).toBe(true);
     expect(Buffer.from(res.body, res.bodyEncoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
+    expect(await c.echo('still serving')).toBe('still serving');
+  });
+});
+
+describe('HTTP an allow-list world lets out to the real network', () => {
+  const world = 'ssrf-allow';
+  beforeAll(async () => {
+    const c = await k.client();
+    await c.worldCreate({ source: `name: ${world}\nnetwork:\n  mode: allow-list\n  allow: ["127.0.0.1", "localhost"]\n` });
+  });
+
+  it('is refused for loopback by IP and by name unless the permissions name the host, with PERM_DENIED naming http.addresses', async () => {
+    const c = await k.client();
+    const before = hits;
+    const urls = [`http://127.0.0.1:${port}/`, `http://localhost:${port}/`];
+    const out = await runScripted(c, urls.map((url) => ['http', { url }]), { world, permissions: { level: 'STANDARD', http: { allowed: true, domains: ['*'] } } });
+    for (const [i, o] of out.entries()) {
+      expect(o.error, urls[i]).toBe('PERM_DENIED');
+      expect(o.message, urls[i]).toMatch(/http\.addresses/);
+    }
+    expect(hits).toBe(before);
+    const log = (await c.worldState(world, { requests: true })).requests ?? [];
+    expect(log.slice(-2).map((r) => r.outcome)).toEqual(['blocked', 'blocked']);
+  });
+
+  it('streams the body and cuts it at max_bytes: the rest is never sent, kernel memory does not take it', async () => {
+    const c = await k.client();
+    const rssBefore = process.memoryUsage().rss;
+    const [out] = await runScripted(c, [['http', { url: `http://127.0.0.1:${port}/big`, max_bytes: 1024 }]], {
+      world,
+      permissions: { level: 'STANDARD', http: { allowed: true, domains: ['127.0.0.1'] } },
+    });
+    const grown = process.memoryUsage().rss - rssBefore;
+    console.log(`world passthrough of a ${BIG / MiB} MiB body with max_bytes=1024: server sent ${(bigSent / MiB).toFixed(1)} MiB, kernel RSS +${(grown / MiB).toFixed(1)} MiB`);
+    expect(out!.ok).toMatchObject({ status: 200, truncated: true });
+    expect(Buffer.from(out!.ok.body, out!.ok.body_encoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
+    // The connection was closed after the first chunk: socket buffers' worth was sent, not 256 MiB.
+    expect(bigSent).toBeLessThan(32 * MiB);
+    expect(grown).toBeLessThan(64 * MiB);
     expect(await c.echo('still serving')).toBe('still serving');
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, HttpBlockedError, type RouteDefinition, World, type WorldDefinition } from '../../worlds/index.js';
+import { createWorld, HttpBlockedError, PASSTHROUGH_MAX_BYTES, type RouteDefinition, World, type WorldDefinition } from '../../worlds/index.js';
 
 function world(routes: RouteDefinition[], extra: Partial<WorldDefinition> = {}, seed: number | string = 1): World {
   return createWorld({ name: 'net', seed, network: { mode: 'mock', routes }, ...extra });
@@ -95,7 +95,25 @@ describe('network mocks', () => {
     let server: Server;
     let port: number;
     beforeAll(async () => {
-      server = createServer((req, res) => res.end(`real ${req.url}`));
+      server = createServer((req, res) => {
+        if (req.url === '/huge') {
+          // Twice what a passthrough keeps, in 64 KiB writes.
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          const chunk = Buffer.alloc(64 * 1024, 0x61);
+          let left = (2 * PASSTHROUGH_MAX_BYTES) / chunk.length;
+          const pump = () => {
+            while (left > 0 && !res.destroyed) {
+              left--;
+              if (!res.write(chunk)) return;
+            }
+            if (left === 0) res.end();
+          };
+          res.on('drain', pump);
+          pump();
+          return;
+        }
+        res.end(`real ${req.url}`);
+      });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as AddressInfo).port;
     });
@@ -108,6 +126,32 @@ describe('network mocks', () => {
       expect(real.body.toString()).toBe('real /real');
       expect(real.route).toBe('passthrough');
       await expect(w.fetch({ url: 'http://localhost:1/' })).rejects.toMatchObject({ code: 'HTTP_BLOCKED', message: expect.stringContaining('network.allow') });
+      w.close();
+    });
+
+    it('streams a passthrough body and cuts it at PASSTHROUGH_MAX_BYTES', async () => {
+      const w = createWorld({ name: 'allow-huge', network: { mode: 'allow-list', allow: ['127.0.0.1'] } });
+      const res = await w.fetch({ url: `http://127.0.0.1:${port}/huge` });
+      expect(res.truncated).toBe(true);
+      expect(res.body.length).toBe(PASSTHROUGH_MAX_BYTES);
+      w.close();
+    });
+
+    it("sends what it lets out through the caller's passthrough; a WorldError from it blocks the request", async () => {
+      const w = createWorld({ name: 'allow-own', network: { mode: 'allow-list', allow: ['127.0.0.1'] } });
+      const seen: string[] = [];
+      const res = await w.fetch(
+        { url: `http://127.0.0.1:${port}/x` },
+        { passthrough: async (r) => (seen.push(`${r.method} ${r.url}`), { status: 201, headers: {}, body: Buffer.from('own'), truncated: false }) },
+      );
+      expect(seen).toEqual([`GET http://127.0.0.1:${port}/x`]);
+      expect(res).toMatchObject({ status: 201, route: 'passthrough' });
+      expect(res.body.toString()).toBe('own');
+      const refuse = async () => {
+        throw new HttpBlockedError('GET', 'u', 'no', 'hint');
+      };
+      await expect(w.fetch({ url: `http://127.0.0.1:${port}/y` }, { passthrough: refuse })).rejects.toMatchObject({ code: 'HTTP_BLOCKED' });
+      expect(w.requestLog.at(-1)?.outcome).toBe('blocked');
       w.close();
     });
   });

@@ -1,5 +1,6 @@
 import { closeSync, constants, fchmodSync, fchownSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFile, rmdirSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { promisify } from 'node:util';
+import { WorldError } from '../errors.js';
 
 /**
  * Descriptor-based operations on a host directory tree that never follow a link.
@@ -22,14 +23,13 @@ export { O_RDONLY, O_WRONLY, O_NOFOLLOW, O_NONBLOCK, O_CREAT, O_EXCL, O_APPEND }
 const readFd = promisify(readFile) as (fd: number) => Promise<Buffer>;
 
 /** Why an entry was not used: it is a link, or not a regular file or directory. */
-export class UnsafeEntryError extends Error {
-  override readonly name = 'UnsafeEntryError';
+export class UnsafeEntryError extends WorldError {
   constructor(
     readonly kind: 'symlink' | 'hardlink' | 'not-regular' | 'not-directory',
     readonly entry: string,
     message: string,
   ) {
-    super(message);
+    super(kind === 'symlink' || kind === 'hardlink' ? 'FS_LINK_REFUSED' : 'FS_ERROR', message, { details: { path: entry, kind } });
   }
 }
 

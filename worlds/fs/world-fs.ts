@@ -324,6 +324,27 @@ export class WorldFs {
     return n;
   }
 
+  /**
+   * What the merged tree takes once materialised (no content is read): its entries, and its files'
+   * bytes each rounded up to `pageSize` (how a tmpfs counts them); `lower*` count only what the
+   * lower layers show (what the world's limits do not cover).
+   */
+  footprint(pageSize = 4096): { entries: number; bytes: number; blocks: number; lowerEntries: number; lowerBlocks: number } {
+    const out = { entries: 0, bytes: 0, blocks: 0, lowerEntries: 0, lowerBlocks: 0 };
+    this.#walk('/', (_path, entry, layer) => {
+      const lower = layer !== 'upper' && layer !== 'restored';
+      const blocks = entry.type === 'file' ? Math.ceil(entry.size / pageSize) * pageSize : 0;
+      out.entries++;
+      out.bytes += entry.type === 'file' ? entry.size : 0;
+      out.blocks += blocks;
+      if (lower) {
+        out.lowerEntries++;
+        out.lowerBlocks += blocks;
+      }
+    });
+    return out;
+  }
+
   /** Files added, modified (content or mode) and deleted relative to the lower layers. */
   diff(): FsDiff {
     const base = new Map<string, { mode: number; content: () => Buffer }>();
@@ -447,6 +468,16 @@ export class WorldFs {
     } finally {
       close();
     }
+  }
+
+  /**
+   * Forgets what a materialised host directory holds at `path` (its host could not write the
+   * world's version there, e.g. ENOSPC): a later sync neither takes in what is there nor deletes
+   * the world's file for its absence.
+   */
+  forgetHostEntry(hostDir: string | HostDirRef, path: string): void {
+    const key = typeof hostDir === 'string' ? resolve(hostDir) : hostDir.path;
+    this.#manifests.get(key)?.delete(worldPath(path));
   }
 
   /**

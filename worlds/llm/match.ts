@@ -1,6 +1,6 @@
 import type { LlmMessage } from '../../sdk/types.js';
 import type { LlmMatchDefinition } from '../schema.js';
-import type { WorldLlmRequest } from './world-llm.js';
+import type { WorldLlmRequest } from './request.js';
 
 /** The text of a message without images (tool calls as `name(args)`). */
 export function messageText(message: LlmMessage | undefined): string {

@@ -5,18 +5,9 @@ import { drawLatency } from '../network/route.js';
 import { WorldRandom, type RandomState } from '../rng.js';
 import type { LlmAnswerDefinition, LlmDefinition, LlmFailureKind, LlmRuleDefinition } from '../schema.js';
 import { compileRegex, conversationText, matches, messageText } from './match.js';
+import type { WorldLlmRequest } from './request.js';
 
-/** A THINK request as the world sees it (the kernel's validated request has this shape). */
-export interface WorldLlmRequest {
-  messages: LlmMessage[];
-  tools?: LlmTool[];
-  tool_choice?: LlmToolChoice;
-  model?: string;
-  max_tokens?: number;
-  temperature?: number;
-  stop?: string[];
-  seed?: number;
-}
+export type { WorldLlmRequest } from './request.js';
 
 export interface WorldLlmAnswer {
   content: string;

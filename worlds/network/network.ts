@@ -27,7 +27,65 @@ export interface WorldResponse {
   latencyMs: number;
   /** Route name or `#index METHOD url`; `custom` for TypeScript handlers; `passthrough` for allow-listed hosts; `fault` for injected errors. */
   route: string;
+  /** True when a passthrough response's body was cut at its byte limit. */
+  truncated?: boolean;
 }
+
+/** A request an allow-list world lets out to the real network. */
+export interface PassthroughRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  signal?: AbortSignal;
+}
+
+/** What the real network answered; `body` already cut at the sender's limit (`truncated`). */
+export interface PassthroughResponse {
+  status: number;
+  statusText?: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  truncated: boolean;
+}
+
+/**
+ * Sends a request the world lets out. A host (the Clove kernel) passes its own, which checks the
+ * addresses connected to and streams the body up to the caller's limit; throwing a `WorldError`
+ * (e.g. `HttpBlockedError`) makes the request blocked, anything else makes it failed.
+ */
+export type Passthrough = (request: PassthroughRequest) => Promise<PassthroughResponse>;
+
+/** Body bytes the default passthrough keeps (the rest is not read). */
+export const PASSTHROUGH_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The passthrough of a world used as a library: `fetch`, no redirects followed, the body read as a
+ * stream and cut at `PASSTHROUGH_MAX_BYTES`. No address checks: the world's `network.allow` is the
+ * only rule (a host such as the Clove kernel passes a guarded one).
+ */
+export const fetchPassthrough: Passthrough = async (request) => {
+  const real = await globalThis.fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: request.signal ?? null, redirect: 'manual' });
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let truncated = false;
+  const reader = real.body?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const room = PASSTHROUGH_MAX_BYTES - kept;
+    if (value.byteLength > room) {
+      chunks.push(Buffer.from(value.subarray(0, room)));
+      kept += room;
+      truncated = true;
+      await reader.cancel();
+      break;
+    }
+    chunks.push(Buffer.from(value));
+    kept += value.byteLength;
+  }
+  return { status: real.status, statusText: real.statusText, headers: Object.fromEntries(real.headers), body: Buffer.concat(chunks, kept), truncated };
+};
 
 /** One line of the request log. Times are virtual (world clock, epoch ms). */
 export interface RequestLogEntry {
@@ -91,7 +149,7 @@ function logBody(bytes: Uint8Array | null): string | null {
 
 
 type Plan =
-  | { kind: 'respond'; status: number; statusText: string; headers: Record<string, string>; body: Buffer; route: string; latencyMs: number }
+  | { kind: 'respond'; status: number; statusText: string; headers: Record<string, string>; body: Buffer; route: string; latencyMs: number; truncated?: boolean }
   | { kind: 'passthrough'; latencyMs: number }
   | { kind: 'error'; error: WorldError; latencyMs: number };
 
@@ -167,9 +225,11 @@ export class WorldNetwork {
    * Sends a request inside the world. Resolution is serialised (so sequences, collections and the
    * seeded RNG advance in request order); latency then passes on the world clock, during which
    * `agent` counts as blocked.
+   * A request the world lets out (allow-list mode) goes through `options.passthrough`
+   * (default {@link fetchPassthrough}).
    * Throws `HttpBlockedError` (HTTP_BLOCKED) or `HttpFailedError` (HTTP_FAILED).
    */
-  async fetch(input: WorldRequest | Request, options: { agent?: string | number; signal?: AbortSignal } = {}): Promise<WorldResponse> {
+  async fetch(input: WorldRequest | Request, options: { agent?: string | number; signal?: AbortSignal; passthrough?: Passthrough } = {}): Promise<WorldResponse> {
     const method = (input.method ?? 'GET').toUpperCase();
     const url = input.url;
     const headers = input instanceof Request ? input.headers : new Headers(input.headers ?? {});
@@ -203,10 +263,12 @@ export class WorldNetwork {
     if (plan.latencyMs > 0) await this.#clock.sleep(plan.latencyMs, options);
     if (plan.kind === 'passthrough') {
       try {
-        const real = await globalThis.fetch(url, { method, headers, body: body === null ? null : Buffer.from(body), signal: options.signal ?? null, redirect: 'manual' });
-        plan = { kind: 'respond', status: real.status, statusText: real.statusText, headers: Object.fromEntries(real.headers), body: Buffer.from(await real.arrayBuffer()), route: 'passthrough', latencyMs: plan.latencyMs };
+        const send = options.passthrough ?? fetchPassthrough;
+        const real = await send({ method, url, headers: Object.fromEntries(headers), body: body === null ? null : Buffer.from(body), ...(options.signal ? { signal: options.signal } : {}) });
+        plan = { kind: 'respond', status: real.status, statusText: real.statusText ?? '', headers: real.headers, body: real.body, route: 'passthrough', latencyMs: plan.latencyMs, truncated: real.truncated };
       } catch (error) {
-        plan = { kind: 'error', error: new HttpFailedError(method, url, `the allow-listed host could not be reached (${(error as Error).message})`, { cause: error }), latencyMs: plan.latencyMs };
+        const refused = error instanceof WorldError ? error : null;
+        plan = { kind: 'error', error: refused ?? new HttpFailedError(method, url, `the allow-listed host could not be reached (${(error as Error).message})`, { cause: error }), latencyMs: plan.latencyMs };
       }
     }
     entry.completedAt = this.#clock.now();
@@ -219,7 +281,7 @@ export class WorldNetwork {
     entry.status = plan.status;
     entry.route = plan.route;
     entry.responseBody = logBody(plan.body);
-    return { status: plan.status, statusText: plan.statusText, headers: plan.headers, body: plan.body, latencyMs: plan.latencyMs, route: plan.route };
+    return { status: plan.status, statusText: plan.statusText, headers: plan.headers, body: plan.body, latencyMs: plan.latencyMs, route: plan.route, ...(plan.truncated ? { truncated: true } : {}) };
   }
 
   async #plan(method: string, url: string, headers: Headers, body: Uint8Array | null): Promise<Plan> {

@@ -3,7 +3,7 @@ import { packageInfo } from '../../../kernel/package-root.js';
 import { makeUnwrapped } from '../../../gym/make.js';
 import type { Grader } from '../../../gym/scenario.js';
 import { grade, loadScenario } from '../../../scenarios/index.js';
-import type { MicroSuite } from '../micro.js';
+import type { MicroSuite } from '../suite.js';
 
 /** gym reset and step on the built-in file-repair scenario, in-process. */
 export const gymSuite: MicroSuite = {

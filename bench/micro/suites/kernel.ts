@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKernel } from '../../../kernel/index.js';
 import { connect } from '../../../sdk/index.js';
-import type { MicroSuite } from '../micro.js';
+import type { MicroSuite } from '../suite.js';
 
 /** An embedded kernel: syscall round trips over its socket. */
 export const kernelSuite: MicroSuite = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKernel } from '../../../kernel/index.js';
 import { connect } from '../../../sdk/index.js';
-import type { MicroSuite } from '../micro.js';
+import type { MicroSuite } from '../suite.js';
 
 /** Agent processes: spawn -> exit -> wait, unsandboxed and in the sandbox the machine allows. */
 export const sandboxSuite: MicroSuite = {

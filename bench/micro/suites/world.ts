@@ -1,5 +1,5 @@
 import { createWorld, World, type WorldDefinition } from '../../../worlds/index.js';
-import type { MicroSuite } from '../micro.js';
+import type { MicroSuite } from '../suite.js';
 
 function definition(files: number): WorldDefinition {
   return {

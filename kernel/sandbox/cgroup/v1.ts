@@ -1,21 +1,7 @@
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import {
-  CPU_PERIOD_USEC,
-  parseKeyValues,
-  parsePidList,
-  readNumber,
-  readText,
-  removeDir,
-  signalEach,
-  sleep,
-  writeText,
-  type CgroupDriver,
-  type CgroupLeaf,
-  type CgroupLimits,
-  type CgroupStats,
-  type Controller,
-} from './cgroup.js';
+import { CPU_PERIOD_USEC, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
+import type { CgroupDriver, CgroupLeaf, CgroupLimits, CgroupStats, Controller } from './cgroup.js';
 
 /** Mount points of the v1 hierarchies Clove uses; `cpu` and `cpuacct` may share one. */
 export interface V1Mounts {

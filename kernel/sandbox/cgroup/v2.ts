@@ -1,21 +1,7 @@
 import { access, mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  CPU_PERIOD_USEC,
-  parseKeyValues,
-  parsePidList,
-  readNumber,
-  readText,
-  removeDir,
-  signalEach,
-  sleep,
-  writeText,
-  type CgroupDriver,
-  type CgroupLeaf,
-  type CgroupLimits,
-  type CgroupStats,
-  type Controller,
-} from './cgroup.js';
+import { CPU_PERIOD_USEC, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
+import type { CgroupDriver, CgroupLeaf, CgroupLimits, CgroupStats, Controller } from './cgroup.js';
 
 const WANTED = ['memory', 'cpu', 'pids'] as const;
 

@@ -1,5 +1,7 @@
-"""Errors of the Python SDK. Kernel error codes travel over the wire unchanged (see
-sdk/protocol/error-codes.ts); codes that start with ``CLIENT_`` are raised by the SDK itself."""
+"""Errors of the Python SDK. Kernel error codes travel over the wire unchanged; codes that start
+with ``CLIENT_`` are raised by the SDK itself. ``ErrorCode`` and ``RETRYABLE_CODES`` below are
+generated from the registry every layer shares (sdk/protocol/error-codes.ts, the table in
+docs/protocol.md#error-codes)."""
 
 
 class CloveError(Exception):
@@ -19,6 +21,12 @@ class CloveError(Exception):
         self.message = message
         self.details = details
 
+    @property
+    def retryable(self):
+        """Whether the same call, made again unchanged, may succeed (a full mailbox, a timeout, a
+        transient HTTP or LLM failure); False for a code this SDK does not know."""
+        return self.code in RETRYABLE_CODES
+
     @classmethod
     def from_payload(cls, payload):
         """Builds the error from a kind-3 frame's ``{code, message, details?}``."""
@@ -31,8 +39,10 @@ class CloveError(Exception):
         )
 
 
+# BEGIN GENERATED: error-codes
+# Generated from sdk/protocol/error-codes.ts by `npm run sync:error-codes`; do not edit by hand.
 class ErrorCode(object):
-    """The kernel's stable error codes, plus the SDK's own ``CLIENT_*`` codes."""
+    """The kernel's stable error codes, plus the SDK's own (``CLIENT_*``, ``GYM_NO_TASK``)."""
 
     FRAME_MALFORMED = "KERNEL_FRAME_MALFORMED"
     FRAME_TOO_LARGE = "KERNEL_FRAME_TOO_LARGE"
@@ -57,7 +67,14 @@ class ErrorCode(object):
     STORE_QUOTA_EXCEEDED = "STORE_QUOTA_EXCEEDED"
     EVENT_TYPE_INVALID = "EVENT_TYPE_INVALID"
     PERMISSION_DENIED = "PERM_DENIED"
+    PERMISSIONS_INVALID = "PERM_INVALID"
     SANDBOX_UNAVAILABLE = "SANDBOX_UNAVAILABLE"
+    SANDBOX_UNREACHABLE = "SANDBOX_UNREACHABLE"
+    SANDBOX_INVALID_LIMIT = "SANDBOX_INVALID_LIMIT"
+    SANDBOX_CGROUP_FAILED = "SANDBOX_CGROUP_FAILED"
+    SANDBOX_SETUP_FAILED = "SANDBOX_SETUP_FAILED"
+    SANDBOX_LAUNCHER_FAILED = "SANDBOX_LAUNCHER_FAILED"
+    SANDBOX_AGENT_NOT_RUNNING = "SANDBOX_AGENT_NOT_RUNNING"
     FS_NOT_FOUND = "FS_NOT_FOUND"
     FS_PATH_ESCAPE = "FS_PATH_ESCAPE"
     FS_ERROR = "FS_ERROR"
@@ -69,13 +86,30 @@ class ErrorCode(object):
     WORLD_EXISTS = "WORLD_EXISTS"
     WORLD_SCHEMA_INVALID = "WORLD_SCHEMA_INVALID"
     WORLD_SNAPSHOT_INVALID = "WORLD_SNAPSHOT_INVALID"
+    WORLD_CLOSED = "WORLD_CLOSED"
+    WORLD_RESTORED = "WORLD_RESTORED"
     LLM_QUOTA_EXCEEDED = "LLM_QUOTA_EXCEEDED"
     LLM_FAILED = "LLM_FAILED"
     QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
 
-    # Raised by the SDK, never sent by the kernel.
+    # Raised by the SDKs, never sent by the kernel.
     CLIENT_CONNECT_FAILED = "CLIENT_CONNECT_FAILED"
     CLIENT_NO_TOKEN = "CLIENT_NO_TOKEN"
     CLIENT_DISCONNECTED = "CLIENT_DISCONNECTED"
     CLIENT_TIMEOUT = "CLIENT_TIMEOUT"
     CLIENT_PROTOCOL_ERROR = "CLIENT_PROTOCOL_ERROR"
+    GYM_NO_TASK = "GYM_NO_TASK"
+
+
+#: Codes whose call may succeed if made again unchanged (``CloveError.retryable``).
+RETRYABLE_CODES = frozenset([
+    ErrorCode.TIMEOUT,
+    ErrorCode.MAILBOX_FULL,
+    ErrorCode.HTTP_FAILED,
+    ErrorCode.WORLD_RESTORED,
+    ErrorCode.LLM_FAILED,
+    ErrorCode.CLIENT_CONNECT_FAILED,
+    ErrorCode.CLIENT_DISCONNECTED,
+    ErrorCode.CLIENT_TIMEOUT,
+])
+# END GENERATED: error-codes

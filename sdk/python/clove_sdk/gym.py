@@ -13,7 +13,7 @@ Example::
 import json
 import os
 
-from .errors import CloveError
+from .errors import CloveError, ErrorCode
 
 SUBMIT_EVENT = "gym.submit"
 
@@ -25,9 +25,9 @@ def task(environ=None):
     """
     raw = (environ if environ is not None else os.environ).get("CLOVE_TASK")
     if not raw:
-        raise CloveError("GYM_NO_TASK", "CLOVE_TASK is not set: this agent was not started by a gym episode "
+        raise CloveError(ErrorCode.GYM_NO_TASK, "CLOVE_TASK is not set: this agent was not started by a gym episode "
                                         "(clove gym play, runEpisode)")
     try:
         return json.loads(raw)
     except ValueError as error:
-        raise CloveError("GYM_NO_TASK", "CLOVE_TASK is not valid JSON: %s" % error)
+        raise CloveError(ErrorCode.GYM_NO_TASK, "CLOVE_TASK is not valid JSON: %s" % error)
