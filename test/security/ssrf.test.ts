@@ -126,14 +126,14 @@ describe('HTTP an allow-list world lets out to the real network', () => {
   it('streams the body and cuts it at max_bytes: the rest is never sent, kernel memory does not take it', async () => {
     const c = await k.client();
     const rssBefore = process.memoryUsage().rss;
-    const [out] = await runScripted(c, [['http', { url: `http://127.0.0.1:${port}/big`, max_bytes: 1024 }]], {
+    const [out] = await runScripted(c, [['http', { url: `http://127.0.0.1:${port}/big`, maxBytes: 1024 }]], {
       world,
       permissions: { level: 'STANDARD', http: { allowed: true, domains: ['127.0.0.1'] } },
     });
     const grown = process.memoryUsage().rss - rssBefore;
     console.log(`world passthrough of a ${BIG / MiB} MiB body with max_bytes=1024: server sent ${(bigSent / MiB).toFixed(1)} MiB, kernel RSS +${(grown / MiB).toFixed(1)} MiB`);
     expect(out!.ok).toMatchObject({ status: 200, truncated: true });
-    expect(Buffer.from(out!.ok.body, out!.ok.body_encoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
+    expect(Buffer.from(out!.ok.body, out!.ok.bodyEncoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
     // The connection was closed after the first chunk: socket buffers' worth was sent, not 256 MiB.
     expect(bigSent).toBeLessThan(32 * MiB);
     expect(grown).toBeLessThan(64 * MiB);
