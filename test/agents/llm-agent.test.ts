@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { CloveClient, KernelEvent } from '../../sdk/index.js';
 import type { WorldDefinition } from '../../worlds/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { useTestKernel } from '../helpers/kernel.js';
 
 /**
  * Two small scenarios (the scenario library is another branch): a world, a task, a scripted world
@@ -99,14 +99,10 @@ async function play(c: CloveClient, scenario: Scenario, runtime: 'ts' | 'python'
 }
 
 describe('the LLM agent loop with a world’s scripted LLM', () => {
-  let k: TestKernel;
   let c: CloveClient;
+  const k = useTestKernel();
   beforeAll(async () => {
-    k = await testKernel();
     c = await k.client();
-  });
-  afterAll(async () => {
-    await k.stop();
   });
 
   it.each([configRepair, apiLookup])('solves $name as an external TypeScript agent, deterministically', async (scenario) => {
@@ -125,13 +121,7 @@ describe('the LLM agent loop with a world’s scripted LLM', () => {
 });
 
 describe('the LLM agent loop’s limits', () => {
-  let k: TestKernel;
-  beforeAll(async () => {
-    k = await testKernel();
-  });
-  afterAll(async () => {
-    await k.stop();
-  });
+  const k = useTestKernel();
 
   it('stops after max iterations when the model never calls done, and keeps the history', async () => {
     const { AgenticLoop } = await import('../../agents/index.js');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
 
 // `clove audit` through the built CLI against a kernel's real audit log.
 
@@ -29,14 +29,13 @@ async function runCli(args: string[]): Promise<Result> {
   }
 }
 
-let k: TestKernel;
 let operator: CloveClient;
 let work: string;
 let agentName: string;
 let agentId: number;
 
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   operator = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-audit-'));
   // Unsandboxed agents of a root kernel run as uid 65534: their working directory must let them in.
@@ -55,7 +54,6 @@ beforeAll(async () => {
   await k.kernel.audit?.flush();
 });
 afterAll(async () => {
-  await k?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

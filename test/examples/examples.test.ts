@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { describe, expect, it } from 'vitest';
+import { useTestKernel } from '../helpers/kernel.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const example = (...parts: string[]) => join(ROOT, 'examples', 'agents', ...parts);
@@ -50,13 +50,7 @@ const typescript: Case[] = [
   { name: 'state-events', script: example('state-events', 'state-events.ts'), expect: stateEventLines },
 ];
 
-let k: TestKernel;
-beforeAll(async () => {
-  k = await testKernel();
-});
-afterAll(async () => {
-  await k?.stop();
-});
+const k = useTestKernel();
 
 async function runAsAgent(c: Case): Promise<string[]> {
   const client = await k.client();

@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { describe, expect, it } from 'vitest';
+import { useTestKernel } from '../helpers/kernel.js';
 
 // The README tour's world-using agents (examples/agents/world), in both languages, in flaky-api.
 
 const ROOT = join(import.meta.dirname, '..', '..');
-let k: TestKernel;
-beforeAll(async () => {
-  k = await testKernel();
-});
-afterAll(async () => {
-  await k?.stop();
-});
+const k = useTestKernel();
 
 describe.concurrent('examples/agents/world', () => {
   it.for([

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The kernel's own module, not clove/kernel: tests look inside (agents' tokens, the audit log, the store).
 import { startKernel, type KernelHandle } from '../../kernel/kernel.js';
 import type { KernelOptions } from '../../kernel/index.js';
 import { connect, type CloveClient, type ConnectOptions, type SpawnRequest } from '../../sdk/index.js';
+export { eventually, sleep } from './wait.js';
 
 export interface TestKernel extends KernelHandle {
   dir: string;
@@ -33,17 +35,52 @@ export async function testKernel(options: KernelOptions = {}): Promise<TestKerne
   };
 }
 
-export const fixture = (...parts: string[]) => join(import.meta.dirname, '..', 'fixtures', ...parts);
-
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, stepMs = 25): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
+/**
+ * One embedded kernel for the calling file or `describe` block: started in `beforeAll`, stopped in
+ * `afterAll` (after the block's own `afterAll` hooks, which run first). The handle it returns works
+ * inside tests and hooks; `options` may be a function, called when the kernel starts, for options
+ * that earlier `beforeAll` hooks compute (a server's port).
+ *
+ * @example
+ * const k = useTestKernel({ killGraceMs: 300 });
+ * it('spawns', async () => { const c = await k.client(); await c.spawn({ script }); });
+ */
+export function useTestKernel(options: KernelOptions | (() => KernelOptions) = {}): TestKernel {
+  let started: TestKernel | undefined;
+  beforeAll(async () => {
+    started = await testKernel(typeof options === 'function' ? options() : options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+    started = undefined;
+  });
+  const current = (): TestKernel => {
+    if (started) return started;
+    throw new Error('useTestKernel(): the kernel runs from beforeAll to afterAll of the block that called it; use it inside tests and hooks');
+  };
+  return {
+    get kernel() {
+      return current().kernel;
+    },
+    get socketPath() {
+      return current().socketPath;
+    },
+    get token() {
+      return current().token;
+    },
+    get tokenFile() {
+      return current().tokenFile;
+    },
+    get dir() {
+      return current().dir;
+    },
+    client: (connectOptions) => current().client(connectOptions),
+    close: () => current().close(),
+    stop: () => current().stop(),
+  };
 }
+
+export const fixture = (...parts: string[]) => join(import.meta.dirname, '..', 'fixtures', ...parts);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Outcome = { ok?: any; error?: string; message?: string };

@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { eventually, fixture, runScripted, testKernel, type Outcome, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, type Outcome, runScripted, useTestKernel } from '../helpers/kernel.js';
 
-let k: TestKernel;
 let c: CloveClient;
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
-});
-afterAll(async () => {
-  await k.stop();
 });
 
 function run(steps: unknown[][], spawn: Record<string, unknown> = {}): Promise<Outcome[]> {

@@ -2,25 +2,21 @@ import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { eventually, fixture, runScripted, testKernel, type Outcome, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, type Outcome, runScripted, useTestKernel } from '../helpers/kernel.js';
 
-let k: TestKernel;
 let operator: CloveClient;
 let work: string;
 
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   operator = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-work-'));
   // Unsandboxed agents of a root kernel run as uid 65534, and the kernel's file syscalls act with
   // their rights: their working directory must be theirs.
   chmodSync(work, 0o755);
   if (process.getuid?.() === 0) chownSync(work, 65534, 65534);
-});
-afterAll(async () => {
-  await k.stop();
 });
 
 function runScript(steps: unknown[][], spawn: Record<string, unknown> = {}): Promise<Outcome[]> {

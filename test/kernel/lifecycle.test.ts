@@ -1,46 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startKernel } from '../../kernel/index.js';
 import { connect, type AgentRecord } from '../../sdk/index.js';
-import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, testKernel, useTestKernel } from '../helpers/kernel.js';
+import { groupMembers, procState, running } from '../helpers/proc.js';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-
-/** The state letter of /proc/<pid>/stat (R, S, Z, ...), or undefined when there is no such process. */
-function procState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
-}
-
-/** Running, not a zombie awaiting its parent. */
-const running = (pid: number) => {
-  const state = procState(pid);
-  return state !== undefined && state !== 'Z';
-};
-
-/** Pids of the live processes in a process group (an agent's group id is its pid). */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
-    } catch {
-      // Exited while we looked.
-    }
-  }
-  return members;
-}
 
 async function pidsOfTree(agent: AgentRecord, atLeast: number): Promise<number[]> {
   return eventually(() => {
@@ -50,13 +19,7 @@ async function pidsOfTree(agent: AgentRecord, atLeast: number): Promise<number[]
 }
 
 describe('agents live and die independently', () => {
-  let k: TestKernel;
-  beforeAll(async () => {
-    k = await testKernel();
-  });
-  afterAll(async () => {
-    await k.stop();
-  });
+  const k = useTestKernel();
 
   it('keeps the other agents running when one crashes', async () => {
     const c = await k.client();

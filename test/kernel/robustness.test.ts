@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Codec, encodePayload } from '../../sdk/protocol/codec.js';
 import { encodeFrame, FrameKind, HEADER_SIZE } from '../../sdk/protocol/frame.js';
 import { Opcode } from '../../sdk/protocol/opcodes.js';
-import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, testKernel, useTestKernel } from '../helpers/kernel.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 
 
@@ -20,15 +20,9 @@ function header(fields: { magic?: number; version?: number; kind?: number; opcod
   return head;
 }
 
-let k: TestKernel;
 const logLines: string[] = [];
 
-beforeAll(async () => {
-  k = await testKernel({ maxPendingWriteBytes: 256 * 1024, log: (line) => logLines.push(line) });
-});
-afterAll(async () => {
-  await k.stop();
-});
+const k = useTestKernel({ maxPendingWriteBytes: 256 * 1024, log: (line) => logLines.push(line) });
 
 /** The kernel is still up: a brand-new client gets a NOOP answered. */
 async function expectServing(): Promise<void> {

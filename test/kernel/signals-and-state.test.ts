@@ -1,15 +1,9 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startKernel } from '../../kernel/index.js';
-import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, useTestKernel } from '../helpers/kernel.js';
 
-let k: TestKernel;
-beforeAll(async () => {
-  k = await testKernel();
-});
-afterAll(async () => {
-  await k.stop();
-});
+const k = useTestKernel();
 
 describe('signals and state directories', () => {
   it('delivers SIGUSR1 without stopping the agent, and SIGKILL answers once the agent is gone', async () => {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CloveError } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
 
-let k: TestKernel;
-beforeAll(async () => {
-  k = await testKernel();
-});
-afterAll(async () => {
-  await k.stop();
-});
+const k = useTestKernel();
 
 describe('kernel spine', () => {
   it('echoes a NOOP payload', async () => {

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KernelEvent } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, type TestKernel, useTestKernel } from '../helpers/kernel.js';
 
-let k: TestKernel;
-beforeAll(async () => {
-  k = await testKernel();
-});
-afterAll(async () => {
-  await k.stop();
-});
+const k = useTestKernel();
 
 async function collect(c: Awaited<ReturnType<TestKernel['client']>>, until: (e: KernelEvent) => boolean, timeoutMs = 15_000): Promise<KernelEvent[]> {
   const seen: KernelEvent[] = [];

@@ -1,18 +1,14 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CloveError, type AgentRecord, type CloveClient, type KernelEvent, type OpcodeName } from '../../sdk/index.js';
-import { eventually, fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, testKernel, useTestKernel } from '../helpers/kernel.js';
 
-let k: TestKernel;
 let op: CloveClient;
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   op = await k.client();
-});
-afterAll(async () => {
-  await k.stop();
 });
 
 let unique = 0;

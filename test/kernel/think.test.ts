@@ -2,16 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmScheduler } from '../../kernel/llm/scheduler.js';
 import type { LlmProvider, ThinkRequest } from '../../kernel/llm/provider.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
 
 describe('THINK', () => {
-  let k: TestKernel;
-  beforeAll(async () => {
-    k = await testKernel({ llm: { mock: { responses: ['first', 'second'] } } });
-  });
-  afterAll(async () => {
-    await k.stop();
-  });
+  const k = useTestKernel({ llm: { mock: { responses: ['first', 'second'] } } });
 
   it('answers from the deterministic mock with usage and timings', async () => {
     const c = await k.client();
@@ -45,7 +39,7 @@ describe('THINK', () => {
 
 describe('THINK through an OpenAI-compatible server', () => {
   let server: Server;
-  let k: TestKernel;
+  let port: number;
   const seen: unknown[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -58,11 +52,10 @@ describe('THINK through an OpenAI-compatible server', () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    k = await testKernel({ llm: { provider: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, model: 'tiny', apiKey: 'sk-test' } });
+    port = (server.address() as { port: number }).port;
   });
+  const k = useTestKernel(() => ({ llm: { provider: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, model: 'tiny', apiKey: 'sk-test' } }));
   afterAll(async () => {
-    await k.stop();
     server.close();
   });
 

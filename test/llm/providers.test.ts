@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLlmServer, type Wire } from '../helpers/fake-llm-server.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { useTestKernel } from '../helpers/kernel.js';
 
 const KEY = 'sk-test-SECRET-7f3a9c';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64');
@@ -42,19 +42,15 @@ const wire = {
 describe.each(['openai', 'gemini'] as Wire[])('THINK through the %s provider against a local server', (kind) => {
   const w = wire[kind];
   let server: FakeLlmServer;
-  let k: TestKernel;
-  let quick: TestKernel;
   const logs: string[] = [];
 
   beforeAll(async () => {
     server = await new FakeLlmServer(kind).start();
-    const llm = { provider: kind, baseUrl: server.baseUrl, apiKey: KEY, model: 'fake-model' } as const;
-    k = await testKernel({ llm: { ...llm, maxRetries: 2, timeoutMs: 5000 }, log: (line: string) => logs.push(line) });
-    quick = await testKernel({ llm: { ...llm, maxRetries: 0, timeoutMs: 300 }, log: (line: string) => logs.push(line) });
   });
+  const llm = () => ({ provider: kind, baseUrl: server.baseUrl, apiKey: KEY, model: 'fake-model' }) as const;
+  const k = useTestKernel(() => ({ llm: { ...llm(), maxRetries: 2, timeoutMs: 5000 }, log: (line: string) => logs.push(line) }));
+  const quick = useTestKernel(() => ({ llm: { ...llm(), maxRetries: 0, timeoutMs: 300 }, log: (line: string) => logs.push(line) }));
   afterAll(async () => {
-    await k?.stop();
-    await quick?.stop();
     await server?.stop();
   });
 

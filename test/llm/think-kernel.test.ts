@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { LlmScheduler } from '../../kernel/llm/scheduler.js';
 import type { Completion, LlmProvider } from '../../kernel/llm/provider.js';
 import type { CloveClient } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, testKernel, useTestKernel } from '../helpers/kernel.js';
 
 describe('THINK requests', () => {
-  let k: TestKernel;
   let c: CloveClient;
+  const k = useTestKernel({ llm: { mock: { latencyMs: 30 } } });
   beforeAll(async () => {
-    k = await testKernel({ llm: { mock: { latencyMs: 30 } } });
     c = await k.client();
-  });
-  afterAll(async () => {
-    await k.stop();
   });
 
   it.each([
@@ -56,14 +52,10 @@ describe('THINK requests', () => {
 });
 
 describe('LLM quotas', () => {
-  let k: TestKernel;
   let c: CloveClient;
+  const k = useTestKernel({ llm: { mock: { latencyMs: 50 } } });
   beforeAll(async () => {
-    k = await testKernel({ llm: { mock: { latencyMs: 50 } } });
     c = await k.client();
-  });
-  afterAll(async () => {
-    await k.stop();
   });
 
   it('counts calls in flight against max_calls: a burst of 6 with a quota of 2 gets 2 answers', async () => {

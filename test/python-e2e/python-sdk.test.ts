@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { describe, expect, it } from 'vitest';
+import { useTestKernel } from '../helpers/kernel.js';
 import { parseResults, type Results } from './results.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -13,13 +13,7 @@ const run = promisify(execFile);
 
 const err = (code: string) => ({ code, is_clove_error: true, has_message: true });
 
-let k: TestKernel;
-beforeAll(async () => {
-  k = await testKernel();
-});
-afterAll(async () => {
-  await k?.stop();
-});
+const k = useTestKernel();
 
 /** What both roles must see. */
 function expectCommon(r: Results, role: 'agent' | 'operator'): void {

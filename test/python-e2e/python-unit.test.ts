@@ -1,18 +1,12 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { expect, it } from 'vitest';
+import { useTestKernel } from '../helpers/kernel.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-let k: TestKernel;
-beforeAll(async () => {
-  k = await testKernel();
-});
-afterAll(async () => {
-  await k?.stop();
-});
+const k = useTestKernel();
 
 it('passes the Python SDK unit tests (python3 -m unittest discover -s test/python)', async () => {
   // Pointed at this kernel, the suite's end-to-end part does not start a kernel of its own.

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestKernel } from '../helpers/kernel.js';
 import { parseResults, type Results } from './results.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -10,13 +10,12 @@ const OPERATOR = join(import.meta.dirname, 'fixtures', 'world_operator.py');
 const run = promisify(execFile);
 
 
-let k: TestKernel;
 let op: Results;
 let agent: Results;
 let agentLines: string[];
 
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   // A Python operator creates the world from world.yaml and spawns world_agent.py into it.
   const { stdout } = await run('python3', [OPERATOR, 'py-e2e'], {
     cwd: ROOT,
@@ -29,9 +28,6 @@ beforeAll(async () => {
   agentLines = op.agent.lines;
   agent = parseResults(agentLines);
 }, 60_000);
-afterAll(async () => {
-  await k?.stop();
-});
 
 describe('Python SDK in a world (real kernel)', () => {
   it('creates the world from YAML as an operator, and refuses duplicates and schema errors', () => {

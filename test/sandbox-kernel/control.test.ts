@@ -2,10 +2,12 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient, KernelEvent } from '../../sdk/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture, sleep, waitForLine } from './helpers.js';
+import { useTestKernel } from '../helpers/kernel.js';
+import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture } from './helpers.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { sleep } from '../helpers/wait.js';
 
 // PAUSE/RESUME with the cgroup freezer, through the SDK and the CLI; restart supervision of a
 // sandboxed agent.
@@ -13,14 +15,10 @@ import { cgroupDirsOf, leafOf, missing, processesOf, sandboxFixture, sleep, wait
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bin.js');
 
-let k: TestKernel;
 let c: CloveClient;
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
-});
-afterAll(async () => {
-  await k?.stop();
 });
 
 /** The highest count a counter agent has printed so far. */

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../sdk/index.js';
-import { cgroupDirsOf, exampleAgent, leafOf, missing, processesOf, processState, sandboxFixture, sleep, waitForLine } from './helpers.js';
+import { cgroupDirsOf, exampleAgent, leafOf, missing, processesOf, sandboxFixture } from './helpers.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { processState } from '../helpers/proc.js';
+import { sleep } from '../helpers/wait.js';
 
 // A kernel daemon killed with SIGKILL leaves no agent and, once a new kernel starts, no cgroup.
 

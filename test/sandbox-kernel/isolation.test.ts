@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
-import { missing, sandboxFixture, textOf } from './helpers.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
+import { missing, sandboxFixture } from './helpers.js';
+import { textOf } from '../helpers/agent-logs.js';
 
 // What a sandboxed agent can see and reach, observed from inside by plain syscalls (probe.py),
 // against what its record claims.
@@ -25,7 +26,6 @@ interface Probe {
   connects: Array<{ host: string; port: number; ok: boolean; error?: string }>;
 }
 
-let k: TestKernel;
 let c: CloveClient;
 let base: string;
 let work: string;
@@ -33,8 +33,8 @@ let server: Server;
 let port: number;
 let accepted = 0;
 
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
   base = mkdtempSync(join(tmpdir(), 'clove-iso-'));
   work = join(base, 'work');
@@ -51,7 +51,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   server?.close();
-  await k?.stop();
   if (base) rmSync(base, { recursive: true, force: true });
 });
 

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { cgroupDirsOf, exampleAgent, leafOf, missing, processesOf, sandboxFixture, sleep, textOf, waitForLine } from './helpers.js';
+import { useTestKernel } from '../helpers/kernel.js';
+import { cgroupDirsOf, exampleAgent, leafOf, missing, processesOf, sandboxFixture } from './helpers.js';
+import { textOf, waitForLine } from '../helpers/agent-logs.js';
+import { sleep } from '../helpers/wait.js';
 
 // Cgroup limits through SPAWN, measured from the agent's cgroup (METRICS_CGROUP) and its record.
 
-let k: TestKernel;
 let c: CloveClient;
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
-});
-afterAll(async () => {
-  await k?.stop();
 });
 
 const noMemory = missing('memory');

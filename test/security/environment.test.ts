@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient, SpawnRequest } from '../../sdk/index.js';
 import { NO_DIST, runCli } from '../helpers/cli.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
 import { missing } from '../sandbox-kernel/helpers.js';
 
 // A kernel started with secrets in its environment (an LLM key, cloud credentials) must not hand
 // them to its agents, sandboxed or not: agents get a clean environment plus what is named.
 
 const SECRETS = { OPENAI_API_KEY: 'sk-kernel-secret', CLOVE_LLM_API_KEY: 'llm-secret', AWS_SECRET_ACCESS_KEY: 'aws-secret', SOME_KERNEL_VAR: 'kernel-only' };
-let k: TestKernel;
 let c: CloveClient;
 let work: string;
 const saved: Record<string, string | undefined> = {};
@@ -21,14 +20,15 @@ beforeAll(async () => {
     saved[key] = process.env[key];
     process.env[key] = value;
   }
-  k = await testKernel();
+});
+const k = useTestKernel();
+beforeAll(async () => {
   c = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-env-'));
   chmodSync(work, 0o755);
   await c.worldCreate({ source: 'name: env-world\nagents:\n  env:\n    WORLD_VAR: from-the-world\n', name: 'env-world' });
 });
 afterAll(async () => {
-  await k?.stop();
   for (const [key, value] of Object.entries(saved)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;

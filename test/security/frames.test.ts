@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Codec } from '../../sdk/protocol/codec.js';
 import { ErrorCode } from '../../sdk/protocol/error-codes.js';
 import { FrameKind } from '../../sdk/protocol/frame.js';
 import { Opcode } from '../../sdk/protocol/opcodes.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { useTestKernel } from '../helpers/kernel.js';
 import { deepJson, deepMsgpack, deepValue, RawPeer } from '../helpers/raw-peer.js';
 
 // Hostile frames: deep and wide payloads in every syscall's fields, oversized frames before HELLO,
 // connection floods. After each, the kernel must answer the next caller.
 
-let k: TestKernel;
 let peers: RawPeer[] = [];
 
 async function operatorPeer(): Promise<RawPeer> {
@@ -25,13 +24,10 @@ async function expectServing(): Promise<void> {
   expect(await c.echo('still here')).toBe('still here');
 }
 
-beforeAll(async () => {
-  k = await testKernel({ quotas: { unauthenticatedConnections: 4 } });
-});
+const k = useTestKernel({ quotas: { unauthenticatedConnections: 4 } });
 
 afterAll(async () => {
   for (const p of peers) p.destroy();
-  await k.stop();
 });
 
 describe('payload shape', () => {

@@ -40,18 +40,6 @@ export async function hostile(c: CloveClient, plan: Step[], spawn: Partial<Spawn
   return resultsOf(c, await startHostile(c, plan, spawn), plan.length);
 }
 
-/** Waits for a stdout line from an agent. */
-export async function lineFrom(c: CloveClient, id: number, text: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  let since = 0;
-  while (Date.now() < end) {
-    const batch = await c.logs(id, { sinceSeq: since, waitMs: 500 });
-    since = batch.nextSeq;
-    if (batch.lines.some((l) => l.text === text)) return;
-  }
-  throw new Error(`agent ${id} never printed ${text}`);
-}
-
 /**
  * A root-only secret the sandboxed agent can see the path of but may not read: a 0600 root file in
  * a 0700 root directory under `base` (which must be visible to the agent).

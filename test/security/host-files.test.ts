@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
+import { useTestKernel } from '../helpers/kernel.js';
 import { hostile, NOT_ROOT, rootSecret, type Result } from './helpers.js';
 
 // Host file syscalls made by hostile agents: links (dangling, swapped, hard), the agent's own view
 // of /tmp, /proc of other processes, and path tricks. The kernel runs as root; every attack must
 // end in a refusal that names the rule, and nothing the agent could not reach itself may leak.
 
-let k: TestKernel;
 let c: CloveClient;
 /** Visible inside sandboxes (not a hidden directory): where root-only secrets and agents' work dirs live. */
 let visible: string;
@@ -26,14 +25,13 @@ function workDir(): string {
 const refusedWith = (r: Result | undefined, code: string) => expect(r, JSON.stringify(r)).toMatchObject({ error: code });
 
 describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (skipped: ${NOT_ROOT})` : ''}`, () => {
+  const k = useTestKernel();
   beforeAll(async () => {
-    k = await testKernel();
     c = await k.client();
     visible = mkdtempSync(join('/var/lib', 'clove-sec-'));
     chmodSync(visible, 0o755);
   });
   afterAll(async () => {
-    await k?.stop();
     if (visible) rmSync(visible, { recursive: true, force: true });
   });
 
@@ -196,14 +194,10 @@ describe.skipIf(NOT_ROOT)(`host file syscalls of hostile agents${NOT_ROOT ? ` (s
 });
 
 describe.skipIf(NOT_ROOT)(`an agent with the kernel's uid${NOT_ROOT ? ` (skipped: ${NOT_ROOT})` : ''}`, () => {
-  let kr: TestKernel;
   let cr: CloveClient;
+  const kr = useTestKernel({ sandbox: { plainUser: 'kernel' } });
   beforeAll(async () => {
-    kr = await testKernel({ sandbox: { plainUser: 'kernel' } });
     cr = await kr.client();
-  });
-  afterAll(async () => {
-    await kr?.stop();
   });
 
   it('a hard link to the operator token is refused, whatever name it has', async () => {

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKernel, type KernelHandle } from '../../kernel/index.js';
 import { connect, type CloveClient, type SpawnRequest } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
-import { missing, sandboxFixture, sleep, waitForLine } from '../sandbox-kernel/helpers.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { sleep } from '../helpers/wait.js';
+import { missing, sandboxFixture } from '../sandbox-kernel/helpers.js';
 
 // Ordinary paths and lifecycles: a socket in /tmp, a script in /tmp, several SDK clients in one
 // agent, long sleeps, and a kernel killed with SIGKILL.
@@ -58,16 +60,14 @@ describe.skipIf(rootReason)(`a kernel with its socket in /tmp ${rootReason ? `(s
 });
 
 describe('several SDK clients in one agent', () => {
-  let k: TestKernel;
   let c: CloveClient;
   let work: string;
+  const k = useTestKernel();
   beforeAll(async () => {
-    k = await testKernel();
     c = await k.client();
     work = mkdtempSync(join(tmpdir(), 'clove-multi-'));
     chmodSync(work, 0o755);
     cleanup.push(async () => {
-      await k.stop();
       rmSync(work, { recursive: true, force: true });
     });
   });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
 import { createWorld } from '../../worlds/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { hostile, lineFrom, NOT_ROOT, resultsOf, rootSecret, startHostile } from './helpers.js';
+import { useTestKernel } from '../helpers/kernel.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { hostile, NOT_ROOT, resultsOf, rootSecret, startHostile } from './helpers.js';
 
 // Link tricks against a world's materialised tree: a sandboxed agent (uid 65534) owns that
 // directory, the kernel (root) writes, makes directories, chowns and reads there. Each attack
@@ -20,7 +21,6 @@ filesystem:
 clock: { mode: discrete }
 `;
 
-let k: TestKernel;
 let c: CloveClient;
 let victims: string;
 let n = 0;
@@ -46,13 +46,12 @@ async function world(): Promise<string> {
 }
 
 describe.skipIf(NOT_ROOT)(`links in a world's tree${NOT_ROOT ? ` (skipped: ${NOT_ROOT})` : ''}`, () => {
+  const k = useTestKernel();
   beforeAll(async () => {
-    k = await testKernel();
     c = await k.client();
     victims = mkdtempSync(join(tmpdir(), 'clove-victims-'));
   });
   afterAll(async () => {
-    await k?.stop();
     if (victims) rmSync(victims, { recursive: true, force: true });
   });
 
@@ -88,7 +87,7 @@ describe.skipIf(NOT_ROOT)(`links in a world's tree${NOT_ROOT ? ` (skipped: ${NOT
     const name = await world();
     const v = victim();
     const id = await startHostile(c, [['symlink', v.file, 'ev.txt'], ['symlink', v.dir, 'evdir'], ['print', 'planted'], ['sleep', 1.5], ['get', 'ev.txt'], ['get', 'evdir/x.txt']], { world: name });
-    await lineFrom(c, id, 'planted');
+    await waitForLine(c, id, 'planted', 30_000);
     await c.worldEvent(name, 'fs.write', { path: '/ev.txt', content: 'from the event' });
     await c.worldEvent(name, 'fs.write', { path: '/evdir/x.txt', content: 'from the event' });
     const results = await resultsOf(c, id, 6);

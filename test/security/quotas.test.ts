@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { crc32 } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient, KernelEvent } from '../../sdk/index.js';
-import { eventually, fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted, useTestKernel } from '../helpers/kernel.js';
 
 // Floods of kernel memory through syscalls: each stops at a quota with QUOTA_EXCEEDED naming it,
 // nothing stored before is lost, the space comes back when the data goes, and what an agent makes
@@ -12,7 +12,6 @@ import { eventually, fixture, runScripted, testKernel, type TestKernel } from '.
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-let k: TestKernel;
 let c: CloveClient;
 const events: KernelEvent[] = [];
 
@@ -25,19 +24,15 @@ async function codeOf(p: Promise<unknown>): Promise<{ code?: string; details?: a
   }
 }
 
+const k = useTestKernel({
+  sandbox: false,
+  quotas: { storeBytes: '1M', storeKeys: 50, mailboxBytes: '512K', eventBytes: '64K', emitRate: 20, eventQueueBytes: '256K', logBytes: '256K', timelineEntries: 50 },
+});
 beforeAll(async () => {
-  k = await testKernel({
-    sandbox: false,
-    quotas: { storeBytes: '1M', storeKeys: 50, mailboxBytes: '512K', eventBytes: '64K', emitRate: 20, eventQueueBytes: '256K', logBytes: '256K', timelineEntries: 50 },
-  });
   c = await k.client();
   const watcher = await k.client();
   watcher.on('event', (e: KernelEvent) => events.push(e));
   await watcher.subscribe(['RESOURCE_WARNING'], { push: true });
-});
-
-afterAll(async () => {
-  await k.stop();
 });
 
 describe('store', () => {

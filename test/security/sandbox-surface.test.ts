@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SpawnRequest } from '../../sdk/index.js';
 import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
-import { missing, waitForLine } from '../sandbox-kernel/helpers.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { missing } from '../sandbox-kernel/helpers.js';
 
 // The system-call surface of agents: namespaces, ptrace, the host's shared memory and lock
 // directories, disk, the operator token and the kernel's process, tried from inside.

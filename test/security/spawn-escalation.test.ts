@@ -3,20 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient, SpawnRequest } from '../../sdk/index.js';
-import { eventually, fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted, useTestKernel } from '../helpers/kernel.js';
 import { cgroupVersion, missing } from '../sandbox-kernel/helpers.js';
 
 // A hostile agent asks SPAWN for a child with more than it has itself. Each ask must be refused
 // with SPAWN_EXCEEDS_PARENT naming the excess, and what it leaves out must be inherited.
 
 const skip = missing('memory', 'pids');
-let k: TestKernel;
 let c: CloveClient;
 let work: string;
 
 beforeAll(async () => {
   if (skip) return;
-  k = await testKernel();
+});
+const k = useTestKernel();
+beforeAll(async () => {
   c = await k.client();
   work = mkdtempSync(join(tmpdir(), 'clove-esc-'));
   chmodSync(work, 0o755);
@@ -26,7 +27,6 @@ beforeAll(async () => {
   await c.worldCreate({ source: 'name: esc-b\nfilesystem:\n  files:\n    - path: /secret.txt\n      content: "b-secret"\n', name: 'esc-b' });
 });
 afterAll(async () => {
-  await k?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
   rmSync(join(tmpdir(), `clove-esc-hidden-${process.pid}.js`), { force: true });
 });

@@ -2,12 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedIPv4, specialAddress } from '../../kernel/net/address-policy.js';
-import { runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { runScripted, useTestKernel } from '../helpers/kernel.js';
 
 // HTTP made on an agent's behalf must not reach the host's own services (an agent in its own
 // network namespace would otherwise reach them through the kernel), nor stream a huge body into it.
 
-let k: TestKernel;
 let server: Server;
 let port: number;
 let hits = 0;
@@ -16,8 +15,8 @@ let bigSent = 0;
 const MiB = 1024 * 1024;
 const BIG = 256 * MiB;
 
+const k = useTestKernel({ sandbox: false });
 beforeAll(async () => {
-  k = await testKernel({ sandbox: false });
   server = createServer((req, res) => {
     hits++;
     if (req.url === '/big') {
@@ -58,7 +57,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  await k.stop();
 });
 
 describe('address policy', () => {
@@ -128,14 +126,14 @@ describe('HTTP an allow-list world lets out to the real network', () => {
   it('streams the body and cuts it at max_bytes: the rest is never sent, kernel memory does not take it', async () => {
     const c = await k.client();
     const rssBefore = process.memoryUsage().rss;
-    const [out] = await runScripted(c, [['http', { url: `http://127.0.0.1:${port}/big`, max_bytes: 1024 }]], {
+    const [out] = await runScripted(c, [['http', { url: `http://127.0.0.1:${port}/big`, maxBytes: 1024 }]], {
       world,
       permissions: { level: 'STANDARD', http: { allowed: true, domains: ['127.0.0.1'] } },
     });
     const grown = process.memoryUsage().rss - rssBefore;
     console.log(`world passthrough of a ${BIG / MiB} MiB body with max_bytes=1024: server sent ${(bigSent / MiB).toFixed(1)} MiB, kernel RSS +${(grown / MiB).toFixed(1)} MiB`);
     expect(out!.ok).toMatchObject({ status: 200, truncated: true });
-    expect(Buffer.from(out!.ok.body, out!.ok.body_encoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
+    expect(Buffer.from(out!.ok.body, out!.ok.bodyEncoding === 'base64' ? 'base64' : 'utf8').length).toBe(1024);
     // The connection was closed after the first chunk: socket buffers' worth was sent, not 256 MiB.
     expect(bigSent).toBeLessThan(32 * MiB);
     expect(grown).toBeLessThan(64 * MiB);

@@ -5,8 +5,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type CloveClient, type WorldInfo } from '../../sdk/index.js';
 import { mountsUnder } from '../../kernel/worlds/tree-storage.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
-import { sandboxFixture, sleep } from '../sandbox-kernel/helpers.js';
+import { fixture, testKernel, useTestKernel } from '../helpers/kernel.js';
+import { sleep } from '../helpers/wait.js';
+import { sandboxFixture } from '../sandbox-kernel/helpers.js';
 import { hostile, NOT_ROOT } from './helpers.js';
 
 // A world's materialised tree is where agents write with plain file I/O. As root it sits on a
@@ -27,14 +28,10 @@ const info = async (c: CloveClient, name: string): Promise<WorldInfo> => (await 
 const treeBase = (w: WorldInfo) => dirname(w.directory as string);
 
 describe.skipIf(NOT_ROOT)(`a world tree on size-limited storage ${NOT_ROOT ? `(skipped: ${NOT_ROOT})` : ''}`, () => {
-  let k: TestKernel;
   let c: CloveClient;
+  const k = useTestKernel();
   beforeAll(async () => {
-    k = await testKernel();
     c = await k.client();
-  });
-  afterAll(async () => {
-    await k?.stop();
   });
 
   it('stops a sandboxed disk fill with ENOSPC inside the world; the kernel serves, the host disk does not take it, rewind works', async () => {

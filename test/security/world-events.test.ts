@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { testKernel, type TestKernel } from '../helpers/kernel.js';
-import { lineFrom, resultsOf, startHostile } from './helpers.js';
+import { useTestKernel } from '../helpers/kernel.js';
+import { waitForLine } from '../helpers/agent-logs.js';
+import { resultsOf, startHostile } from './helpers.js';
 
 // World confinement on the event bus: an agent in world A subscribes to everything and must see
 // A's events, never B's (B's timeline, B's agents' events, B's broadcasts). Plain agents are enough
@@ -12,17 +13,13 @@ name: ${name}
 clock: { mode: discrete }
 `;
 
-let k: TestKernel;
 let c: CloveClient;
 
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
   await c.worldCreate({ source: WORLD('wa') });
   await c.worldCreate({ source: WORLD('wb') });
-});
-afterAll(async () => {
-  await k?.stop();
 });
 
 describe("a world's events reach only its members and operators", () => {
@@ -40,9 +37,9 @@ describe("a world's events reach only its members and operators", () => {
       { world: 'wa', sandboxed: false },
     );
     const outsider = await startHostile(c, plan, { sandboxed: false });
-    await lineFrom(c, polled, 'subscribed');
-    await lineFrom(c, pushed, 'subscribed');
-    await lineFrom(c, outsider, 'subscribed');
+    await waitForLine(c, polled, 'subscribed', 30_000);
+    await waitForLine(c, pushed, 'subscribed', 30_000);
+    await waitForLine(c, outsider, 'subscribed', 30_000);
     // World B: its timeline, and an agent of B emitting and broadcasting.
     await c.worldEvent('wb', 'fs.write', { path: '/b-secret.txt', content: 'content of world B' });
     const bAgent = await startHostile(
@@ -82,8 +79,8 @@ describe("a world's events reach only its members and operators", () => {
   it('BROADCAST from an agent in world B reaches only agents of world B', async () => {
     const listener = await startHostile(c, [['print', 'ready'], ['sleep', 1.5], ['call', 'recv', { timeout_ms: 200 }]], { world: 'wa', sandboxed: false });
     const sibling = await startHostile(c, [['print', 'ready'], ['sleep', 1.5], ['call', 'recv', { timeout_ms: 200 }]], { world: 'wb', sandboxed: false });
-    await lineFrom(c, listener, 'ready');
-    await lineFrom(c, sibling, 'ready');
+    await waitForLine(c, listener, 'ready', 30_000);
+    await waitForLine(c, sibling, 'ready', 30_000);
     const sender = await startHostile(c, [['call', 'broadcast', { payload: { secret: 'world B only' } }]], { world: 'wb', sandboxed: false });
     const [sent] = await resultsOf(c, sender, 1);
     const [, , inA] = await resultsOf(c, listener, 3);

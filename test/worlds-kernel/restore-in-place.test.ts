@@ -1,20 +1,16 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
 
 // `WORLD_RESTORE in_place` on worlds agents used: it completes (files, tree on disk, clock, mocks,
 // world state, timeline) or changes nothing; agents still running keep running in the rewound tree.
 
-let k: TestKernel;
 let c: CloveClient;
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
-});
-afterAll(async () => {
-  await k.stop();
 });
 
 const worker = fixture('agents', 'rewind_worker.py');

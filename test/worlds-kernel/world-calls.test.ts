@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
 
 // Issue 9 through the TypeScript SDK: the `world` option on file, HTTP and store calls; route
 // templates in headers and typed JSON; clock.jump's place in the timeline; agent.kill and the clock.
 
-let k: TestKernel;
 let c: CloveClient;
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
   await c.worldCreate({
     source: [
@@ -28,9 +27,6 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   });
-});
-afterAll(async () => {
-  await k.stop();
 });
 
 describe('the TypeScript client reaches a named world', () => {

@@ -1,20 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { fixture, runScripted, testKernel, type Outcome, type TestKernel } from '../helpers/kernel.js';
+import { fixture, type Outcome, runScripted, useTestKernel } from '../helpers/kernel.js';
 
 const source = readFileSync(fixture('worlds', 'project.yaml'), 'utf8');
-let k: TestKernel;
 let c: CloveClient;
 let n = 0;
 
+const k = useTestKernel();
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
-});
-afterAll(async () => {
-  await k.stop();
 });
 
 async function freshWorld(): Promise<string> {
