@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloveClient } from '../../sdk/index.js';
-import { fixture, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { fixture, useTestKernel } from '../helpers/kernel.js';
 
 // An agent opening connection after connection with its own token: each costs the kernel a
 // descriptor and buffers. The agent_connections quota bounds them per agent.
 
-let k: TestKernel;
+const k = useTestKernel();
 let c: CloveClient;
 
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
-});
-afterAll(async () => {
-  await k?.stop();
 });
 
 async function flood(quotas?: Record<string, number>): Promise<{ held: number; refused: string | null; echo: unknown }> {

@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRecord, CloveClient } from '../../sdk/index.js';
-import { eventually, fixture, runScripted, testKernel, type TestKernel } from '../helpers/kernel.js';
+import { eventually, fixture, runScripted, useTestKernel } from '../helpers/kernel.js';
 
 // What an agent prints can hold its secrets (a token it was handed, a key it read): another agent
 // may read it only if it spawned that agent or holds the `logs` grant.
 
-let k: TestKernel;
+const k = useTestKernel();
 let c: CloveClient;
 let victim: AgentRecord;
 
 beforeAll(async () => {
-  k = await testKernel();
   c = await k.client();
   victim = await c.spawn({ script: fixture('agents', 'chatty.js'), name: 'victim' });
   await eventually(async () => (await c.logs(victim.id)).lines.length > 0 || undefined);
-});
-afterAll(async () => {
-  await k?.stop();
 });
 
 describe('LOGS between agents', () => {
