@@ -41,4 +41,4 @@ export interface EpisodeHost {
  * rejection without a code is treated the same; a coded error of the agent or the gym (a missing
  * script, bad options) is an errored episode, not retried.
  */
-export const INFRASTRUCTURE_CODES = /^(SANDBOX|KERNEL|CGROUP|INFRA|HOST|CLIENT_CONNECT)_/;
+export const INFRASTRUCTURE_CODES = /^(SANDBOX|KERNEL|CGROUP|INFRA|HOST|CLIENT_CONNECT|CLIENT_DISCONNECTED)(_|$)/;

@@ -7,6 +7,8 @@ import type { Kernel as KernelInternals } from '../kernel/kernel.js';
 import { startKernel } from '../kernel/index.js';
 import { connect, type CloveClient } from '../sdk/client.js';
 import { GYM_SUBMIT_EVENT } from '../sdk/gym.js';
+import { CloveError } from '../sdk/errors.js';
+import { ClientErrorCode } from '../sdk/protocol/error-codes.js';
 import type { AgentRecord, KernelEvent } from '../sdk/api-types.js';
 import { messageText, World } from '../worlds/index.js';
 import { cachedInitial } from './env.js';
@@ -191,9 +193,13 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
     let failedCheck: FailedCheck | null = null;
     let exited = false;
     let finish!: (ending: Ending) => void;
-    const ending = new Promise<Ending>((resolve) => {
+    let lost!: (error: Error) => void;
+    const ending = new Promise<Ending>((resolve, reject) => {
       finish = resolve;
+      lost = reject;
     });
+    // Awaited below; until then a lost connection must not count as an unhandled rejection.
+    ending.catch(() => undefined);
     let done = false;
     const end = (reason: TerminationReason | null, kill: boolean): void => {
       if (done) return;
@@ -223,6 +229,14 @@ export async function runExternalEpisode(run: ExternalEpisode): Promise<EpisodeR
     };
     client.on('event', onEvent);
     cleanups.push(() => client.off('event', onEvent));
+    // The kernel went away (or hung up): no event will end the episode, so it fails as the harness's error.
+    const onClose = (): void => {
+      if (done) return;
+      done = true;
+      lost(new CloveError(ClientErrorCode.DISCONNECTED, `runEpisode: the kernel connection closed during the episode of ${run.scenario.id} seed ${run.seed}; the agent's run is lost (a harness failure, not the agent's)`));
+    };
+    client.on('close', onClose);
+    cleanups.push(() => client.off('close', onClose));
     await client.subscribe(['CUSTOM', 'AGENT_EXITED'], { push: true });
 
     // Failure conditions on the live world (in-process kernel), at most one evaluation at a time.
