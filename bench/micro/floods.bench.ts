@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createConnection, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,23 @@ const script = (dir: string, name: string, body: string) => {
   return path;
 };
 
+/** A loopback server answering every request with a 600 MiB body, written as the client reads it. */
+async function bigBodyServer(): Promise<{ server: Server; port: number }> {
+  const chunk = Buffer.alloc(MiB, 0x61);
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(600 * MiB) });
+    let sent = 0;
+    const pump = () => {
+      while (sent < 600 && res.write(chunk)) sent++;
+      if (sent >= 600) res.end();
+    };
+    res.on('drain', pump);
+    pump();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
 const floods: Record<string, [string, Flood]> = {
   store: [
     'STORE 300 × 1 MB',
@@ -114,19 +131,7 @@ const floods: Record<string, [string, Flood]> = {
   http: [
     'HTTP response of 600 MiB with max_bytes=1024',
     async (c) => {
-      const chunk = Buffer.alloc(MiB, 0x61);
-      const server = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(600 * MiB) });
-        let sent = 0;
-        const pump = () => {
-          while (sent < 600 && res.write(chunk)) sent++;
-          if (sent >= 600) res.end();
-        };
-        res.on('drain', pump);
-        pump();
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const port = (server.address() as AddressInfo).port;
+      const { server, port } = await bigBodyServer();
       const res = await c.http({ url: `http://127.0.0.1:${port}/`, maxBytes: 1024 });
       server.closeAllConnections();
       server.close();
@@ -136,19 +141,7 @@ const floods: Record<string, [string, Flood]> = {
   worldhttp: [
     'HTTP through an allow-list world (passthrough), response of 600 MiB with max_bytes=1024',
     async (c) => {
-      const chunk = Buffer.alloc(MiB, 0x61);
-      const server = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(600 * MiB) });
-        let sent = 0;
-        const pump = () => {
-          while (sent < 600 && res.write(chunk)) sent++;
-          if (sent >= 600) res.end();
-        };
-        res.on('drain', pump);
-        pump();
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const port = (server.address() as AddressInfo).port;
+      const { server, port } = await bigBodyServer();
       await c.worldCreate({ source: 'name: passthrough\nnetwork:\n  mode: allow-list\n  allow: ["127.0.0.1"]\n' });
       const res = (await c.call('HTTP', { url: `http://127.0.0.1:${port}/`, max_bytes: 1024, world: 'passthrough' })) as { status: number; truncated: boolean };
       server.closeAllConnections();

@@ -1,19 +1,12 @@
 import type { FinishReason, LlmContentPart, LlmMessage, LlmTool, LlmToolCall, LlmToolChoice, ThinkingLevel } from '../../sdk/types.js';
+import type { WorldLlmRequest } from '../../worlds/llm/request.js';
 
 export type { FinishReason, LlmContentPart, LlmMessage, LlmTool, LlmToolCall, LlmToolChoice, ThinkingLevel };
 /** @deprecated the 0.1 name of {@link LlmMessage}. */
 export type ChatMessage = LlmMessage;
 
 /** A validated THINK request as providers receive it: `system` first when present. */
-export interface ThinkRequest {
-  messages: LlmMessage[];
-  tools?: LlmTool[];
-  tool_choice?: LlmToolChoice;
-  model?: string;
-  max_tokens?: number;
-  temperature?: number;
-  stop?: string[];
-  seed?: number;
+export interface ThinkRequest extends WorldLlmRequest {
   thinking_level?: ThinkingLevel;
 }
 
