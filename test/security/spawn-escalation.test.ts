@@ -89,7 +89,15 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
         expect(record.isolation.cgroup.path.startsWith(`${parentPath}/`)).toBe(true);
         // The parent has exited: its group stays while the child lives, and holds the child's tasks.
         const pidsDir = parentPath.replace('/memory/', '/pids/');
-        expect(Number(readFileSync(join(pidsDir, 'pids.current'), 'utf8'))).toBeGreaterThanOrEqual(1);
+        // The sandbox helper joins the child's group just before exec, which may come a moment after SPAWN answers.
+        const tasks = await eventually(() => {
+          const n = Number(readFileSync(join(pidsDir, 'pids.current'), 'utf8'));
+          return n >= 1 ? n : undefined;
+        }, 5000).catch(async () => {
+          const state = (await c.list({ all: true })).find((a) => a.id === record.id);
+          throw new Error(`the parent's pids group never counted the child (child status: ${state?.status})`);
+        });
+        expect(tasks).toBeGreaterThanOrEqual(1);
       }
     } finally {
       await c.kill(record.id, { signal: 'SIGKILL' });
