@@ -3,6 +3,7 @@ import { mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
+import { KernelAlreadyRunningError } from '../../kernel/errors.js';
 import { probeSocket } from '../../kernel/socket-path.js';
 import { stateDirFor } from '../../sdk/socket-path.js';
 import { isByteQuota, parseQuotaValue, QUOTA_DEFAULTS, quotaByWireName, wireName, type QuotaName } from '../../kernel/quota/quotas.js';
@@ -71,7 +72,7 @@ export function kernelCommand(program: Command): void {
         if (options.plainAgentsAsRoot) args.push('--plain-agents-as-root');
         if (options.agentTmpSize) args.push('--agent-tmp-size', options.agentTmpSize);
         for (const [name, value] of Object.entries(options.quota ?? {})) args.push('--quota', `${name}=${value}`);
-        if (await probeSocket(socketPath)) throw new CliError(`a kernel is already listening on ${socketPath}`, ExitCode.FAILED, 'KERNEL_ALREADY_RUNNING');
+        if (await probeSocket(socketPath)) throw new KernelAlreadyRunningError(socketPath);
         const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
         child.unref();
         const exited = new Promise<boolean>((r) => child.once('exit', () => r(true)));
