@@ -95,7 +95,7 @@ describe.skipIf(skip)(`SPAWN from a sandboxed agent ${skip ? `(skipped: ${skip})
           return n >= 1 ? n : undefined;
         }, 5000).catch(async () => {
           const state = (await c.list({ all: true })).find((a) => a.id === record.id);
-          throw new Error(`the parent's pids group never counted the child (child status: ${state?.status})`);
+          throw new Error(`the parent's pids group never counted the child (child state: ${state?.state})`);
         });
         expect(tasks).toBeGreaterThanOrEqual(1);
       }
