@@ -1,4 +1,4 @@
-import { FsNotFoundError } from '../../worlds/index.js';
+import { FsError, FsNotFoundError } from '../../worlds/index.js';
 import { pathArg, tool, ToolFailureError } from './action.js';
 
 export const readFile = tool({
@@ -6,11 +6,14 @@ export const readFile = tool({
   description: 'Reads a file of the world as UTF-8 text.',
   args: { type: 'object', properties: { path: pathArg }, required: ['path'], additionalProperties: false },
   async run(ctx, args) {
-    const fs = ctx.world.fs;
-    if (fs.exists(args.path) && fs.stat(args.path).type !== 'file') throw new ToolFailureError('EISDIR', `read_file ${args.path}: is a directory; use list_dir`);
-    const content = fs.readFile(args.path);
-    ctx.usage.bytesRead += content.length;
-    return { content: content.toString('utf8') };
+    try {
+      const { text, bytes } = ctx.world.fs.readText(args.path);
+      ctx.usage.bytesRead += bytes;
+      return { content: text };
+    } catch (error) {
+      if (error instanceof FsError && error.reason === 'EISDIR') throw new ToolFailureError('EISDIR', `read_file ${args.path}: is a directory; use list_dir`);
+      throw error;
+    }
   },
 });
 

@@ -48,6 +48,8 @@ describe('reset and step', () => {
     await e.reset({ seed: 0 });
     const missing = await e.step({ tool: 'read_file', args: { path: '/nope.txt' } });
     expect(missing.observation).toMatchObject({ type: 'failure', tool: 'read_file', error: { code: 'FS_NOT_FOUND' } });
+    const dir = await e.step({ tool: 'read_file', args: { path: '/data' } });
+    expect(dir.observation).toMatchObject({ type: 'failure', tool: 'read_file', error: { code: 'EISDIR', message: expect.stringMatching(/use list_dir/) } });
     const exit1 = await e.step({ tool: 'exec', args: { command: 'exit 1' } });
     expect(result(exit1.observation)).toMatchObject({ exit_code: 1 });
     const notFound = await e.step({ tool: 'http', args: { url: 'https://api.test/missing' } });

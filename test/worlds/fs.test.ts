@@ -133,9 +133,14 @@ describe('layered filesystem', () => {
     world.fs.mkdir('/a/b/c', { recursive: true });
     expect(world.fs.stat('/a/b/c').type).toBe('dir');
     expect(() => world.fs.readFile('/project')).toThrow(expect.objectContaining({ reason: 'EISDIR' }));
+    expect(() => world.fs.readText('/project')).toThrow(expect.objectContaining({ reason: 'EISDIR' }));
+    expect(() => world.fs.readText('/project/nope.md')).toThrow(expect.objectContaining({ code: 'FS_NOT_FOUND' }));
     world.fs.writeFile('/project/out/log.txt', 'one\n');
     world.fs.writeFile('/project/out/log.txt', 'two\n', { append: true });
     expect(world.fs.readFile('/project/out/log.txt').toString()).toBe('one\ntwo\n');
+    world.fs.writeFile('/project/out/é.txt', 'é');
+    expect(world.fs.readText('/project/./out//é.txt')).toEqual({ text: 'é', bytes: 2 });
+    expect(world.fs.readText('/project/out/é.txt', 'base64')).toEqual({ text: 'w6k=', bytes: 2 });
     world.close();
   });
 

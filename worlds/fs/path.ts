@@ -9,6 +9,8 @@ import { FsPathEscapeError } from '../errors.js';
  * worldPath('/project/../../etc');   // throws FsPathEscapeError (FS_PATH_ESCAPE)
  */
 export function worldPath(input: string): string {
+  // Most paths an agent or a tool passes are already normal; they are returned as they are.
+  if (typeof input === 'string' && isNormal(input)) return input;
   if (typeof input !== 'string') throw new FsPathEscapeError(String(input), 'a path must be a string');
   if (input.includes('\0')) throw new FsPathEscapeError(input, 'it contains a NUL byte');
   if (input.includes('\\')) throw new FsPathEscapeError(input, 'backslashes are not path separators in a world');
@@ -26,6 +28,29 @@ export function worldPath(input: string): string {
     out.push(segment);
   }
   return `/${out.join('/')}`;
+}
+
+const SLASH = 47;
+const DOT = 46;
+
+/** Absolute, no empty, `.` or `..` segment, no trailing slash, no NUL or backslash. */
+function isNormal(input: string): boolean {
+  const n = input.length;
+  if (n === 0 || input.charCodeAt(0) !== SLASH) return false;
+  if (n === 1) return true;
+  if (input.charCodeAt(n - 1) === SLASH) return false;
+  for (let i = 0; i < n; i++) {
+    const c = input.charCodeAt(i);
+    if (c === 0 || c === 92) return false;
+    if (c !== SLASH) continue;
+    // A segment starts at i + 1: refuse `//`, `/.` and `/..` as whole segments.
+    if (input.charCodeAt(i + 1) === SLASH) return false;
+    if (input.charCodeAt(i + 1) !== DOT) continue;
+    const after = i + 2 < n ? input.charCodeAt(i + 2) : SLASH;
+    if (after === SLASH) return false;
+    if (after === DOT && (i + 3 >= n || input.charCodeAt(i + 3) === SLASH)) return false;
+  }
+  return true;
 }
 
 /** Parent of a normalised world path (`/` is its own parent). */

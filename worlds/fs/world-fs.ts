@@ -207,6 +207,19 @@ export class WorldFs {
     return Buffer.from(this.#content(p, found.layer));
   }
 
+  /**
+   * A file's content decoded as text, with its size in bytes: one lookup and no copy of the
+   * bytes (the hot path of read tools; `readFile` returns a copy the caller may change).
+   */
+  readText(path: string, encoding: BufferEncoding = 'utf8'): { text: string; bytes: number } {
+    const p = worldPath(path);
+    const found = this.#entry(p);
+    if (found === undefined) throw new FsNotFoundError(p, 'read');
+    if (found.entry.type === 'dir') throw new FsError(p, 'read', 'EISDIR', 'it is a directory; use readdir()');
+    const content = this.#content(p, found.layer);
+    return { text: content.toString(encoding), bytes: content.length };
+  }
+
   /** Writes (or appends to) a file in the upper layer. */
   writeFile(path: string, data: string | Uint8Array, options: WriteOptions = {}): void {
     const p = worldPath(path);
