@@ -134,7 +134,9 @@ async function placeWorld(clove: CloveClient, handle: KernelHandle | undefined, 
         await hosted.sync();
         return hosted.world.fork(name);
       },
-      destroy,
+      // The agent has ended: the name is freed now and the tree goes while grading runs (the
+      // kernel waits for it on close).
+      destroy: () => worlds.retire(name).catch(() => undefined),
     };
   }
   await clove.worldRestore({ dataBase64: bytes.toString('base64') }, { name });

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, statfsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { mounter, requestSafe } from './mounter.js';
 
 const run = promisify(execFile);
 
@@ -63,6 +64,7 @@ function tmpfsOptions(size: { sizeBytes: number; inodes: number }): string {
  * below, nobody lists it). Throws with the mount program's message.
  */
 export async function mountTree(dir: string, size: { sizeBytes: number; inodes: number }): Promise<void> {
+  if (await viaMounter(['mount', dir, `${tmpfsOptions(size)},mode=0711`])) return;
   try {
     await run('mount', ['-t', 'tmpfs', '-o', `${tmpfsOptions(size)},mode=0711,nosuid,nodev`, MOUNT_SOURCE, dir]);
   } catch (error) {
@@ -72,6 +74,7 @@ export async function mountTree(dir: string, size: { sizeBytes: number; inodes: 
 
 /** Changes the size of a world's tmpfs; fails (EINVAL) when it holds more than the new size. */
 export async function resizeTree(dir: string, size: { sizeBytes: number; inodes: number }): Promise<void> {
+  if (await viaMounter(['remount', dir, tmpfsOptions(size)])) return;
   try {
     await run('mount', ['-o', `remount,${tmpfsOptions(size)}`, dir]);
   } catch (error) {
@@ -127,12 +130,25 @@ export async function unmountTreeAsync(path: string): Promise<string[]> {
   const failed: string[] = [];
   for (const point of mountsUnder(path)) {
     try {
+      if (await viaMounter(['umount', point])) continue;
       await run('umount', ['-l', point]);
     } catch (error) {
       failed.push(`${point}: ${mountMessage(error)}`);
     }
   }
   return failed;
+}
+
+/**
+ * Sends the request to the mount helper: true when it was done there, false when the helper
+ * cannot run here (mount(8) does it then). Throws the helper's error.
+ */
+async function viaMounter(request: [string, ...string[]]): Promise<boolean> {
+  if (!requestSafe(...request)) return false;
+  const helper = await mounter(MOUNT_SOURCE);
+  if (!helper) return false;
+  await helper.request(request);
+  return true;
 }
 
 function mountMessage(error: unknown): string {

@@ -49,6 +49,8 @@ const FS_EVENTS = new Set(['fs.corrupt', 'fs.write']);
  */
 export class WorldHost {
   private readonly worlds = new Map<string, HostedWorld>();
+  /** Teardowns of retired worlds still under way. */
+  private readonly teardowns = new Set<Promise<void>>();
   private readonly deadlines = new Map<number, { left(): number; cancel(): void }>();
   /** Per member: aborted when it leaves, cancelling its sleeps and requests on the world clock. */
   private readonly waits = new Map<number, AbortController>();
@@ -125,11 +127,32 @@ export class WorldHost {
     return members.length;
   }
 
+  /**
+   * Takes a world none of whose agents still runs out of the table at once (its name is free again)
+   * and lets the teardown of its tree (unmount, removal) finish behind; `closeAll` waits for it.
+   * For in-process callers that need not wait for the directory to go (gym episodes). A world
+   * with running agents is destroyed as by `destroy`.
+   */
+  async retire(name: string): Promise<void> {
+    const hosted = this.get(name);
+    if ([...hosted.members].some((id) => this.deps.agents.find(id)?.alive === true)) {
+      await this.destroy(name);
+      return;
+    }
+    this.worlds.delete(name);
+    const teardown = hosted
+      .dispose()
+      .catch((error: unknown) => this.deps.log(`world ${name}: tree teardown failed: ${(error as Error).message}`))
+      .finally(() => this.teardowns.delete(teardown));
+    this.teardowns.add(teardown);
+  }
+
   async closeAll(): Promise<void> {
     for (const hosted of [...this.worlds.values()]) {
       this.worlds.delete(hosted.name);
       await hosted.dispose();
     }
+    await Promise.all([...this.teardowns]);
   }
 
   // --- agents in worlds

@@ -121,6 +121,19 @@ export function signalEach(pids: readonly number[], signal: NodeJS.Signals): voi
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * SIGKILLs a group's processes until none is left (about 1 s at most). The first checks come
+ * within a few milliseconds: right after an agent's exit the last of its tree is usually gone, or
+ * going.
+ */
+export async function killUntilEmpty(group: { pids(): Promise<number[]>; kill(signal: NodeJS.Signals): Promise<void> }): Promise<void> {
+  for (let waited = 0, step = 1; waited < 1000; waited += step, step = Math.min(step * 2, 10)) {
+    if ((await group.pids()).length === 0) return;
+    await group.kill('SIGKILL');
+    await sleep(step);
+  }
+}
+
 /** Retries `rmdir` while the kernel still tears the group down (EBUSY right after the last exit). */
 export async function removeDir(path: string, rmdir: (path: string) => Promise<void>): Promise<void> {
   for (let attempt = 0; ; attempt++) {

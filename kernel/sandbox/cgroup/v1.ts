@@ -1,6 +1,6 @@
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CPU_PERIOD_USEC, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
+import { CPU_PERIOD_USEC, killUntilEmpty, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits, CgroupStats, Controller } from './cgroup.js';
 
 /** Mount points of the v1 hierarchies Clove uses; `cpu` and `cpuacct` may share one. */
@@ -103,9 +103,8 @@ class V1Leaf implements CgroupLeaf {
   }
 
   async pids(): Promise<number[]> {
-    const all = new Set<number>();
-    for (const file of this.procsFiles) for (const pid of parsePidList(await readText(file))) all.add(pid);
-    return [...all];
+    const lists = await Promise.all(this.procsFiles.map((file) => readText(file)));
+    return [...new Set(lists.flatMap((text) => parsePidList(text)))];
   }
 
   async oomKills(): Promise<number> {
@@ -179,20 +178,18 @@ class V1Leaf implements CgroupLeaf {
    * nested child agent's group stays until that child's group is removed (which removes it then).
    */
   async remove(): Promise<void> {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const pids = await this.pids();
-      if (pids.length === 0) break;
-      await this.kill('SIGKILL');
-      await sleep(10);
-    }
-    for (const dir of this.dirs) {
-      if ((await subdirectories(dir)).length > 0) {
-        released.add(dir);
-        continue;
-      }
-      await removeDir(dir, rmdir);
-      await removeReleasedParents(dir);
-    }
+    await killUntilEmpty(this);
+    // One directory per controller hierarchy, independent of each other: removed together.
+    await Promise.all(
+      this.dirs.map(async (dir) => {
+        if ((await subdirectories(dir)).length > 0) {
+          released.add(dir);
+          return;
+        }
+        await removeDir(dir, rmdir);
+        await removeReleasedParents(dir);
+      }),
+    );
   }
 
   /** Removes this group and every group nested in it (a dead kernel's leftovers). */

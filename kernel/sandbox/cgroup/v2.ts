@@ -1,6 +1,6 @@
 import { access, mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CPU_PERIOD_USEC, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
+import { CPU_PERIOD_USEC, killUntilEmpty, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits, CgroupStats, Controller } from './cgroup.js';
 
 const WANTED = ['memory', 'cpu', 'pids'] as const;
@@ -161,11 +161,7 @@ class V2Leaf implements CgroupLeaf {
   }
 
   async remove(): Promise<void> {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if ((await this.pids()).length === 0) break;
-      await this.kill('SIGKILL');
-      await sleep(10);
-    }
+    await killUntilEmpty(this);
     await removeDir(this.path, this.removeLeafDir);
   }
 }

@@ -41,24 +41,38 @@ export function ensureHelper(options: HelperOptions = {}): Promise<HelperBuild> 
     const path = options.helperPath;
     return executable(path).then((ok) => (ok ? { path, built: false } : { path: null, reason: `launcher ${path} is not executable` }));
   }
+  return ensureProgram({ name: 'clove-sandbox', what: 'the sandbox launcher', source: HELPER_SOURCE, otherwise: 'pass helperPath' }, options);
+}
+
+/** One of Clove's small C programs: its file name prefix, what it is (for errors) and its source. */
+export interface CProgram {
+  name: string;
+  what: string;
+  source: string;
+  /** Another way out than installing a compiler, for the error. */
+  otherwise?: string;
+}
+
+/** Compiles a C program of Clove's once per machine, cached as `<name>-<hash of its source>`. */
+export function ensureProgram(program: CProgram, options: Pick<HelperOptions, 'cacheDir' | 'compiler'> = {}): Promise<HelperBuild> {
   const dir = options.cacheDir ?? defaultCacheDir();
-  const hash = createHash('sha256').update(HELPER_SOURCE).digest('hex').slice(0, 12);
-  const target = join(dir, `clove-sandbox-${hash}`);
+  const hash = createHash('sha256').update(program.source).digest('hex').slice(0, 12);
+  const target = join(dir, `${program.name}-${hash}`);
   let build = pending.get(target);
   if (!build) {
-    build = buildHelper(target, dir, options.compiler);
+    build = buildProgram(program, target, dir, options.compiler);
     pending.set(target, build);
   }
   return build;
 }
 
-async function buildHelper(target: string, dir: string, compiler: string | undefined): Promise<HelperBuild> {
+async function buildProgram(program: CProgram, target: string, dir: string, compiler: string | undefined): Promise<HelperBuild> {
   if (await executable(target)) return { path: target, built: false };
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const unique = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const source = join(dir, `clove-sandbox-${unique}.c`);
+  const source = join(dir, `${program.name}-${unique}.c`);
   const output = `${target}.${unique}.tmp`;
-  await writeFile(source, HELPER_SOURCE);
+  await writeFile(source, program.source);
   const compilers = compiler ? [compiler] : [process.env['CC'], 'cc', 'gcc'].filter((c): c is string => !!c);
   const failures: string[] = [];
   try {
@@ -80,6 +94,6 @@ async function buildHelper(target: string, dir: string, compiler: string | undef
   }
   return {
     path: null,
-    reason: `no C compiler could build the sandbox launcher (${failures.join('; ')}); install gcc or pass helperPath`,
+    reason: `no C compiler could build ${program.what} (${failures.join('; ')}); install gcc${program.otherwise ? ` or ${program.otherwise}` : ''}`,
   };
 }
