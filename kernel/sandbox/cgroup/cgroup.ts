@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 
 /** Limits as the cgroup drivers take them: plain numbers, `null` for "no limit". */
 export interface CgroupLimits {
@@ -71,9 +72,14 @@ export interface CgroupDriver {
 
 export const CPU_PERIOD_USEC = 100_000;
 
+/**
+ * Reads a control file. Synchronously: cgroupfs files are generated in memory and answer in
+ * microseconds, while a read through the thread pool waits behind whatever file work the kernel
+ * has queued (a world sync), which put milliseconds on an agent's exit path.
+ */
 export async function readText(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch {
     return null;
   }
@@ -122,14 +128,17 @@ export function signalEach(pids: readonly number[], signal: NodeJS.Signals): voi
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * SIGKILLs a group's processes until none is left (about 1 s at most). The first checks come
- * within a few milliseconds: right after an agent's exit the last of its tree is usually gone, or
- * going.
+ * SIGKILLs a group's processes until none is left (about 1 s at most). Right after an agent's exit
+ * what is left is usually on its way out (its sandbox's init): the first milliseconds signal the
+ * listed pids and look again soon; after that the group's own kill, which freezes it first so
+ * nothing forks between listing and signalling.
  */
 export async function killUntilEmpty(group: { pids(): Promise<number[]>; kill(signal: NodeJS.Signals): Promise<void> }): Promise<void> {
   for (let waited = 0, step = 1; waited < 1000; waited += step, step = Math.min(step * 2, 10)) {
-    if ((await group.pids()).length === 0) return;
-    await group.kill('SIGKILL');
+    const pids = await group.pids();
+    if (pids.length === 0) return;
+    if (waited < 8) signalEach(pids, 'SIGKILL');
+    else await group.kill('SIGKILL');
     await sleep(step);
   }
 }
