@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 /** Limits as the cgroup drivers take them: plain numbers, `null` for "no limit". */
 export interface CgroupLimits {
@@ -72,12 +72,21 @@ export interface CgroupDriver {
 
 export const CPU_PERIOD_USEC = 100_000;
 
-/**
- * Reads a control file. Synchronously: cgroupfs files are generated in memory and answer in
- * microseconds, while a read through the thread pool waits behind whatever file work the kernel
- * has queued (a world sync), which put milliseconds on an agent's exit path.
- */
 export async function readText(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads a control file synchronously, for the agent's exit path (its pids, its OOM count):
+ * cgroupfs files are generated in memory and answer in microseconds, while a read through the
+ * thread pool waits behind whatever file work the kernel has queued (a world sync), which put
+ * milliseconds on every exit. Periodic reads (stats) stay asynchronous.
+ */
+export function readTextNow(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch {

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CPU_PERIOD_USEC, killUntilEmpty, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
+import { CPU_PERIOD_USEC, killUntilEmpty, parseKeyValues, parsePidList, readNumber, readText, readTextNow, removeDir, signalEach, sleep, writeText } from './cgroup.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits, CgroupStats, Controller } from './cgroup.js';
 
 /** Mount points of the v1 hierarchies Clove uses; `cpu` and `cpuacct` may share one. */
@@ -103,14 +103,13 @@ class V1Leaf implements CgroupLeaf {
   }
 
   async pids(): Promise<number[]> {
-    const lists = await Promise.all(this.procsFiles.map((file) => readText(file)));
-    return [...new Set(lists.flatMap((text) => parsePidList(text)))];
+    return [...new Set(this.procsFiles.flatMap((file) => parsePidList(readTextNow(file))))];
   }
 
   async oomKills(): Promise<number> {
     const memory = this.dir('memory');
     if (!memory) return 0;
-    return parseKeyValues(await readText(join(memory, 'memory.oom_control'))).get('oom_kill') ?? 0;
+    return parseKeyValues(readTextNow(join(memory, 'memory.oom_control'))).get('oom_kill') ?? 0;
   }
 
   async stats(): Promise<CgroupStats> {

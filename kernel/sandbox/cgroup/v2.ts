@@ -1,6 +1,6 @@
 import { access, mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CPU_PERIOD_USEC, killUntilEmpty, parseKeyValues, parsePidList, readNumber, readText, removeDir, signalEach, sleep, writeText } from './cgroup.js';
+import { CPU_PERIOD_USEC, killUntilEmpty, parseKeyValues, parsePidList, readNumber, readText, readTextNow, removeDir, signalEach, sleep, writeText } from './cgroup.js';
 import type { CgroupDriver, CgroupLeaf, CgroupLimits, CgroupStats, Controller } from './cgroup.js';
 
 const WANTED = ['memory', 'cpu', 'pids'] as const;
@@ -99,11 +99,11 @@ class V2Leaf implements CgroupLeaf {
   }
 
   async pids(): Promise<number[]> {
-    return parsePidList(await readText(this.file('cgroup.procs')));
+    return parsePidList(readTextNow(this.file('cgroup.procs')));
   }
 
   async oomKills(): Promise<number> {
-    return parseKeyValues(await readText(this.file('memory.events'))).get('oom_kill') ?? 0;
+    return parseKeyValues(readTextNow(this.file('memory.events'))).get('oom_kill') ?? 0;
   }
 
   async stats(): Promise<CgroupStats> {
