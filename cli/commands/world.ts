@@ -66,8 +66,9 @@ export function worldCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const source = readSource(file);
-      // Loaded here, not at the top: the world engine is heavy and only validate needs it in the CLI process.
-      const { parseWorldSource } = await import('../../worlds/index.js');
+      // The loader alone, loaded here: validating needs neither the world engine nor its mock
+      // network (msw and graphql are a tenth of a second to load).
+      const { parseWorldSource } = await import('../../worlds/loader.js');
       try {
         const loaded = parseWorldSource(source, { file, baseDir: dirname(resolve(file)) });
         const d = loaded.definition;
