@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../process-liveness.js';
 import { unmountTree } from './tree-storage.js';
 
 /** A world's tree directory: `clove-world-<kernel pid>-<world name>-XXXXXX` in the temp directory (the tree is its `tree`). */
@@ -9,16 +10,6 @@ export function worldTreePrefix(world: string): string {
 }
 
 const TREE = /^clove-world-(\d+)-/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of another user has that pid; it is alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the world trees of kernels that died without cleaning up (`kill -9`): worlds live in
@@ -29,7 +20,7 @@ export async function removeDeadKernelTrees(dir = tmpdir()): Promise<number> {
   let removed = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const pid = Number(TREE.exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
     // Its tmpfs first (root kernels): rm cannot remove a mount point.
     unmountTree(join(dir, name));
     await rm(join(dir, name), { recursive: true, force: true }).then(
