@@ -1,50 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from '../../sdk/index.js';
 import { cgroupDirsOf, exampleAgent, leafOf, missing, processesOf, sandboxFixture } from './helpers.js';
 import { waitForLine } from '../helpers/agent-logs.js';
-import { processState } from '../helpers/proc.js';
+import { cgroupMounts, processState } from '../helpers/proc.js';
+import { startKernelDaemon } from '../helpers/daemon.js';
 import { sleep } from '../helpers/wait.js';
 
 // A kernel daemon killed with SIGKILL leaves no agent and, once a new kernel starts, no cgroup.
 
-interface Daemon {
-  child: ChildProcess;
-  pid: number;
-  stderr(): string;
-}
-
-const started: ChildProcess[] = [];
 const dirs: string[] = [];
+// Its own cgroup parent: a kernel another test file starts meanwhile must not take this dead
+// kernel's groups for its own leftovers and remove them first.
+const PARENT = `clove-crash-${process.pid}`;
 afterAll(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const mount of cgroupMounts()) {
+    try {
+      rmdirSync(join(mount, PARENT));
+    } catch {
+      // Not created on this hierarchy, or already gone.
+    }
+  }
 });
-
-/** Starts `kernel-daemon.ts` in its own process and resolves once it listens. */
-async function startDaemon(socketPath: string): Promise<Daemon> {
-  const child = spawn(process.execPath, ['--import', 'tsx', sandboxFixture('kernel-daemon.ts'), socketPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const pid = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kernel daemon did not start within 15 s; stderr:\n${err}`)), 15_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const ready = /ready (\d+)/.exec(out);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(Number(ready[1]));
-      }
-    });
-    child.once('exit', (code, signal) => reject(new Error(`kernel daemon exited (${code ?? signal}); stderr:\n${err}`)));
-  });
-  return { child, pid, stderr: () => err };
-}
 
 const reason = missing('memory', 'cpu', 'pids', 'freezer');
 describe.skipIf(reason)(`kernel crash${reason ? ` (skipped: ${reason})` : ''}`, () => {
@@ -52,7 +32,7 @@ describe.skipIf(reason)(`kernel crash${reason ? ` (skipped: ${reason})` : ''}`, 
     const dir = mkdtempSync(join(tmpdir(), 'clove-crash-'));
     dirs.push(dir);
     const socketPath = join(dir, 'kernel.sock');
-    const first = await startDaemon(socketPath);
+    const first = await startKernelDaemon(socketPath, { cgroupParent: PARENT });
 
     const c = await connect({ socketPath });
     const agents = [
@@ -65,8 +45,8 @@ describe.skipIf(reason)(`kernel crash${reason ? ` (skipped: ${reason})` : ''}`, 
     await waitForLine(c, agents[1]!.id, /fork failed/);
     const leaves = agents.map((a) => leafOf(a.isolation.cgroup.path));
     const hostPids = agents.map((a) => a.pid!);
-    expect(processesOf(first.pid).length).toBeGreaterThanOrEqual(4);
-    expect(cgroupDirsOf(first.pid).length).toBeGreaterThan(0);
+    expect(processesOf(first.pid, undefined, PARENT).length).toBeGreaterThanOrEqual(4);
+    expect(cgroupDirsOf(first.pid, undefined, PARENT).length).toBeGreaterThan(0);
     c.close();
 
     first.child.kill('SIGKILL');
@@ -74,16 +54,16 @@ describe.skipIf(reason)(`kernel crash${reason ? ` (skipped: ${reason})` : ''}`, 
 
     // The launchers die with the kernel (PR_SET_PDEATHSIG) and take their pid namespace along,
     // except in a frozen cgroup, where the kill waits for a thaw: that is the new kernel's job.
-    for (let i = 0; i < 40 && processesOf(first.pid, leaves[1]).length > 0; i++) await sleep(50);
-    expect(processesOf(first.pid, leaves[1])).toEqual([]);
+    for (let i = 0; i < 40 && processesOf(first.pid, leaves[1], PARENT).length > 0; i++) await sleep(50);
+    expect(processesOf(first.pid, leaves[1], PARENT)).toEqual([]);
     // (On this machine the paused agent's 3 processes are still there, frozen, until the restart.)
 
-    const second = await startDaemon(socketPath);
+    const second = await startKernelDaemon(socketPath, { cgroupParent: PARENT });
     expect(second.stderr()).toMatch(/removed \d+ cgroup\(s\) left by a kernel that died/);
     // Cleanup happens before the new kernel listens: nothing of the dead kernel is left now.
-    expect(processesOf(first.pid)).toEqual([]);
-    for (const leaf of leaves) expect(cgroupDirsOf(first.pid, leaf)).toEqual([]);
-    expect(cgroupDirsOf(first.pid)).toEqual([]);
+    expect(processesOf(first.pid, undefined, PARENT)).toEqual([]);
+    for (const leaf of leaves) expect(cgroupDirsOf(first.pid, leaf, PARENT)).toEqual([]);
+    expect(cgroupDirsOf(first.pid, undefined, PARENT)).toEqual([]);
     for (const pid of hostPids) expect(processState(pid).alive, processState(pid).state).toBe(false);
 
     const after = await connect({ socketPath });

@@ -30,11 +30,11 @@ export const exampleAgent = (name: string) => join(import.meta.dirname, '..', '.
 /** The leaf name of an agent's cgroup (`agent-<kernel pid>-<id>-<n>`) from its isolation report. */
 export const leafOf = (path: string | null): string => path?.split('/').at(-1) ?? '(no cgroup)';
 
-/** Agent cgroup directories (`<mount>/clove/agent-<kernelPid>-...`) still present, or those of `leaf`. */
-export function cgroupDirsOf(kernelPid: number, leaf?: string): string[] {
+/** Agent cgroup directories (`<mount>/<parent>/agent-<kernelPid>-...`) still present, or those of `leaf`. */
+export function cgroupDirsOf(kernelPid: number, leaf?: string, parentName = 'clove'): string[] {
   const found: string[] = [];
   for (const mount of cgroupMounts()) {
-    const parent = join(mount, 'clove');
+    const parent = join(mount, parentName);
     let names: string[] = [];
     try {
       names = readdirSync(parent);
@@ -47,6 +47,6 @@ export function cgroupDirsOf(kernelPid: number, leaf?: string): string[] {
 }
 
 /** Live processes in an agent cgroup of this kernel pid, or in the one cgroup named `leaf`. */
-export function processesOf(kernelPid: number, leaf?: string): number[] {
-  return pidsInCgroup(leaf ? `/clove/${leaf}\n` : `/clove/agent-${kernelPid}-`);
+export function processesOf(kernelPid: number, leaf?: string, parentName = 'clove'): number[] {
+  return pidsInCgroup(leaf ? `/${parentName}/${leaf}\n` : `/${parentName}/agent-${kernelPid}-`);
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { startKernel, type KernelHandle } from '../../kernel/index.js';
 import { connect, type CloveClient, type SpawnRequest } from '../../sdk/index.js';
 import { fixture, useTestKernel } from '../helpers/kernel.js';
 import { waitForLine } from '../helpers/agent-logs.js';
+import { startKernelDaemon } from '../helpers/daemon.js';
 import { sleep } from '../helpers/wait.js';
 import { missing, sandboxFixture } from '../sandbox-kernel/helpers.js';
 
@@ -102,30 +103,6 @@ describe('several SDK clients in one agent', () => {
   });
 });
 
-/** A kernel in its own process (as `clove kernel start` runs it), resolving once it listens. */
-async function startDaemon(socketPath: string): Promise<{ child: ChildProcess; pid: number; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', sandboxFixture('kernel-daemon.ts'), socketPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanup.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const pid = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kernel daemon did not start within 20 s; stderr:\n${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const ready = /ready (\d+)/.exec(out);
-      if (ready) {
-        clearTimeout(timer);
-        resolve(Number(ready[1]));
-      }
-    });
-    child.once('exit', (code, signal) => reject(new Error(`kernel daemon exited (${code ?? signal}); stderr:\n${err}`)));
-  });
-  return { child, pid, stderr: () => err };
-}
-
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -142,7 +119,7 @@ describe('a kernel killed with SIGKILL', () => {
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const socketPath = join(dir, 'state', 'kernel.sock');
     mkdirSync(join(dir, 'state'), { mode: 0o700 });
-    const first = await startDaemon(socketPath);
+    const first = await startKernelDaemon(socketPath);
     const c = await connect({ socketPath });
     const tree = await c.spawn({ script: fixture('agents', 'process-tree.sh'), args: ['hold'], cwd: dir });
     const grandchild = Number((await waitForLine(c, tree.id, /^grandchild \d+$/)).split(' ')[1]);
@@ -160,7 +137,7 @@ describe('a kernel killed with SIGKILL', () => {
     expect(alive(inWorld.pid!)).toBe(false);
 
     // Any kernel starting now removes them (another test's kernel may be first), this one at the latest.
-    const second = await startDaemon(socketPath);
+    const second = await startKernelDaemon(socketPath);
     expect(worldTrees()).toEqual([]);
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`clove-agents-${first.pid}-`))).toEqual([]);
     second.child.kill('SIGTERM');

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type CloveClient, type WorldInfo } from '../../sdk/index.js';
 import { mountsUnder } from '../../kernel/worlds/tree-storage.js';
 import { fixture, testKernel, useTestKernel } from '../helpers/kernel.js';
+import { startKernelDaemon } from '../helpers/daemon.js';
 import { sleep } from '../helpers/wait.js';
-import { sandboxFixture } from '../sandbox-kernel/helpers.js';
 import { hostile, NOT_ROOT } from './helpers.js';
 
 // A world's materialised tree is where agents write with plain file I/O. As root it sits on a
@@ -97,41 +96,18 @@ describe.skipIf(NOT_ROOT)(`a world tree on size-limited storage ${NOT_ROOT ? `(s
 });
 
 describe.skipIf(NOT_ROOT)(`world trees of a kernel killed with SIGKILL ${NOT_ROOT ? `(skipped: ${NOT_ROOT})` : ''}`, () => {
-  const children: ChildProcess[] = [];
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'clove-disk-k9-'));
     mkdirSync(join(dir, 'state'), { mode: 0o700 });
   });
   afterAll(() => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A kernel in its own process, as `clove kernel start` runs it. */
-  async function daemon(socketPath: string): Promise<ChildProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', sandboxFixture('kernel-daemon.ts'), socketPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`kernel did not start within 20 s:\n${err}`)), 20_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (/ready \d+/.test(out)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`kernel exited (${code}):\n${err}`)));
-    });
-    return child;
-  }
-
   it('are unmounted and removed by the next kernel', async () => {
     const socketPath = join(dir, 'state', 'kernel.sock');
-    const first = await daemon(socketPath);
+    const { child: first } = await startKernelDaemon(socketPath);
     const c = await connect({ socketPath });
     await c.worldCreate({ source: WORLD('k9') });
     await c.spawn({ script: fixture('agents', 'sleeper-quiet.js'), world: 'k9' });
@@ -145,7 +121,7 @@ describe.skipIf(NOT_ROOT)(`world trees of a kernel killed with SIGKILL ${NOT_ROO
     // Nothing unmounts a dead kernel's tree but the next kernel.
     expect(mountsUnder(base)).toEqual([base]);
 
-    const second = await daemon(socketPath);
+    const { child: second } = await startKernelDaemon(socketPath);
     expect(mountsUnder(base)).toEqual([]);
     expect(existsSync(base)).toBe(false);
     second.kill('SIGTERM');
