@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { startKernel as start } from './kernel.js';
+import { startKernel as start, type KernelHandleOf } from './kernel.js';
 import type { CallObserver } from './call-observer.js';
 import type { KernelOptions } from './options.js';
 import type { KernelStatus } from '../sdk/types.js';
@@ -46,14 +46,8 @@ export interface Kernel {
   close(): Promise<void>;
 }
 
-export interface KernelHandle {
-  readonly kernel: Kernel;
-  readonly socketPath: string;
-  /** The operator token; also in `tokenFile` (mode 0600) for other processes. */
-  readonly token: string;
-  readonly tokenFile: string;
-  close(): Promise<void>;
-}
+/** A kernel running in this process (`startKernel`). */
+export type KernelHandle = KernelHandleOf<Kernel>;
 
 /**
  * Starts a kernel in this process, listening on its socket.

@@ -374,14 +374,17 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-export interface KernelHandle {
-  readonly kernel: Kernel;
+/** A kernel running in this process: `K` is what of it the holder sees (clove/kernel: its public interface). */
+export interface KernelHandleOf<K> {
+  readonly kernel: K;
   readonly socketPath: string;
   /** The operator token; also in `tokenFile` (mode 0600) for other processes. */
   readonly token: string;
   readonly tokenFile: string;
   close(): Promise<void>;
 }
+
+export type KernelHandle = KernelHandleOf<Kernel>;
 
 /**
  * Starts a kernel in this process, listening on its socket. The daemon (`clove kernel start`) is
